@@ -1,0 +1,2 @@
+//! The scimlet command-line client (in progress).
+fn main() {}
