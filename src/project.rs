@@ -1,1 +1,23 @@
-//! (in progress)
+//! `attributes` / `excludedAttributes` projection honouring `returned` (RFC 7644 section 3.9).
+//!
+//! (Contract in place; being written.)
+
+use crate::schema::ResourceSchema;
+use alloc::string::String;
+use serde_json::Value;
+
+/// Which attributes the client asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Projection {
+    /// `attributes`: if non-empty, only these (plus `returned: always`) are returned.
+    pub attributes: alloc::vec::Vec<String>,
+    /// `excludedAttributes`: removed unless `returned: always`.
+    pub excluded: alloc::vec::Vec<String>,
+}
+
+/// The representation of a stored resource returned to the client: `returned: never`
+/// dropped (password), `request` only when asked, the projection applied.
+pub fn project(rs: &ResourceSchema, resource: &Value, projection: &Projection) -> Value {
+    let _ = (rs, projection);
+    resource.clone()
+}
