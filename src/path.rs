@@ -300,3 +300,193 @@ fn sub_attribute<'a>(text: &str, def: &'a Attribute, sub: &str) -> Result<&'a At
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ScimType;
+    use crate::schema::builtin::{self, ENTERPRISE_USER};
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
+
+    fn schema(name: &str) -> ResourceSchema {
+        builtin::resource_types()
+            .into_iter()
+            .find(|rs| rs.name == name)
+            .expect("built-in resource type")
+    }
+
+    /// Paths that parse, with their canonical printed form.
+    #[test]
+    fn accepted_paths_print_canonically() {
+        let ent = ENTERPRISE_USER;
+        let manager_value = format!("{ent}:manager.value");
+        let cases: Vec<(&str, &str, alloc::string::String)> = alloc::vec![
+            ("User", "userName", "userName".into()),
+            ("User", "USERNAME", "userName".into()),
+            ("User", "  userName ", "userName".into()),
+            ("User", "name.givenName", "name.givenName".into()),
+            ("User", "Name.GivenName", "name.givenName".into()),
+            (
+                "User",
+                r#"emails[type eq "work"]"#,
+                r#"emails[type eq "work"]"#.into()
+            ),
+            (
+                "User",
+                r#"emails[type eq "work"].value"#,
+                r#"emails[type eq "work"].value"#.into()
+            ),
+            (
+                "User",
+                r#"EMAILS[type eq "work"].VALUE"#,
+                r#"emails[type eq "work"].value"#.into()
+            ),
+            (
+                "User",
+                r#"addresses[type eq "work"].streetAddress"#,
+                r#"addresses[type eq "work"].streetAddress"#.into()
+            ),
+            (
+                "User",
+                r#"emails[type eq "a]b" and value co "x\"]"]"#,
+                r#"emails[type eq "a]b" and value co "x\"]"]"#.into()
+            ),
+            (
+                "Group",
+                r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#,
+                r#"members[value eq "2819c223-7f76-453a-919d-413861904646"]"#.into()
+            ),
+            ("Group", "members.$ref", "members.$ref".into()),
+            ("User", &manager_value, format!("{ent}:manager.value")),
+            (
+                "User",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:Manager.Value",
+                format!("{ent}:manager.value")
+            ),
+            // An extension attribute named without its URN resolves to its extension.
+            ("User", "employeeNumber", format!("{ent}:employeeNumber")),
+            ("User", ent, ent.into()),
+            (
+                "User",
+                "urn:ietf:params:scim:schemas:core:2.0:User:userName",
+                "userName".into()
+            ),
+            ("User", "meta.version", "meta.version".into()),
+            // A URN the type does not have is kept as written, for PATCH to ignore or reject.
+            (
+                "User",
+                "urn:example:unknown:1.0:User:shoeSize",
+                "urn:example:unknown:1.0:User:shoeSize".into()
+            ),
+        ];
+        for (rs, text, printed) in cases {
+            let rs = schema(rs);
+            let parsed = parse(text, &rs).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(parsed.to_string(), printed, "{text}");
+            let again =
+                parse(&parsed.to_string(), &rs).unwrap_or_else(|e| panic!("{printed}: {e}"));
+            assert_eq!(again, parsed, "round trip of {text}");
+        }
+    }
+
+    #[test]
+    fn parts_of_parsed_paths() {
+        let rs = schema("User");
+        let p = parse(&format!("{ENTERPRISE_USER}:manager.value"), &rs).unwrap();
+        assert_eq!(
+            (
+                p.urn.as_deref(),
+                p.attr.as_str(),
+                p.filter.is_none(),
+                p.sub.as_deref()
+            ),
+            (Some(ENTERPRISE_USER), "manager", true, Some("value"))
+        );
+        let whole = parse(ENTERPRISE_USER, &rs).unwrap();
+        assert!(whole.is_whole_extension());
+        let filtered = parse(r#"emails[type eq "work"].value"#, &rs).unwrap();
+        assert_eq!(
+            filtered.filter,
+            Some(filter::parse(r#"type eq "work""#).unwrap())
+        );
+        assert_eq!(filtered.sub.as_deref(), Some("value"));
+    }
+
+    /// Rejected paths: every error is 400 invalidPath and its detail says where or what.
+    #[test]
+    fn rejected_paths_say_why() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("User", "", "empty"),
+            ("User", "   ", "empty"),
+            ("User", "nickname.", "character 10"),
+            ("User", ".givenName", "character 1"),
+            ("User", "1name", "character 1"),
+            ("User", "user Name", "character 5"),
+            ("User", "name.givenName.x", "character 15"),
+            ("User", r#"emails[type eq "work""#, "never closed"),
+            ("User", r#"emails[type eq "work]"#, "unterminated string"),
+            ("User", "emails[]", "empty value filter"),
+            ("User", r#"emails[type eq "work"]x"#, "character 22"),
+            ("User", r#"emails.value[type eq "work"]"#, "character 13"),
+            ("User", r#"emails[type eq]"#, "invalid value filter"),
+            ("User", "nonsense", "`nonsense` is not an attribute"),
+            (
+                "User",
+                "name.nonsense",
+                "`nonsense` is not a sub-attribute of `name`",
+            ),
+            ("User", "userName.value", "`userName` has no sub-attributes"),
+            ("User", r#"name[givenName eq "x"]"#, "single-valued"),
+            (
+                "User",
+                "urn:ietf:params:scim:schemas:core:2.0:User",
+                "core schema",
+            ),
+            (
+                "User",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:shoeSize",
+                "not an attribute",
+            ),
+            // RFC 7644 figure 1 writes `members[...].displayName`; the Group schema says `display`.
+            (
+                "Group",
+                r#"members[value eq "2819c223-7f76-453a-919d-413861904646"].displayName"#,
+                "`displayName` is not a sub-attribute of `members`",
+            ),
+            ("User", "émails", "character 1"),
+            ("User", "urn:", "expected an attribute name"),
+        ];
+        for &(rs, text, fragment) in cases {
+            let err = parse(text, &schema(rs)).expect_err(text);
+            assert_eq!(
+                (err.status, err.scim_type),
+                (400, Some(ScimType::InvalidPath)),
+                "{text}"
+            );
+            assert!(err.detail.contains(fragment), "{text}: {}", err.detail);
+        }
+    }
+
+    #[test]
+    fn overlong_path_is_rejected() {
+        let text = "a".repeat(MAX_PATH_LEN + 1);
+        let err = parse(&text, &schema("User")).unwrap_err();
+        assert_eq!(err.scim_type, Some(ScimType::InvalidPath));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The parser never panics, and whatever it accepts prints back to the same path.
+        #[test]
+        fn parse_never_panics_and_round_trips(
+            text in r#"(urn:[a-z:.0-9]{0,12}:)?[a-zA-Z$][a-zA-Z0-9.\[\]" =_$-]{0,30}|\PC{0,40}"#
+        ) {
+            let rs = schema("User");
+            if let Ok(p) = parse(&text, &rs) {
+                let printed = p.to_string();
+                prop_assert_eq!(parse(&printed, &rs).ok(), Some(p), "{}", printed);
+            }
+        }
+    }
+}
