@@ -10,13 +10,21 @@ use serde_json::Value;
 /// Does not assign `id` or `meta` and does not check uniqueness (the tenant does).
 pub fn normalize_resource(rs: &ResourceSchema, input: Value, strict: bool) -> Result<Value> {
     let _ = (rs, input, strict);
-    Err(ScimError::new(501, None, "validation is not implemented yet"))
+    Err(ScimError::new(
+        501,
+        None,
+        "validation is not implemented yet",
+    ))
 }
 
 /// Normalizes one attribute's value (a PATCH value, a sub-tree). `Ok(None)` means unassigned.
 pub fn normalize_value(attr: &Attribute, value: Value, strict: bool) -> Result<Option<Value>> {
     let _ = (attr, value, strict);
-    Err(ScimError::new(501, None, "validation is not implemented yet"))
+    Err(ScimError::new(
+        501,
+        None,
+        "validation is not implemented yet",
+    ))
 }
 
 /// Checks required attributes (core and required extensions) of a normalized resource.
