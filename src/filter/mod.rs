@@ -178,14 +178,6 @@ pub fn compile_element(filter: &Filter, attr: &Attribute) -> Result<Compiled> {
     compile::compile_for_element(filter, attr).map(|root| Compiled { root })
 }
 
-impl Filter {
-    /// Whether any attribute path in the filter names this top-level attribute.
-    pub fn references(&self, name: &str) -> bool {
-        let _ = name;
-        false
-    }
-}
-
 impl Compiled {
     /// Whether a stored resource (or, for [`compile_element`], one element) matches.
     pub fn matches(&self, value: &Value) -> bool {
