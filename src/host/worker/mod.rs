@@ -42,9 +42,7 @@ use route::Route;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::wasm_bindgen::JsValue;
-use worker::{
-    console_error, js_sys, Env, Method, Request, RequestInit, Response, Result,
-};
+use worker::{console_error, js_sys, Env, Method, Request, RequestInit, Response, Result};
 
 /// The KV namespace binding of the registry.
 pub const REGISTRY: &str = "REGISTRY";
@@ -167,6 +165,11 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             _ => reply::method_not_allowed(method.as_ref(), "GET, POST"),
         },
         Route::Server { id, .. } | Route::Scim { id, .. } => {
+            let limit = Limits::from_env(env).import_max_bytes;
+            let req = match buffered(req, limit).await? {
+                Ok(req) => req,
+                Err(err) => return reply::error(&err),
+            };
             let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
             stub.fetch_with_request(req).await
         }
@@ -177,6 +180,47 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             url.path()
         ))),
     }
+}
+
+/// The request with its body read into memory (at most `limit` bytes, else 413), to hand to
+/// a Durable Object. A streamed body the object answers before reading (a 401, say) would
+/// leave the runtime pumping a stream whose response has gone, and the client hanging.
+async fn buffered(
+    mut req: Request,
+    limit: usize,
+) -> Result<core::result::Result<Request, ScimError>> {
+    let too_large = |size: &str| {
+        ScimError::new(
+            413,
+            None,
+            format!(
+                "the request body ({size} bytes) exceeds this service's limit of {limit} bytes"
+            ),
+        )
+    };
+    if let Some(length) = req.headers().get("Content-Length")? {
+        if length
+            .trim()
+            .parse::<u64>()
+            .map_or(false, |n| n > limit as u64)
+        {
+            return Ok(Err(too_large(length.trim())));
+        }
+    }
+    let method = req.method();
+    let body = match method {
+        Method::Get | Method::Head => Vec::new(),
+        _ => req.bytes().await.unwrap_or_default(),
+    };
+    if body.len() > limit {
+        return Ok(Err(too_large(&body.len().to_string())));
+    }
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(req.headers().clone());
+    if !body.is_empty() {
+        init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
+    }
+    Ok(Ok(Request::new_with_init(req.url()?.as_str(), &init)?))
 }
 
 fn bad_server_id(id: &str) -> ScimError {
@@ -314,12 +358,18 @@ async fn over_create_limit(req: &Request, env: &Env, limit: u64) -> Result<Optio
         .headers()
         .get("CF-Connecting-IP")?
         .unwrap_or_else(|| "unknown".into());
-    let stub = env.durable_object(LIMITER)?.id_from_name(&client)?.get_stub()?;
+    let stub = env
+        .durable_object(LIMITER)?
+        .id_from_name(&client)?
+        .get_stub()?;
     let resp = stub
         .fetch_with_str(&format!("https://limiter/hit?limit={limit}"))
         .await?;
     if resp.status_code() == 429 {
-        let retry = resp.headers().get("Retry-After")?.unwrap_or_else(|| "60".into());
+        let retry = resp
+            .headers()
+            .get("Retry-After")?
+            .unwrap_or_else(|| "60".into());
         return Ok(Some(retry));
     }
     Ok(None)

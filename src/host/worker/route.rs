@@ -71,9 +71,9 @@ pub fn parse(path: &str) -> Route<'_> {
         return Route::Health;
     }
     if let Some(after) = path.strip_prefix(SERVER_PREFIX) {
-        let (id, rest) = after.split_once('/').map_or((after, ""), |(id, _)| {
-            (id, &after[id.len()..])
-        });
+        let (id, rest) = after
+            .split_once('/')
+            .map_or((after, ""), |(id, _)| (id, &after[id.len()..]));
         if !valid_server_id(id) {
             return Route::BadServerId(id);
         }
@@ -123,27 +123,87 @@ mod tests {
             ("/api/servers", Route::Servers),
             ("/api/servers/", Route::Servers),
             ("/api/serversX", Route::NotFound),
-            ("/api/servers/demo", Route::Server { id: "demo", action: Action::Server }),
-            ("/api/servers/demo/", Route::Server { id: "demo", action: Action::Server }),
-            ("/api/servers/demo/reset", Route::Server { id: "demo", action: Action::Reset }),
-            ("/api/servers/demo/export", Route::Server { id: "demo", action: Action::Export }),
-            ("/api/servers/demo/import", Route::Server { id: "demo", action: Action::Import }),
-            ("/api/servers/demo/config", Route::Server { id: "demo", action: Action::Config }),
+            (
+                "/api/servers/demo",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Server,
+                },
+            ),
+            (
+                "/api/servers/demo/",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Server,
+                },
+            ),
+            (
+                "/api/servers/demo/reset",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Reset,
+                },
+            ),
+            (
+                "/api/servers/demo/export",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Export,
+                },
+            ),
+            (
+                "/api/servers/demo/import",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Import,
+                },
+            ),
+            (
+                "/api/servers/demo/config",
+                Route::Server {
+                    id: "demo",
+                    action: Action::Config,
+                },
+            ),
             ("/api/servers/demo/nope", Route::NotFound),
             ("/api/servers/de.mo", Route::BadServerId("de.mo")),
             ("/api/servers/a%20b/config", Route::BadServerId("a%20b")),
-            ("/scim-identifier/demo/scim/v2", Route::Scim { id: "demo", rest: "" }),
-            ("/scim-identifier/demo/scim/v2/", Route::Scim { id: "demo", rest: "/" }),
-            ("/scim-identifier/demo/scim/v2/Users", Route::Scim { id: "demo", rest: "/Users" }),
+            (
+                "/scim-identifier/demo/scim/v2",
+                Route::Scim {
+                    id: "demo",
+                    rest: "",
+                },
+            ),
+            (
+                "/scim-identifier/demo/scim/v2/",
+                Route::Scim {
+                    id: "demo",
+                    rest: "/",
+                },
+            ),
+            (
+                "/scim-identifier/demo/scim/v2/Users",
+                Route::Scim {
+                    id: "demo",
+                    rest: "/Users",
+                },
+            ),
             (
                 "/scim-identifier/A_b-9/scim/v2/Users/x/y",
-                Route::Scim { id: "A_b-9", rest: "/Users/x/y" },
+                Route::Scim {
+                    id: "A_b-9",
+                    rest: "/Users/x/y",
+                },
             ),
             ("/scim-identifier/demo/scim/v2Users", Route::NotFound),
             ("/scim-identifier/demo/scim/v1/Users", Route::NotFound),
             ("/scim-identifier/demo", Route::NotFound),
             ("/scim-identifier/", Route::BadServerId("")),
-            ("/scim-identifier/bad!id/scim/v2/Users", Route::BadServerId("bad!id")),
+            (
+                "/scim-identifier/bad!id/scim/v2/Users",
+                Route::BadServerId("bad!id"),
+            ),
             (&long, Route::BadServerId(&long[17..82])),
         ];
         for (path, expected) in table {

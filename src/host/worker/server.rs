@@ -35,11 +35,12 @@ use serde_json::{json, Value};
 use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
-    console_error, durable_object, js_sys, DurableObject, Env, Method, Request, Response,
-    Result, ScheduledTime, SqlStorage, SqlStorageValue, State, Url,
+    console_error, durable_object, js_sys, DurableObject, Env, Method, Request, Response, Result,
+    ScheduledTime, SqlStorage, SqlStorageValue, State, Url,
 };
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS resources (key TEXT PRIMARY KEY, body TEXT NOT NULL);
+const SCHEMA: &str =
+    "CREATE TABLE IF NOT EXISTS resources (key TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 const UPSERT_RESOURCE: &str = "INSERT INTO resources (key, body) VALUES (?, ?) \
      ON CONFLICT(key) DO UPDATE SET body = excluded.body";
@@ -134,7 +135,11 @@ impl ScimServer {
         let header = |name: &str| headers.get(name).ok().flatten();
         let request = CoreRequest {
             method: CoreMethod::parse(&method),
-            path: if rest.is_empty() { "/".into() } else { rest.into() },
+            path: if rest.is_empty() {
+                "/".into()
+            } else {
+                rest.into()
+            },
             query: url.query().unwrap_or("").into(),
             if_match: header("If-Match"),
             if_none_match: header("If-None-Match"),
@@ -264,10 +269,7 @@ impl ScimServer {
 
     /// `POST /__internal/create` from the Worker: a new server, seeded if asked.
     async fn create(&self, mut req: Request, url: &Url) -> Fallible<Response> {
-        let order: CreateOrder = req
-            .json()
-            .await
-            .map_err(|e| internal("create order", e))?;
+        let order: CreateOrder = req.json().await.map_err(|e| internal("create order", e))?;
         let id = order.record.id.clone();
         let now = now_ms();
         if self.live_record(Some(&id), now).await?.is_some() {
@@ -328,14 +330,20 @@ impl ScimServer {
     /// The server's record if it exists and has not expired; an expired server is wiped
     /// on the spot. `id`, when given, must be the record's (an object serves one id).
     async fn live_record(&self, id: Option<&str>, now: i64) -> Fallible<Option<Rc<ServerRecord>>> {
-        let record = match self.record.borrow().clone() {
+        // Clone out first: `read_record` borrows the cell mutably.
+        let cached = self.record.borrow().clone();
+        let record = match cached {
             Some(record) => Some(record),
             None => self.read_record()?,
         };
         match record {
             Some(record) if id.is_some_and(|id| id != record.id) => Err(internal(
                 "storage",
-                format!("object for '{}' asked about '{}'", record.id, id.unwrap_or("")),
+                format!(
+                    "object for '{}' asked about '{}'",
+                    record.id,
+                    id.unwrap_or("")
+                ),
             )),
             Some(record) if record.is_expired(now) => {
                 self.wipe(&record.id).await?;
@@ -353,7 +361,8 @@ impl ScimServer {
 
     /// The record after an `await`: the server may have been deleted meanwhile.
     fn require_cached_record(&self, id: &str) -> Fallible<Rc<ServerRecord>> {
-        match self.record.borrow().clone() {
+        let cached = self.record.borrow().clone();
+        match cached {
             Some(record) if record.id == id => Ok(record),
             _ => Err(no_server(id)),
         }
@@ -409,13 +418,17 @@ impl ScimServer {
 
     fn with_tenant<T>(&self, f: impl FnOnce(&Tenant) -> T) -> Fallible<T> {
         let slot = self.tenant.borrow();
-        let tenant = slot.as_ref().ok_or_else(|| internal("tenant", "not loaded"))?;
+        let tenant = slot
+            .as_ref()
+            .ok_or_else(|| internal("tenant", "not loaded"))?;
         Ok(f(tenant))
     }
 
     fn with_tenant_mut<T>(&self, f: impl FnOnce(&mut Tenant) -> T) -> Fallible<T> {
         let mut slot = self.tenant.borrow_mut();
-        let tenant = slot.as_mut().ok_or_else(|| internal("tenant", "not loaded"))?;
+        let tenant = slot
+            .as_mut()
+            .ok_or_else(|| internal("tenant", "not loaded"))?;
         Ok(f(tenant))
     }
 
@@ -437,7 +450,9 @@ impl ScimServer {
         self.transaction(move |sql| {
             for (key, body) in rows {
                 match body {
-                    Some(body) => sql_exec(sql, UPSERT_RESOURCE, alloc::vec![key.into(), body.into()])?,
+                    Some(body) => {
+                        sql_exec(sql, UPSERT_RESOURCE, alloc::vec![key.into(), body.into()])?
+                    }
                     None => sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?,
                 }
             }
@@ -456,10 +471,11 @@ impl ScimServer {
         let storage = self.state.storage();
         let sql = storage.sql();
         let raw: &JsValue = storage.as_raw().as_ref();
-        let run: js_sys::Function = js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or_else(|| internal("storage", "transactionSync is missing"))?;
+        let run: js_sys::Function =
+            js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
+                .ok()
+                .and_then(|f| f.dyn_into().ok())
+                .ok_or_else(|| internal("storage", "transactionSync is missing"))?;
         let body = Closure::once(move || -> core::result::Result<JsValue, JsValue> {
             f(&sql)
                 .map(|()| JsValue::UNDEFINED)
@@ -515,7 +531,8 @@ impl ScimServer {
 /// Writes the registry copy of a record to KV, with the listing fields as metadata.
 async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
     let kv = env.kv(REGISTRY)?;
-    let text = serde_json::to_string(record).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let text =
+        serde_json::to_string(record).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let metadata = json!({ "createdMs": record.created_ms, "expiresMs": record.expires_ms });
     let mut put = kv.put(&record.id, text)?.metadata(metadata)?;
     if let Some(at) = record.expires_ms {
@@ -532,7 +549,9 @@ fn sql_exec(
     query: &str,
     bindings: Vec<SqlStorageValue>,
 ) -> core::result::Result<(), String> {
-    sql.exec(query, bindings).map(|_| ()).map_err(|e| e.to_string())
+    sql.exec(query, bindings)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn js_error_text(value: &JsValue) -> String {
@@ -585,7 +604,11 @@ async fn read_body(req: &mut Request, limit: usize) -> Fallible<Vec<u8>> {
         )
     };
     if let Some(length) = req.headers().get("Content-Length").ok().flatten() {
-        if length.trim().parse::<u64>().map_or(false, |n| n > limit as u64) {
+        if length
+            .trim()
+            .parse::<u64>()
+            .map_or(false, |n| n > limit as u64)
+        {
             return Err(too_large(length.trim()));
         }
     }
@@ -633,7 +656,9 @@ fn total(tenant: &Tenant) -> usize {
 }
 
 fn no_server(id: &str) -> ScimError {
-    ScimError::not_found(format!("no server '{id}' here (it may have expired or been deleted)"))
+    ScimError::not_found(format!(
+        "no server '{id}' here (it may have expired or been deleted)"
+    ))
 }
 
 fn full(id: &str, max: usize) -> ScimError {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make dev`: runs scimlet under `wrangler dev` on 127.0.0.1:$PORT (default 8787) and, once
+# it answers, makes sure a `demo` server with sample data exists and prints how to call it.
+# Local state lives in .wrangler/state and survives restarts; servers never expire here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${PORT:-8787}"
+DEMO_ID="${DEMO_ID:-demo}"
+# Fixed local tokens, so the demo server keeps working across restarts. Not for deployment.
+DEMO_TOKEN="${DEMO_TOKEN:-scimlet-demo-token}"
+ADMIN_TOKEN="${ADMIN_TOKEN:-scimlet-dev-admin-token}"
+BASE="http://127.0.0.1:$PORT"
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+
+announce_demo() {
+    local main_pid=$1
+    until curl -sf -o /dev/null "$BASE/healthz"; do
+        kill -0 "$main_pid" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    local seed='{"users": 50, "groups": 8, "entitlements": 8, "roles": 4, "seed": 42}'
+    local body status
+    body="$(mktemp)"
+    status="$(curl -s -o "$body" -w '%{http_code}' -X POST "$BASE/api/servers" \
+        -H 'Content-Type: application/json' \
+        -d "{\"id\": \"$DEMO_ID\", \"token\": \"$DEMO_TOKEN\", \"seed\": $seed}")"
+    if [[ "$status" == 501 ]]; then
+        # The fake-data generator is not built in yet: an empty demo server still helps.
+        status="$(curl -s -o "$body" -w '%{http_code}' -X POST "$BASE/api/servers" \
+            -H 'Content-Type: application/json' \
+            -d "{\"id\": \"$DEMO_ID\", \"token\": \"$DEMO_TOKEN\"}")"
+    fi
+    case "$status" in
+        201) ;;
+        409)
+            status="$(curl -s -o "$body" -w '%{http_code}' "$BASE/api/servers/$DEMO_ID" \
+                -H "Authorization: Bearer $DEMO_TOKEN")"
+            if [[ "$status" != 200 ]]; then
+                echo "warning: server '$DEMO_ID' exists but DEMO_TOKEN does not open it" >&2
+            fi
+            ;;
+        *) echo "warning: creating '$DEMO_ID' answered $status: $(cat "$body")" >&2 ;;
+    esac
+    rm -f "$body"
+    cat <<EOF
+
+  scimlet is running at $BASE
+  demo server   $BASE/scim-identifier/$DEMO_ID/scim/v2
+  demo token    $DEMO_TOKEN
+  admin token   $ADMIN_TOKEN   (GET /api/servers)
+
+  try:  curl -H 'Authorization: Bearer $DEMO_TOKEN' '$BASE/scim-identifier/$DEMO_ID/scim/v2/Users?count=2'
+
+EOF
+}
+
+announce_demo $$ &
+exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" \
+    --var SERVER_TTL_SECONDS:0 --var "ADMIN_TOKEN:$ADMIN_TOKEN"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make test` (and CI): every check, in order, continuing past failures so one run shows
+# them all; exits non-zero if any failed.
+#   1. cargo test                      the engine and the admin module; the Worker
+#                                      host's units (routes) natively
+#   2. the bare core for wasm32        no_std, no features
+#   3. the Worker bundle               worker-build
+#   4. against a throwaway worker:     tests/http (pytest), the conformance suites
+#                                      (scim2-tester, scim-sanity), tests/cli/run.sh if present
+#   5. tests/web/run.sh if present     the browser page, in headless Chromium
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+failed=()
+step() {
+    local name=$1
+    shift
+    printf '\n\033[1m==> %s\033[0m\n' "$name"
+    local started=$SECONDS
+    if "$@"; then
+        printf '\033[32m--> ok: %s (%d s)\033[0m\n' "$name" $((SECONDS - started))
+    else
+        printf '\033[31m--> FAILED: %s (%d s)\033[0m\n' "$name" $((SECONDS - started))
+        failed+=("$name")
+    fi
+}
+
+step "install tools" scripts/tools.sh test || true
+if ((${#failed[@]})); then
+    echo "cannot test without the tools" >&2
+    exit 1
+fi
+step "cargo test" cargo test
+step "cargo test of the Worker host's own units" cargo test --lib --features worker host::
+step "core builds for wasm32 with no features" \
+    cargo build --target wasm32-unknown-unknown --no-default-features
+step "worker build" make --no-print-directory worker
+if [[ " ${failed[*]} " != *" worker build "* ]]; then
+    step "worker: HTTP tests, conformance, CLI" scripts/with-worker.sh scripts/worker-tests.sh
+fi
+if [[ -x tests/web/run.sh ]]; then
+    step "install Chromium" scripts/tools.sh browser
+    step "browser tests" tests/web/run.sh
+fi
+
+echo
+if ((${#failed[@]})); then
+    printf '\033[31mmake test: %d step(s) failed:\033[0m\n' ${#failed[@]}
+    printf '  - %s\n' "${failed[@]}"
+    exit 1
+fi
+printf '\033[32mmake test: all steps passed\033[0m\n'

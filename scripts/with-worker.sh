@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs a command against a throwaway scimlet worker: `wrangler dev` on a free loopback port
+# with fresh state in a temporary directory, stopped (by its process-group id) when the
+# command ends, however it ends.
+#
+#   scripts/with-worker.sh COMMAND [ARGS...]
+#
+# The command sees SCIMLET_URL, SCIMLET_ADMIN_TOKEN, SCIMLET_CREATE_LIMIT and
+# SCIMLET_RESTART (a shell command restarting the worker on the same port and state).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/scimlet-worker.XXXXXX")"
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+ADMIN_TOKEN="admin-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+CREATE_LIMIT=60
+export PORT RUN_DIR PERSIST_DIR="$RUN_DIR/state"
+export WORKER_VARS="SERVER_TTL_SECONDS:0 ADMIN_TOKEN:$ADMIN_TOKEN CREATE_LIMIT_PER_MINUTE:$CREATE_LIMIT"
+
+cleanup() {
+    scripts/worker.sh stop || true
+    if [[ "${KEEP_WORKER_LOG:-}" ]]; then
+        echo "worker log kept in $RUN_DIR/wrangler.log"
+    else
+        rm -rf "$RUN_DIR"
+    fi
+}
+trap cleanup EXIT
+
+echo "==> starting wrangler dev on 127.0.0.1:$PORT (state in $PERSIST_DIR)"
+started=$SECONDS
+if ! scripts/worker.sh start; then
+    KEEP_WORKER_LOG=1
+    exit 1
+fi
+echo "    ready in $((SECONDS - started)) s"
+
+export SCIMLET_URL="http://127.0.0.1:$PORT" SCIMLET_ADMIN_TOKEN="$ADMIN_TOKEN"
+export SCIMLET_CREATE_LIMIT="$CREATE_LIMIT" SCIMLET_RESTART="$PWD/scripts/worker.sh restart"
+status=0
+"$@" || status=$?
+if ((status != 0)); then
+    KEEP_WORKER_LOG=1
+fi
+exit $status
