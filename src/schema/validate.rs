@@ -1675,7 +1675,10 @@ mod tests {
         assert!(err.detail.contains("\"active\""), "{}", err.detail);
     }
 
-    fn expect_result(name: &str, got: Result<()>, expected: Option<(ScimType, &str)>) {
+    /// `None`: accepted; `Some((scimType, detail))`: a 400 with that type, detail included.
+    type Verdict = Option<(ScimType, &'static str)>;
+
+    fn expect_result(name: &str, got: Result<()>, expected: Verdict) {
         match (got, expected) {
             (Ok(()), None) => {}
             (Err(e), Some((scim_type, detail))) => {
@@ -1720,7 +1723,7 @@ mod tests {
                 .for_each(|a| a.required = a.name == "employeeNumber");
         }
         let ent = ENTERPRISE_USER;
-        let table: Vec<(&str, ResourceSchema, Value, Option<(ScimType, &str)>)> = vec![
+        let table: Vec<(&str, ResourceSchema, Value, Verdict)> = vec![
             ("user with userName", resource_type("User"), json!({"userName": "ann"}), None),
             ("user without userName", resource_type("User"), json!({"displayName": "Ann"}),
              Some((ScimType::InvalidValue, "attribute \"userName\" is required"))),
