@@ -59,8 +59,7 @@ impl fmt::Display for PatchPath {
         }
         f.write_str(&self.attr)?;
         if let Some(filter) = &self.filter {
-            // TODO(filter print lands): Display of Filter.
-            write!(f, "[{filter:?}]")?;
+            write!(f, "[{filter}]")?;
         }
         if let Some(sub) = &self.sub {
             write!(f, ".{sub}")?;
@@ -427,7 +426,7 @@ mod tests {
             ("User", r#"emails[type eq "work""#, "never closed"),
             ("User", r#"emails[type eq "work]"#, "unterminated string"),
             ("User", "emails[]", "empty value filter"),
-            ("User", r#"emails[type eq "work"]x"#, "character 22"),
+            ("User", r#"emails[type eq "work"]x"#, "character 23"),
             ("User", r#"emails.value[type eq "work"]"#, "character 13"),
             ("User", r#"emails[type eq]"#, "invalid value filter"),
             ("User", "nonsense", "`nonsense` is not an attribute"),
