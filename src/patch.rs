@@ -89,7 +89,10 @@ fn operations(body: &Value, strict: bool) -> Result<&[Value]> {
     if strict {
         let declared = member(msg, "schemas")
             .and_then(Value::as_array)
-            .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(PATCH_OP)));
+            .is_some_and(|s| {
+                s.iter()
+                    .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(PATCH_OP)))
+            });
         if !declared {
             return Err(ScimError::invalid_syntax(format!(
                 "PatchOp body must list `{PATCH_OP}` in `schemas`"
