@@ -2,7 +2,7 @@
 //! operation (`scimlet::patch::apply`).
 //!
 //! Checks: nothing panics; a path that parses prints back (Display) to text that parses to
-//! the same path; a successful PATCH leaves `id` and `meta` alone.
+//! the same path (when the printed text is within the length limit); a successful PATCH leaves `id` and `meta` alone.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -64,8 +64,12 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let printed = path.to_string();
-        let again = scimlet::path::parse(&printed, rs);
-        assert_eq!(again.as_ref().ok(), Some(&path), "`{text}` printed as `{printed}`");
+        // Printing escapes control characters in filter strings, so a path near the
+        // length limit may print longer than the limit: only shorter ones must round-trip.
+        if printed.len() <= scimlet::path::MAX_PATH_LEN {
+            let again = scimlet::path::parse(&printed, rs);
+            assert_eq!(again.as_ref().ok(), Some(&path), "`{text}` printed as `{printed}`");
+        }
 
         let op = ["add", "replace", "remove"][usize::from(selector / 8 % 3)];
         let mut operation = json!({"op": op, "path": text});
