@@ -1963,7 +1963,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1500))]
+        #![proptest_config(ProptestConfig::with_cases(400))]
         /// `apply` never panics, on arbitrary op bodies against users and groups, and a
         /// success never touches `id` or `meta`.
         #[test]

@@ -478,7 +478,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         /// The parser never panics, and whatever it accepts prints back to the same path.
         #[test]
         fn parse_never_panics_and_round_trips(
