@@ -68,7 +68,11 @@ fuzz_target!(|data: &[u8]| {
         // length limit may print longer than the limit: only shorter ones must round-trip.
         if printed.len() <= scimlet::path::MAX_PATH_LEN {
             let again = scimlet::path::parse(&printed, rs);
-            assert_eq!(again.as_ref().ok(), Some(&path), "`{text}` printed as `{printed}`");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&path),
+                "`{text}` printed as `{printed}`"
+            );
         }
 
         let op = ["add", "replace", "remove"][usize::from(selector / 8 % 3)];
