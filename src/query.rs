@@ -10,7 +10,7 @@
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
-use crate::project::{parse_attribute_list, Projection};
+use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
 use crate::tenant::{fold_case, Row, Store, Tenant};
@@ -276,15 +276,20 @@ fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {
     parts
 }
 
-/// The stored resources a plan selects, in id order.
-fn candidates<'s>(store: &'s Store, plan: &Plan) -> Box<dyn Iterator<Item = &'s Row> + 's> {
+/// The stored resources a plan selects, in id order, with their ids.
+fn candidates<'s>(
+    store: &'s Store,
+    plan: &Plan,
+) -> Box<dyn Iterator<Item = (&'s str, &'s Row)> + 's> {
+    let entry = |(id, row): (&'s String, &'s Row)| (id.as_str(), row);
     let by_ids = move |ids: Option<&'s BTreeSet<String>>| {
         ids.into_iter()
             .flatten()
-            .filter_map(move |id| store.by_id.get(id))
+            .filter_map(move |id| store.by_id.get_key_value(id))
+            .map(entry)
     };
     match plan {
-        Plan::Id(id) => Box::new(store.by_id.get(id).into_iter()),
+        Plan::Id(id) => Box::new(store.by_id.get_key_value(id).map(entry).into_iter()),
         Plan::Name(name) => Box::new(by_ids(store.by_name.get(name))),
         Plan::ExternalId(ext) => Box::new(by_ids(store.by_external_id.get(ext))),
         Plan::IdsAfter(after, inclusive) => {
@@ -297,17 +302,30 @@ fn candidates<'s>(store: &'s Store, plan: &Plan) -> Box<dyn Iterator<Item = &'s 
                 store
                     .by_id
                     .range::<str, _>((lower, Bound::Unbounded))
-                    .map(|(_, row)| row),
+                    .map(entry),
             )
         }
         Plan::Column(path, op, needle) => {
             match store.with_column(path, |c| c.matching_rows(*op, needle)) {
-                Some(rows) => Box::new(store.by_id.values().filter(move |r| rows.contains(r.row))),
-                None => Box::new(store.by_id.values()),
+                Some(rows) => Box::new(
+                    store
+                        .by_id
+                        .iter()
+                        .filter(move |(_, r)| rows.contains(r.row))
+                        .map(entry),
+                ),
+                None => Box::new(store.by_id.iter().map(entry)),
             }
         }
-        Plan::Scan => Box::new(store.by_id.values()),
+        Plan::Scan => Box::new(store.by_id.iter().map(entry)),
     }
+}
+
+/// Whether a plan's candidates are exactly the filter's matches, so evaluating the filter
+/// again is redundant (an OCI clean-up walk counts every remaining id on each page).
+fn plan_is_exact(plan: &Plan, filter: Option<&Filter>) -> bool {
+    matches!(plan, Plan::Id(_) | Plan::IdsAfter(..) | Plan::ExternalId(_))
+        && matches!(filter, Some(Filter::Compare(..)))
 }
 
 /// The column for a path naming single-valued text (`displayName`, `name.familyName`,
@@ -406,13 +424,9 @@ impl<'a> SortKey<'a> {
 #[derive(Clone, Copy)]
 struct Hit<'t> {
     type_index: usize,
+    /// From the index key: tie-breaks never reach into the JSON.
+    id: &'t str,
     row: &'t Row,
-}
-
-impl<'t> Hit<'t> {
-    fn id(&self) -> &'t str {
-        id_of(&self.row.value)
-    }
 }
 
 /// Runs a list or search over the given types (one for `/Users`, all for `/.search`)
@@ -455,9 +469,11 @@ pub(crate) fn list<'t>(
                 .as_ref()
                 .is_some_and(|f| f.references("groups"));
         let plan = plan(params.filter.as_ref(), rs);
-        for row in candidates(store, &plan) {
+        let exact = plan_is_exact(&plan, params.filter.as_ref());
+        for (id, row) in candidates(store, &plan) {
             let matched = match &compiled {
                 None => true,
+                Some(_) if exact => true,
                 Some(c) if needs_groups => c.matches(&with_groups(tenant, &row.value, base_url)),
                 Some(c) => c.matches(&row.value),
             };
@@ -470,6 +486,7 @@ pub(crate) fn list<'t>(
             if sorting.is_some() || (total > skip && hits.len() < page_size) {
                 hits.push(Hit {
                     type_index: ti,
+                    id,
                     row,
                 });
             }
@@ -502,15 +519,29 @@ pub(crate) fn list<'t>(
         );
     }
 
+    let plans: Vec<Option<ProjectionPlan<'_>>> = type_indexes
+        .iter()
+        .map(|&ti| {
+            tenant
+                .types
+                .get(ti)
+                .map(|rs| ProjectionPlan::new(rs, &params.projection))
+        })
+        .collect();
+    let with_groups = crate::resource::wants(&params.projection, "groups");
     let resources: Vec<Value> = hits
         .iter()
         .filter_map(|hit| {
             let rs = tenant.types.get(hit.type_index)?;
-            Some(crate::resource::render(
+            let plan = plans
+                .get(type_indexes.iter().position(|&t| t == hit.type_index)?)?
+                .as_ref()?;
+            Some(crate::resource::render_with(
                 tenant,
                 rs,
                 &hit.row.value,
-                &params.projection,
+                plan,
+                with_groups,
                 base_url,
             ))
         })
@@ -616,7 +647,7 @@ fn sort_page<'t>(
 fn order_and_cut(keyed: &mut Vec<(Key<'_>, Hit<'_>)>, descending: bool, end: usize) {
     let order = |a: &(Key<'_>, Hit<'_>), b: &(Key<'_>, Hit<'_>)| {
         compare_keys(a.0, b.0, descending)
-            .then_with(|| (a.1.type_index, a.1.id()).cmp(&(b.1.type_index, b.1.id())))
+            .then_with(|| (a.1.type_index, a.1.id).cmp(&(b.1.type_index, b.1.id)))
     };
     if end > 0 && end < keyed.len() {
         keyed.select_nth_unstable_by(end - 1, order);

@@ -420,7 +420,10 @@ impl Tenant {
         if !fresh {
             self.unindex(resource_type, &id);
         }
-        let store = self.stores.entry(resource_type.to_string()).or_default();
+        self.ensure_store(resource_type);
+        let Some(store) = self.stores.get_mut(resource_type) else {
+            return;
+        };
         if let Some(name) = value
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)
@@ -444,7 +447,9 @@ impl Tenant {
                 .or_default()
                 .insert(id.clone());
         }
-        let store = self.stores.entry(resource_type.to_string()).or_default();
+        let Some(store) = self.stores.get_mut(resource_type) else {
+            return;
+        };
         let row = match store.by_id.get(&id) {
             Some(existing) => existing.row,
             None => {
@@ -471,6 +476,14 @@ impl Tenant {
                 value,
                 fresh,
             );
+        }
+    }
+
+    /// Makes sure a type has a store (allocating its name only the first time).
+    fn ensure_store(&mut self, resource_type: &str) {
+        if !self.stores.contains_key(resource_type) {
+            self.stores
+                .insert(resource_type.to_string(), Store::default());
         }
     }
 
