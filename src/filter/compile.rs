@@ -103,13 +103,15 @@ fn compile_node(filter: &Filter, scope: Scope<'_>, strict: bool, depth: usize) -
     let child = |node: &Filter| compile_node(node, scope, strict, depth + 1);
     Ok(match filter {
         Filter::And(..) => Node::All(
-            flatten(filter, true)
+            filter
+                .chain_operands(true)
                 .into_iter()
                 .map(child)
                 .collect::<Result<_>>()?,
         ),
         Filter::Or(..) => Node::Any(
-            flatten(filter, false)
+            filter
+                .chain_operands(false)
                 .into_iter()
                 .map(child)
                 .collect::<Result<_>>()?,
@@ -184,23 +186,6 @@ fn schemas_attribute() -> Attribute {
 /// silently select nothing.
 pub(crate) fn compile_for_element(filter: &Filter, attr: &Attribute) -> Result<Node> {
     compile_node(filter, Scope::Element(attr), true, 0)
-}
-
-/// The operands of a left-leaning `and` (or `or`) chain, walked with a loop.
-fn flatten(mut node: &Filter, and: bool) -> Vec<&Filter> {
-    let mut operands = Vec::new();
-    loop {
-        match (node, and) {
-            (Filter::And(l, r), true) | (Filter::Or(l, r), false) => {
-                operands.push(&**r);
-                node = l;
-            }
-            _ => break,
-        }
-    }
-    operands.push(node);
-    operands.reverse();
-    operands
 }
 
 /// What a comparison on an unassigned attribute gives.
