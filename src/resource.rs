@@ -309,7 +309,8 @@ fn check_unique(
             }
         };
         let Some(mine) = lookup(value) else { continue };
-        let clash = store.by_id.iter().any(|(id, r)| {
+        let clash = store.by_id.iter().any(|(id, row)| {
+            let r = &row.value;
             Some(id.as_str()) != own_id
                 && lookup(r).is_some_and(|theirs| {
                     crate::filter::compare_values(attr, &theirs, &mine).is_eq()
