@@ -28,7 +28,7 @@ fn user(i: usize) -> Value {
         "userName": format!("{}.{}{}@example.com", given.to_lowercase(), family.to_lowercase(), i),
         "name": {"givenName": given, "familyName": family, "formatted": format!("{given} {family}")},
         "displayName": format!("{given} {family}"),
-        "active": i % 3 != 0,
+        "active": !i.is_multiple_of(3),
         "emails": [
             {"value": format!("user{i}@example.com"), "type": "work", "primary": true},
             {"value": format!("user{i}@home.example.org"), "type": "home"}

@@ -1014,7 +1014,7 @@ fn any_filter() -> impl Strategy<Value = Filter> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn printed_filters_parse_back_to_the_same_tree(filter in any_filter()) {

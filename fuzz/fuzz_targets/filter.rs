@@ -47,7 +47,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let printed = filter.to_string();
-    assert_eq!(parse(&printed).as_ref(), Ok(&filter), "{text:?} printed as {printed:?}");
+    assert_eq!(
+        parse(&printed).as_ref(),
+        Ok(&filter),
+        "{text:?} printed as {printed:?}"
+    );
     let (users, user) = fixtures();
     for strict in [true, false] {
         if let Ok(compiled) = compile(&filter, users, strict) {
