@@ -26,12 +26,22 @@ pub struct SeedSpec {
 
 impl Default for SeedSpec {
     fn default() -> Self {
-        SeedSpec { users: 10, groups: 5, entitlements: 8, roles: 4, seed: 42 }
+        SeedSpec {
+            users: 10,
+            groups: 5,
+            entitlements: 8,
+            roles: 4,
+            seed: 42,
+        }
     }
 }
 
 /// Fills a tenant with generated resources through [`Tenant::create`], returning what changed.
 pub fn populate(tenant: &mut Tenant, spec: &SeedSpec, env: &mut Env) -> Result<ChangeSet> {
     let _ = (tenant, spec, env);
-    Err(ScimError::new(501, None, "the generator is not implemented yet"))
+    Err(ScimError::new(
+        501,
+        None,
+        "the generator is not implemented yet",
+    ))
 }
