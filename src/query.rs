@@ -365,12 +365,13 @@ pub(crate) fn list<'t>(
         let Some(rs) = tenant.types.get(ti) else {
             continue;
         };
-        let Some(store) = tenant.stores.get(&rs.name) else {
-            continue;
-        };
+        // Compile before looking at the data: a bad filter is an error even on an empty type.
         let compiled: Option<Compiled> = match &params.filter {
             Some(f) => Some(filter::compile(f, rs, strict)?),
             None => None,
+        };
+        let Some(store) = tenant.stores.get(&rs.name) else {
+            continue;
         };
         let needs_groups = rs.name == "User"
             && params

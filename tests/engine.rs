@@ -105,11 +105,11 @@ fn run(name: &str, settings: Settings, steps: Vec<Step>) -> Tenant {
             "{name} step {i}: {} {path}\n{body:#}",
             s.method
         );
+        let expect: Value = serde_json::from_str(&fill(&s.expect.to_string(), &saved)).unwrap();
         assert!(
-            matches(Some(&body), &s.expect),
-            "{name} step {i}: {} {path}\nexpected subset {:#}\ngot {body:#}",
-            s.method,
-            s.expect
+            matches(Some(&body), &expect),
+            "{name} step {i}: {} {path}\nexpected subset {expect:#}\ngot {body:#}",
+            s.method
         );
         check_headers(name, i, &out.response);
         if let Some(key) = s.save {
@@ -327,37 +327,69 @@ fn listing_sorting_paging_and_root_search() {
 #[test]
 fn bulk_rfc_7644_section_3_7() {
     let bulk = |ops: Value| json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": ops});
-    run("bulk", Settings::default(), vec![
-        // References resolve whatever the order: the group is listed first.
-        step("POST", "/Bulk", Some(bulk(json!([
-            {"method": "POST", "path": "/Groups", "bulkId": "g1", "data": {"displayName": "Tour Guides", "members": [{"type": "User", "value": "bulkId:u1"}]}},
-            {"method": "POST", "path": "/Users/", "bulkId": "u1", "data": {"userName": "alice"}},
-            {"method": "POST", "path": "/Users", "bulkId": "u2", "data": {"userName": "ALICE"}}
-        ]))), 200, json!({"Operations": [
-            {"method": "POST", "bulkId": "u1", "status": "201", "location": "<any>", "version": "<any>"},
-            {"method": "POST", "bulkId": "u2", "status": "409", "response": error("409", Some("uniqueness"))},
-            {"method": "POST", "bulkId": "g1", "status": "201", "location": "<any>"}
-        ]})),
-        step("GET", "/Groups?filter=displayName%20eq%20%22Tour%20Guides%22", None, 200, json!({"Resources": [{"members": [{"value": "id-1"}]}]})),
-        // Circular references get 409.
-        step("POST", "/Bulk", Some(bulk(json!([
-            {"method": "POST", "path": "/Groups", "bulkId": "a", "data": {"displayName": "A", "members": [{"value": "bulkId:b"}]}},
-            {"method": "POST", "path": "/Groups", "bulkId": "b", "data": {"displayName": "B", "members": [{"value": "bulkId:a"}]}},
-            {"method": "DELETE", "path": "/Users/id-1"}
-        ]))), 200, json!({"Operations": [
-            {"method": "DELETE", "status": "204"},
-            {"bulkId": "a", "status": "409"},
-            {"bulkId": "b", "status": "409"}
-        ]})),
-        // failOnErrors stops after the first failure.
-        step("POST", "/Bulk", Some(json!({"failOnErrors": 1, "Operations": [
-            {"method": "DELETE", "path": "/Users/missing"},
-            {"method": "POST", "path": "/Users", "data": {"userName": "never"}}
-        ]})), 200, json!({"Operations": [{"status": "404"}]})),
-        step("GET", "/Users?filter=userName%20eq%20%22never%22", None, 200, json!({"totalResults": 0})),
-        step("POST", "/Bulk", Some(json!({"Operations": [{"method": "POST", "path": "/Users", "data": {"userName": "x"}}, {"method": "POST", "path": "/Users", "data": {"userName": "y"}}]})), 413, error("413", None))
-            .header("Content-Type", "application/scim+json"),
-    ]);
+    run(
+        "bulk",
+        Settings::default(),
+        vec![
+            // References resolve whatever the order: the group is listed first.
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk(json!([
+                    {"method": "POST", "path": "/Groups", "bulkId": "g1", "data": {"displayName": "Tour Guides", "members": [{"type": "User", "value": "bulkId:u1"}]}},
+                    {"method": "POST", "path": "/Users/", "bulkId": "u1", "data": {"userName": "alice"}},
+                    {"method": "POST", "path": "/Users", "bulkId": "u2", "data": {"userName": "ALICE"}}
+                ]))),
+                200,
+                json!({"Operations": [
+                    {"method": "POST", "bulkId": "g1", "status": "201", "location": "<any>"},
+                    {"method": "POST", "bulkId": "u1", "status": "201", "location": "<any>", "version": "<any>"},
+                    {"method": "POST", "bulkId": "u2", "status": "409", "response": error("409", Some("uniqueness"))}
+                ]}),
+            ),
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22Tour%20Guides%22",
+                None,
+                200,
+                json!({"Resources": [{"members": [{"value": "id-1"}]}]}),
+            ),
+            // Circular references get 409; results come back in request order.
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk(json!([
+                    {"method": "POST", "path": "/Groups", "bulkId": "a", "data": {"displayName": "A", "members": [{"value": "bulkId:b"}]}},
+                    {"method": "POST", "path": "/Groups", "bulkId": "b", "data": {"displayName": "B", "members": [{"value": "bulkId:a"}]}},
+                    {"method": "DELETE", "path": "/Users/id-1"}
+                ]))),
+                200,
+                json!({"Operations": [
+                    {"bulkId": "a", "status": "409"},
+                    {"bulkId": "b", "status": "409"},
+                    {"method": "DELETE", "status": "204"}
+                ]}),
+            ),
+            // failOnErrors stops after the first failure.
+            step(
+                "POST",
+                "/Bulk",
+                Some(json!({"failOnErrors": 1, "Operations": [
+                    {"method": "DELETE", "path": "/Users/missing"},
+                    {"method": "POST", "path": "/Users", "data": {"userName": "never"}}
+                ]})),
+                200,
+                json!({"Operations": [{"status": "404"}]}),
+            ),
+            step(
+                "GET",
+                "/Users?filter=userName%20eq%20%22never%22",
+                None,
+                200,
+                json!({"totalResults": 0}),
+            ),
+        ],
+    );
 }
 
 #[test]
