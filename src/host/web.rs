@@ -7,6 +7,7 @@
 //! bytes, and every answer carries the change set as `[type, id, storedJson]` triples so the
 //! host can write it to IndexedDB in one transaction. No SCIM rule lives here.
 
+use crate::admin;
 use crate::env::{Env, UuidIds};
 use crate::error::ScimError;
 use crate::generate::{populate, SeedSpec};
@@ -105,12 +106,8 @@ impl Server {
         };
         let outcome = self.tenant.handle(&request, &mut env);
         let result = changes_value(&outcome.changes)?;
-        let headers = Array::new();
-        for (name, value) in &outcome.response.headers {
-            headers.push(&Array::of2(&name.into(), &value.into()));
-        }
         set(&result, "status", &outcome.response.status.into())?;
-        set(&result, "headers", &headers)?;
+        set(&result, "headers", &header_pairs(&outcome.response.headers))?;
         set(
             &result,
             "body",
@@ -184,97 +181,62 @@ pub fn scim_error_body(status: u16, detail: &str) -> String {
 /// object (status 400) when it is not one.
 #[wasm_bindgen(js_name = checkServerId)]
 pub fn check_server_id(id: &str) -> Result<(), JsValue> {
-    auth::check_server_id(id).map_err(|e| error_value(&e))
+    if admin::valid_server_id(id) {
+        return Ok(());
+    }
+    Err(error_value(&ScimError::bad_request(alloc::format!(
+        "invalid server id {id:?}: use 1 to {} characters of A-Z, a-z, 0-9, '-' and '_'",
+        admin::MAX_SERVER_ID_LEN
+    ))))
 }
 
-/// The digest stored for a token (tokens themselves are never stored).
-#[wasm_bindgen(js_name = tokenDigest)]
-pub fn token_digest(token: &str) -> String {
-    auth::token_digest(token)
+/// A new token from the host's random bytes (32 give 256 bits), and its digest: the
+/// only form it is stored in. Returns `[token, digest]`.
+#[wasm_bindgen(js_name = newToken)]
+pub fn new_token(random: &[u8]) -> Array {
+    let token = admin::token_from_random_bytes(random);
+    let digest = admin::token_digest(&token);
+    Array::of2(&token.into(), &digest.into())
 }
 
 /// Whether an `Authorization` header (`Bearer <token>`, or HTTP Basic with the token as
-/// password) carries a token whose digest is among `digests`.
+/// password) carries a token whose digest is among `digests`, compared as at the edge.
 #[wasm_bindgen]
 pub fn authorized(authorization: Option<String>, digests: Vec<String>) -> bool {
-    auth::authorized(authorization.as_deref(), &digests)
+    let Some(token) = authorization
+        .as_deref()
+        .and_then(admin::token_from_authorization)
+    else {
+        return false;
+    };
+    let record = admin::ServerRecord {
+        id: String::new(),
+        token_digests: digests,
+        created_ms: 0,
+        expires_ms: None,
+        settings: Settings::default(),
+    };
+    record.accepts(&token)
 }
 
-/// Server ids, token digests and `Authorization` parsing, as at the edge.
-// Interim copy until `crate::admin` (shared with the Worker) lands; then this module
-// becomes a re-export of it.
-mod auth {
-    use crate::error::{Result, ScimError};
-    use alloc::string::String;
-    use core::fmt::Write;
-    use sha2::{Digest, Sha256};
+/// The 401 answer of the edge (SCIM Error body, `WWW-Authenticate` challenge), as
+/// `{status, headers, body}`.
+#[wasm_bindgen]
+pub fn unauthorized(detail: &str) -> Result<JsValue, JsValue> {
+    let response = admin::unauthorized(detail);
+    let result = Object::new();
+    set(&result, "status", &response.status.into())?;
+    set(&result, "headers", &header_pairs(&response.headers))?;
+    set(&result, "body", &Uint8Array::from(response.body.as_slice()))?;
+    Ok(result.into())
+}
 
-    pub(super) fn check_server_id(id: &str) -> Result<()> {
-        let ok = (1..=64).contains(&id.len())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if ok {
-            Ok(())
-        } else {
-            Err(ScimError::bad_request(alloc::format!(
-                "invalid server id {id:?}: use 1-64 characters of A-Z, a-z, 0-9, '-' and '_'"
-            )))
-        }
+fn header_pairs(headers: &[(String, String)]) -> Array {
+    let pairs = Array::new();
+    for (name, value) in headers {
+        pairs.push(&Array::of2(&name.into(), &value.into()));
     }
-
-    pub(super) fn token_digest(token: &str) -> String {
-        let mut hex = String::with_capacity(64);
-        for b in Sha256::digest(token.as_bytes()) {
-            let _ = write!(hex, "{b:02x}");
-        }
-        hex
-    }
-
-    pub(super) fn authorized(header: Option<&str>, digests: &[String]) -> bool {
-        let Some(token) = header.and_then(presented_token) else {
-            return false;
-        };
-        let digest = token_digest(&token);
-        digests.iter().any(|d| *d == digest)
-    }
-
-    fn presented_token(header: &str) -> Option<String> {
-        let (scheme, rest) = header.trim().split_once(' ')?;
-        let rest = rest.trim();
-        if scheme.eq_ignore_ascii_case("bearer") {
-            return Some(rest.into());
-        }
-        if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = base64_decode(rest)?;
-            let text = core::str::from_utf8(&decoded).ok()?;
-            return text.split_once(':').map(|(_, password)| password.into());
-        }
-        None
-    }
-
-    fn base64_decode(text: &str) -> Option<alloc::vec::Vec<u8>> {
-        let mut out = alloc::vec::Vec::with_capacity(text.len() / 4 * 3);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for c in text.bytes().filter(|c| *c != b'=') {
-            let v = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' | b'-' => 62,
-                b'/' | b'_' => 63,
-                _ => return None,
-            };
-            acc = (acc << 6) | u32::from(v);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        Some(out)
-    }
+    pairs
 }
 
 fn parse_settings(json: &str) -> Result<Settings, JsValue> {

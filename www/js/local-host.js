@@ -19,7 +19,7 @@
 // that write fails the in-memory server is dropped and reloaded from storage next time, so
 // memory never runs ahead of what is stored.
 
-import init, { Server, scimErrorBody, checkServerId, tokenDigest, authorized } from '../pkg/scimlet.js';
+import init, { Server, scimErrorBody, checkServerId, newToken, authorized, unauthorized } from '../pkg/scimlet.js';
 import * as idb from './idb.js';
 
 /** Largest import or request body the host accepts (the engine applies its own, smaller limits to SCIM bodies). */
@@ -32,16 +32,6 @@ const decoder = new TextDecoder();
 
 function randomBytes(n) {
   return crypto.getRandomValues(new Uint8Array(n));
-}
-
-function base64url(bytes) {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function newToken() {
-  return `sbx_${base64url(randomBytes(24))}`;
 }
 
 function newServerId() {
@@ -193,7 +183,7 @@ export class LocalHost {
       const loaded = await this.open(id);
       if (!loaded) return scimError(404, `no sandbox server ${id}`);
       if (!authorized(header(headers, 'Authorization'), loaded.record.tokenDigests)) {
-        return scimError(401, `a valid token for server ${id} is required (Authorization: Bearer <token>)`, [['WWW-Authenticate', 'Bearer realm="scimlet"']]);
+        return unauthorized(`a valid token for server ${id} is required (Authorization: Bearer <token>)`);
       }
       const t0 = performance.now();
       const out = loaded.server.handle(
@@ -222,7 +212,7 @@ export class LocalHost {
       const route = `${method} ${action || ''}`;
       if (route === 'POST token') return this.issueToken(id, loaded);
       if (!authorized(header(headers, 'Authorization'), loaded.record.tokenDigests)) {
-        return scimError(401, `a valid token for server ${id} is required (Authorization: Bearer <token>)`, [['WWW-Authenticate', 'Bearer realm="scimlet"']]);
+        return unauthorized(`a valid token for server ${id} is required (Authorization: Bearer <token>)`);
       }
       switch (route) {
         case 'GET ': return json(200, this.info(id, loaded));
@@ -284,12 +274,12 @@ export class LocalHost {
     checkServerId(id);
     return this.serialized(id, async () => {
       if (await idb.getServer(this.db, id)) return scimError(409, `server ${id} already exists`);
-      const token = newToken();
+      const [token, digest] = newToken(randomBytes(32));
       const record = {
         id,
         settings: spec.settings || {},
         seed: spec.seed || null,
-        tokenDigests: [tokenDigest(token)],
+        tokenDigests: [digest],
         created: Date.now(),
       };
       const server = new Server(JSON.stringify(record.settings), randomBytes(16));
@@ -303,8 +293,8 @@ export class LocalHost {
   }
 
   async issueToken(id, loaded) {
-    const token = newToken();
-    loaded.record.tokenDigests = [...loaded.record.tokenDigests, tokenDigest(token)];
+    const [token, digest] = newToken(randomBytes(32));
+    loaded.record.tokenDigests = [...loaded.record.tokenDigests, digest];
     await this.persist(id, loaded, {});
     return json(201, { id, token, scim: this.scimBase(id) });
   }
