@@ -174,6 +174,11 @@ async function connect(mode) {
   document.body.dataset.mode = mode;
   $('mode-badge').textContent = backend.label;
   $('attach').hidden = mode !== 'remote';
+  try {
+    await backend.check();
+  } catch (error) {
+    notify(error.message);
+  }
   await refreshServers(localStorage.getItem(`${LAST_SERVER_KEY}|${backend.key}`));
 }
 
@@ -568,11 +573,12 @@ async function copyCurl() {
   const out = $('curl-out');
   out.hidden = false;
   const localNote = state.backend instanceof LocalBackend ? '\n# (local mode: this URL is answered by the Service Worker, inside this browser only)' : '';
+  out.textContent = `${command}${localNote}`;
   try {
     await navigator.clipboard.writeText(command);
-    out.textContent = `${command}${localNote}\n# copied to the clipboard`;
+    out.textContent += '\n# copied to the clipboard';
   } catch {
-    out.textContent = `${command}${localNote}`;
+    // no clipboard permission: the command is shown to copy by hand
   }
 }
 

@@ -145,6 +145,8 @@ export class LocalBackend extends Backend {
   }
 
   /** A server whose token this page lost (storage cleared): the local host issues another. */
+  async check() {}
+
   async ensureToken(id) {
     if (this.tokenFor(id)) return;
     const issued = await this.api('POST', `/${encodeURIComponent(id)}/token`, { label: 'issue token' });
@@ -202,6 +204,12 @@ export class RemoteBackend extends Backend {
 
   async ensureToken() {}
 
+  /** Throws a readable error unless the scimlet answers `GET /healthz`. */
+  async check() {
+    const res = await this.request('GET', `${this.base}/healthz`, { label: 'health' });
+    if (res.status !== 200) throw new Error(`Could not reach ${this.base}: ${res.status ? errorText(res) : res.text}`);
+  }
+
   async send(req) {
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, mode: 'cors' });
     return { status: res.status, headers: [...res.headers], text: await res.text() };
@@ -234,7 +242,7 @@ export async function startServiceWorker() {
   try {
     const registration = await navigator.serviceWorker.register(new URL('./sw.js', location.href), { type: 'module', scope: './' });
     const ready = navigator.serviceWorker.ready;
-    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 10000));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 5000));
     const active = await Promise.race([ready, timeout]);
     return active ? registration : null;
   } catch (error) {

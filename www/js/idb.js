@@ -1,6 +1,6 @@
 // IndexedDB, promised. Two object stores:
 //   servers   keyPath "id":       {id, settings, seed, tokenDigests, created, updated, counts}
-//   resources keyPath ["s","k"]:  {s: serverId, k: "User/<id>", j: storedJson}
+//   resources key [serverId, "User/<id>"] (out of line) -> the stored form as a JSON string
 // Resources are kept as JSON strings: the engine parses them anyway, and a string is far
 // cheaper to structured-clone than the object tree it encodes.
 
@@ -13,7 +13,7 @@ export function openDb() {
     open.onupgradeneeded = () => {
       const db = open.result;
       if (!db.objectStoreNames.contains('servers')) db.createObjectStore('servers', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('resources')) db.createObjectStore('resources', { keyPath: ['s', 'k'] });
+      if (!db.objectStoreNames.contains('resources')) db.createObjectStore('resources');
     };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
@@ -52,8 +52,7 @@ export async function allServers(db) {
 
 /** The stored JSON strings of one server's resources. */
 export async function serverResources(db, id) {
-  const rows = await request(db.transaction('resources').objectStore('resources').getAll(serverRange(id)));
-  return rows.map((r) => r.j);
+  return request(db.transaction('resources').objectStore('resources').getAll(serverRange(id)));
 }
 
 /**
@@ -64,7 +63,7 @@ export async function writeChanges(db, record, { upserted = [], deleted = [] }, 
   const tx = db.transaction(['resources', 'servers'], 'readwrite');
   const resources = tx.objectStore('resources');
   if (replace) resources.delete(serverRange(record.id));
-  for (const [type, id, json] of upserted) resources.put({ s: record.id, k: `${type}/${id}`, j: json });
+  for (const [type, id, json] of upserted) resources.put(json, [record.id, `${type}/${id}`]);
   for (const [type, id] of deleted) resources.delete([record.id, `${type}/${id}`]);
   tx.objectStore('servers').put(record);
   await done(tx);

@@ -173,6 +173,12 @@ export class LocalHost {
       return scimError(404, `unknown sandbox path ${url.pathname}: SCIM lives under ${this.prefix}/{server_id}/scim/v2/, the admin API under ${this.prefix}/api/servers`);
     } catch (error) {
       if (error && error.storage) return scimError(507, error.message);
+      if (error instanceof WebAssembly.RuntimeError) {
+        // The core never panics by design; a trap here means memory ran out. Drop every
+        // in-memory server so the next request starts again from IndexedDB.
+        for (const id of [...this.loaded.keys()]) this.loaded.delete(id);
+        return scimError(500, `the engine stopped (${error.message}); nothing unsaved was kept, retry the request`);
+      }
       return thrown(error);
     }
   }
