@@ -2,7 +2,7 @@
 // builds and serves www/ and sets BASE_URL. The steps share one browser profile and build on
 // each other, in the order a user would go: create, browse, change, reload, restart, export.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 
@@ -265,12 +265,25 @@ const tests = [
       check(expected.test(message), `${name}: ${message}`);
       await page.evaluate(() => { document.querySelector('#notice').hidden = true; document.querySelector('#notice').className = 'notice'; });
     }
+    // Over the import limit: refused before the file is even read.
+    const huge = join(profile, '..', `scimlet-huge-${process.pid}.json`);
+    writeFileSync(huge, Buffer.alloc(65 * 1024 * 1024, 0x20));
+    try {
+      await page.setInputFiles('#import-file', huge);
+      await page.waitForSelector('#notice.error:not([hidden])');
+      const message = await text('#notice');
+      check(/is 65\.0 MB; imports are limited to 64 MB\. Nothing was changed\./.test(message), `huge: ${message}`);
+    } finally {
+      rmSync(huge, { force: true });
+    }
     const token = await tokenOf('copy');
     const info = JSON.parse((await swFetch(page, '/sandbox/api/servers/copy', { headers: { Authorization: `Bearer ${token}` } })).body);
     equal(info.counts, { Entitlement: 6, Group: 10, Role: 4, User: 122 }, 'counts after refused imports');
   }],
 
-  ['delete a server', async () => {
+  ['reset puts a server back as it was created, then delete it', async () => {
+    await page.click('#reset-server');
+    await page.waitForFunction(() => document.querySelector('#server-counts').textContent === 'Users 0 · Groups 0 · Entitlements 0 · Roles 0');
     await page.click('#delete-server');
     await page.waitForFunction(() => ![...document.querySelectorAll('[data-server]')].some((b) => b.dataset.server === 'copy'));
     const listed = JSON.parse((await swFetch(page, '/sandbox/api/servers')).body).servers.map((s) => s.id);
@@ -316,6 +329,8 @@ const tests = [
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
     try {
       const isolated = await browser.newContext({ serviceWorkers: 'block' });
+      // As in a browser without Service Workers (Firefox private windows, for one).
+      await isolated.addInitScript(() => { delete Navigator.prototype.serviceWorker; });
       const p = await isolated.newPage();
       await p.goto(BASE);
       await p.waitForSelector('body[data-ready="true"]');

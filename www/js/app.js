@@ -462,7 +462,10 @@ async function openResource(id) {
   $('resource-json').value = pretty(res.text);
   $('detail-title').textContent = `${state.type} ${id}`;
   $('detail-status').textContent = '';
-  for (const row of document.querySelectorAll('#table-body tr')) row.toggleAttribute('aria-current', row.dataset.id === id);
+  for (const row of document.querySelectorAll('#table-body tr')) {
+    if (row.dataset.id === id) row.setAttribute('aria-current', 'true');
+    else row.removeAttribute('aria-current');
+  }
 }
 
 function newResource() {
