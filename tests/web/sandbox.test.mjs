@@ -281,7 +281,7 @@ const tests = [
     equal(info.counts, { Entitlement: 6, Group: 10, Role: 4, User: 122 }, 'counts after refused imports');
   }],
 
-  ['reset puts a server back as it was created, then delete it', async () => {
+  ['reset empties a server, then delete it', async () => {
     await page.click('#reset-server');
     await page.waitForFunction(() => document.querySelector('#server-counts').textContent === 'Users 0 · Groups 0 · Entitlements 0 · Roles 0');
     await page.click('#delete-server');
@@ -308,8 +308,15 @@ const tests = [
     equal(counts.User, 10000, 'users loaded');
     figures.push(`load 10,000-user server (${load.resources} resources) in the Service Worker: ${load.totalMs.toFixed(0)} ms (IndexedDB read ${load.readMs.toFixed(0)} ms, engine ${load.engineMs.toFixed(0)} ms); first request after worker restart ${firstRequestMs} ms`);
     check(load.totalMs < 1000, `load took ${load.totalMs} ms`);
-    const eq = await swFetch(page, '/sandbox/big/scim/v2/Users?filter=userName%20eq%20%22nobody%22', { headers: { Authorization: `Bearer ${token}` } });
-    figures.push(`userName eq at 10,000 users: ${eq.headers['server-timing']}`);
+    for (const [label, filter] of [['userName eq', 'userName eq "nobody@example.org"'], ['displayName co', 'displayName co "an"']]) {
+      const timings = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await swFetch(page, `/sandbox/big/scim/v2/Users?count=100&filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${token}` } });
+        equal(res.status, 200, label);
+        timings.push(res.headers['server-timing'].replace('engine;dur=', ''));
+      }
+      figures.push(`${label} at 10,000 users, engine ms over 5 runs: ${timings.join(', ')}`);
+    }
   }],
 
   ['remote mode says which scimlet it uses and reports one that does not answer', async () => {

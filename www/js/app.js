@@ -306,7 +306,7 @@ async function deleteServer(event) {
 
 async function resetServer(event) {
   const id = state.serverId;
-  if (!confirm(`Reset server ${id} to the data it was created with? Changes since then are lost.`)) return;
+  if (!confirm(`Reset server ${id}: remove every resource? Its settings and token stay.`)) return;
   await busy(event.currentTarget, async () => {
     await state.backend.resetServer(id);
     await selectServer(id);

@@ -8,7 +8,7 @@
 //   GET    {prefix}/api/servers                  list (local only: no admin token in a browser)
 //   GET    {prefix}/api/servers/{id}             info: counts, created, last load time
 //   DELETE {prefix}/api/servers/{id}
-//   POST   {prefix}/api/servers/{id}/reset       back to the state it was created in (seed re-applied)
+//   POST   {prefix}/api/servers/{id}/reset       remove every resource (settings and tokens stay)
 //   GET    {prefix}/api/servers/{id}/export      the whole server as JSON
 //   PUT    {prefix}/api/servers/{id}/import      replace it with an export
 //   GET|PUT {prefix}/api/servers/{id}/config     settings
@@ -305,10 +305,10 @@ export class LocalHost {
     return json(201, { id, token, scim: this.scimBase(id) });
   }
 
+  /** As at the edge: every resource goes, settings and tokens stay. */
   async reset(id, loaded) {
     const server = new Server(JSON.stringify(loaded.record.settings || {}), randomBytes(16));
-    const changes = loaded.record.seed ? server.populate(JSON.stringify(loaded.record.seed), Date.now(), this.scimBase(id)) : {};
-    return this.replace(id, loaded, server, changes.upserted || []);
+    return this.replace(id, loaded, server, []);
   }
 
   async importInto(id, loaded, body) {
