@@ -2,6 +2,7 @@
 // builds and serves www/ and sets BASE_URL. The steps share one browser profile and build on
 // each other, in the order a user would go: create, browse, change, reload, restart, export.
 import { chromium } from 'playwright-core';
+import { startRemoteStub } from './remote-stub.mjs';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -330,6 +331,42 @@ const tests = [
     await page.click('#connect');
     await page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
     await page.waitForSelector('[data-server="demo"]');
+  }],
+
+  ['remote mode works across origins: create, browse, filter and query a server, and stays selected after a reload', async () => {
+    const stub = await startRemoteStub();
+    try {
+      await page.check('input[name=mode][value=remote]');
+      await page.fill('#remote-url', stub.url);
+      await page.fill('#remote-admin', stub.adminToken);
+      await page.click('#connect');
+      await page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
+      await page.waitForSelector('#no-servers:not([hidden])');
+      await page.fill('#create-form [name=id]', 'far');
+      for (const [k, v] of Object.entries({ users: 30, groups: 3, entitlements: 2, roles: 1 })) await page.fill(`#create-form [name=${k}]`, String(v));
+      await page.click('#create-form button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 30');
+      equal(await text('#scim-base'), `${stub.url}/scim-identifier/far/scim/v2`, 'SCIM base');
+      const [name] = await firstColumn();
+      await applyFilter(`userName eq "${name}"`);
+      await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
+      await page.selectOption('#console-method', 'POST');
+      await page.fill('#console-path', '/Users');
+      await page.fill('#console-body', JSON.stringify({ userName: 'remote.user@example.com' }));
+      await page.click('#console-form button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('#result-status').textContent === '201');
+      await page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
+      await page.waitForFunction(() => document.querySelector('#server-title').textContent === 'far');
+      await page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
+    } finally {
+      await page.check('input[name=mode][value=local]');
+      await page.click('#connect');
+      await page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
+      await stub.close();
+    }
   }],
 
   ['without Service Workers the page hosts the engine itself', async () => {
