@@ -9,7 +9,6 @@ const ADMIN_KEY = 'scimlet.admin.v1'; // session only
 const LAST_SERVER_KEY = 'scimlet.lastServer.v1';
 const LOG_LIMIT = 50;
 
-const primaryEmail = (r) => ((r.emails || []).find((e) => e.primary) || (r.emails || [])[0] || {}).value;
 const fullName = (r) => (r.name && (r.name.formatted || [r.name.givenName, r.name.familyName].filter(Boolean).join(' '))) || r.displayName;
 
 /** What each table shows; `sort` is the SCIM sortBy attribute. */
@@ -19,7 +18,6 @@ const TYPES = {
     columns: [
       { title: 'userName', sort: 'userName', get: (r) => r.userName },
       { title: 'Name', sort: 'name.formatted', get: fullName },
-      { title: 'Email', sort: 'emails.value', get: primaryEmail },
       { title: 'Active', sort: 'active', get: (r) => (r.active === false ? 'no' : 'yes') },
       { title: 'id', sort: 'id', get: (r) => r.id },
     ],
