@@ -2,7 +2,8 @@
 # Browser sandbox tests: build the engine for the web, serve www/ on a free loopback port,
 # drive headless Debian chromium with playwright-core, stop the server by its PID.
 # Prints "N passed, N failed" and exits non-zero on any failure.
-#   SCREENSHOT=docs/screenshot.png (default) is where the main screen is saved; empty to skip.
+#   SCREENSHOT=docs/screenshot.png saves the main screen there (`make web-screenshot`); unset, none is saved,
+#   so `make test` leaves the tree clean.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,4 +26,4 @@ done
 [ -n "$base" ] || { echo "0 passed, 1 failed (static server did not start)"; exit 1; }
 
 cd "$root"
-BASE_URL="$base" SCREENSHOT="${SCREENSHOT-docs/screenshot.png}" node "$here/sandbox.test.mjs"
+BASE_URL="$base" SCREENSHOT="${SCREENSHOT-}" node "$here/sandbox.test.mjs"
