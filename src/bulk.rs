@@ -1,1 +1,373 @@
-//! (in progress)
+//! `/Bulk` (RFC 7644 section 3.7).
+//!
+//! Operations run in request order, except that an operation referring to `bulkId:X`
+//! waits until the operation that creates `X` has run (RFC 7644 section 3.7.2). The order is
+//! a topological sort that always picks the lowest ready index, so a request without
+//! references runs exactly as written. Operations left when nothing is ready form or
+//! depend on a cycle: each gets 409 (RFC 7644 section 3.7.1 lets the provider stop there).
+//!
+//! Each operation goes through the same functions as a direct request
+//! (`crate::resource`), so a Bulk POST validates exactly like a POST.
+
+use crate::env::Env;
+use crate::error::{Result, ScimError};
+use crate::http::Response;
+use crate::resource;
+use crate::router::{check_body, json_response, resolve, Route};
+use crate::schema::builtin::BULK_RESPONSE;
+use crate::tenant::{ChangeSet, Tenant};
+use crate::Request;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde_json::{json, Map, Value};
+
+const BULK_ID_PREFIX: &str = "bulkId:";
+
+/// How deep `bulkId:` references are searched for in operation data.
+const MAX_DATA_DEPTH: usize = 64;
+
+/// One parsed operation.
+struct Operation {
+    method: String,
+    path: String,
+    bulk_id: Option<String>,
+    version: Option<String>,
+    data: Value,
+    /// `bulkId`s this operation refers to (in `data` or `path`).
+    refs: BTreeSet<String>,
+}
+
+fn field<'v>(op: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    op.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
+    let Value::Object(mut op) = raw else {
+        return Err(ScimError::invalid_syntax(format!(
+            "Operations[{index}] is not an object"
+        )));
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(String::from);
+    let method = text(field(&op, "method"))
+        .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no method")))?
+        .to_ascii_uppercase();
+    let path = text(field(&op, "path"))
+        .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no path")))?;
+    let bulk_id = text(field(&op, "bulkId"));
+    let version = text(field(&op, "version"));
+    let data_key = op.keys().find(|k| k.eq_ignore_ascii_case("data")).cloned();
+    let data = data_key.and_then(|k| op.remove(&k)).unwrap_or(Value::Null);
+    let mut refs = BTreeSet::new();
+    collect_refs(&data, 0, &mut refs);
+    if let Some(r) = path.split('/').find_map(|s| s.strip_prefix(BULK_ID_PREFIX)) {
+        refs.insert(r.to_string());
+    }
+    Ok(Operation {
+        method,
+        path,
+        bulk_id,
+        version,
+        data,
+        refs,
+    })
+}
+
+fn collect_refs(v: &Value, depth: usize, out: &mut BTreeSet<String>) {
+    if depth > MAX_DATA_DEPTH {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            if let Some(r) = s.strip_prefix(BULK_ID_PREFIX) {
+                out.insert(r.to_string());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_refs(i, depth + 1, out)),
+        Value::Object(map) => map.values().for_each(|i| collect_refs(i, depth + 1, out)),
+        _ => {}
+    }
+}
+
+/// Replaces `bulkId:X` strings with the ids created for `X`.
+fn substitute(v: &mut Value, created: &BTreeMap<String, String>, depth: usize) {
+    if depth > MAX_DATA_DEPTH {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            if let Some(id) = s.strip_prefix(BULK_ID_PREFIX).and_then(|r| created.get(r)) {
+                *s = id.clone();
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| substitute(i, created, depth + 1)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|i| substitute(i, created, depth + 1)),
+        _ => {}
+    }
+}
+
+/// Handles a BulkRequest.
+pub(crate) fn handle(
+    tenant: &mut Tenant,
+    req: &Request,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Response> {
+    check_body(tenant, req)?;
+    let body: Value = serde_json::from_slice(&req.body).map_err(|e| {
+        ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}"))
+    })?;
+    let Value::Object(mut body) = body else {
+        return Err(ScimError::invalid_syntax(
+            "a BulkRequest must be a JSON object",
+        ));
+    };
+    let fail_on_errors =
+        match field(&body, "failOnErrors") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                ScimError::invalid_value("failOnErrors must be a positive integer")
+            })?),
+        };
+    let ops_key = body
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("Operations"))
+        .cloned()
+        .ok_or_else(|| ScimError::invalid_syntax("a BulkRequest needs an \"Operations\" array"))?;
+    let Some(Value::Array(raw_ops)) = body.remove(&ops_key) else {
+        return Err(ScimError::invalid_syntax("\"Operations\" must be an array"));
+    };
+    let max = tenant.settings.bulk_max_operations;
+    if raw_ops.len() > max {
+        return Err(ScimError::new(
+            413,
+            None,
+            format!(
+                "the BulkRequest has {} operations; maxOperations is {max}",
+                raw_ops.len()
+            ),
+        ));
+    }
+    let mut ops = Vec::with_capacity(raw_ops.len());
+    for (i, raw) in raw_ops.into_iter().enumerate() {
+        ops.push(parse_operation(i, raw)?);
+    }
+
+    // Who defines each bulkId; a repeated bulkId is an error for the later operation.
+    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
+    let mut duplicate = BTreeSet::new();
+    for (i, op) in ops.iter().enumerate() {
+        if let (Some(id), "POST") = (&op.bulk_id, op.method.as_str()) {
+            if defined.contains_key(id) {
+                duplicate.insert(i);
+            } else {
+                defined.insert(id.clone(), i);
+            }
+        }
+    }
+    // Kahn's algorithm over "waits for" edges to defining operations.
+    let mut waiting = alloc::vec![0usize; ops.len()];
+    let mut dependents: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        for r in &op.refs {
+            if let Some(&def) = defined.get(r) {
+                if def != i {
+                    waiting[i] += 1;
+                    dependents.entry(def).or_default().push(i);
+                }
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut results: Vec<Option<Value>> = alloc::vec![None; ops.len()];
+    let mut created: BTreeMap<String, String> = BTreeMap::new();
+    let mut errors = 0u64;
+    let mut stopped = false;
+    while let Some(i) = ready.pop_first() {
+        if stopped {
+            break;
+        }
+        let outcome = if duplicate.contains(&i) {
+            Err(ScimError::invalid_value(format!(
+                "bulkId \"{}\" is used by an earlier operation",
+                ops[i].bulk_id.as_deref().unwrap_or("")
+            )))
+        } else {
+            run(tenant, &mut ops[i], &defined, &created, env, changes)
+        };
+        let op = &ops[i];
+        let mut entry = Map::new();
+        entry.insert("method".into(), Value::String(op.method.clone()));
+        if let Some(b) = &op.bulk_id {
+            entry.insert("bulkId".into(), Value::String(b.clone()));
+        }
+        match outcome {
+            Ok(done) => {
+                if let (Some(b), Some(id)) = (&op.bulk_id, &done.id) {
+                    if op.method == "POST" {
+                        created.insert(b.clone(), id.clone());
+                    }
+                }
+                if let Some(location) = done.location {
+                    entry.insert("location".into(), Value::String(location));
+                }
+                if let Some(version) = done.version {
+                    entry.insert("version".into(), Value::String(version));
+                }
+                entry.insert("status".into(), Value::String(done.status.to_string()));
+            }
+            Err(e) => {
+                errors += 1;
+                entry.insert("status".into(), Value::String(e.status.to_string()));
+                entry.insert("response".into(), e.to_json());
+                stopped = fail_on_errors.is_some_and(|limit| errors >= limit);
+            }
+        }
+        results[i] = Some(Value::Object(entry));
+        for &d in dependents.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+            waiting[d] = waiting[d].saturating_sub(1);
+            if waiting[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    if !stopped {
+        // Whatever never became ready waits on a cycle.
+        for (i, slot) in results.iter_mut().enumerate().filter(|(_, r)| r.is_none()) {
+            let op = &ops[i];
+            let e = ScimError::new(
+                409,
+                None,
+                format!(
+                    "circular bulkId reference: {} depends on itself through other operations",
+                    op.path
+                ),
+            );
+            let mut entry =
+                json!({ "method": op.method, "status": "409", "response": e.to_json() });
+            if let (Some(b), Some(obj)) = (&op.bulk_id, entry.as_object_mut()) {
+                obj.insert("bulkId".into(), Value::String(b.clone()));
+            }
+            *slot = Some(entry);
+        }
+    }
+    let operations: Vec<Value> = results.into_iter().flatten().collect();
+    Ok(json_response(
+        200,
+        &json!({ "schemas": [BULK_RESPONSE], "Operations": operations }),
+    ))
+}
+
+/// What a successful operation reports.
+struct Done {
+    status: u16,
+    id: Option<String>,
+    location: Option<String>,
+    version: Option<String>,
+}
+
+fn run(
+    tenant: &mut Tenant,
+    op: &mut Operation,
+    defined: &BTreeMap<String, usize>,
+    created: &BTreeMap<String, String>,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Done> {
+    for r in &op.refs {
+        if !created.contains_key(r) {
+            return Err(if defined.contains_key(r) {
+                ScimError::new(
+                    409,
+                    None,
+                    format!("bulkId \"{r}\" was not created: its operation failed"),
+                )
+            } else {
+                ScimError::invalid_value(format!(
+                    "bulkId \"{r}\" is not defined by any POST operation in this request"
+                ))
+            });
+        }
+    }
+    if !op.refs.is_empty() {
+        substitute(&mut op.data, created, 0);
+    }
+    let path: String = op
+        .path
+        .split('/')
+        .map(|s| {
+            s.strip_prefix(BULK_ID_PREFIX)
+                .and_then(|r| created.get(r))
+                .map_or(s, String::as_str)
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let base = env.base_url.trim_end_matches('/').to_string();
+    let location = |tenant: &Tenant, ti: usize, id: &str| {
+        tenant
+            .types
+            .get(ti)
+            .map(|rs| format!("{base}{}/{id}", rs.endpoint))
+    };
+    let data = core::mem::take(&mut op.data);
+    match (op.method.as_str(), resolve(tenant, &path)?) {
+        ("POST", Route::Collection(ti)) => {
+            let stored = resource::create(tenant, ti, data, env, changes)?;
+            let id = stored
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            Ok(Done {
+                status: 201,
+                location: location(tenant, ti, &id),
+                version: Some(resource::version_of(&stored).to_string()),
+                id: Some(id),
+            })
+        }
+        ("PUT", Route::Resource(ti, id)) => {
+            let stored =
+                resource::replace(tenant, ti, &id, data, op.version.as_deref(), env, changes)?;
+            Ok(Done {
+                status: 200,
+                location: location(tenant, ti, &id),
+                version: Some(resource::version_of(&stored).to_string()),
+                id: Some(id),
+            })
+        }
+        ("PATCH", Route::Resource(ti, id)) => {
+            let stored =
+                resource::modify(tenant, ti, &id, &data, op.version.as_deref(), env, changes)?;
+            Ok(Done {
+                status: 200,
+                location: location(tenant, ti, &id),
+                version: Some(resource::version_of(&stored).to_string()),
+                id: Some(id),
+            })
+        }
+        ("DELETE", Route::Resource(ti, id)) => {
+            resource::delete(tenant, ti, &id, op.version.as_deref(), env, changes)?;
+            Ok(Done {
+                status: 204,
+                location: location(tenant, ti, &id),
+                version: None,
+                id: Some(id),
+            })
+        }
+        (method, _) => Err(ScimError::new(
+            405,
+            None,
+            format!(
+                "{method} {} is not a Bulk operation scimlet can run",
+                op.path
+            ),
+        )),
+    }
+}

@@ -1,1 +1,870 @@
-//! (in progress)
+//! PATCH (RFC 7644 section 3.5.2): `add`, `remove` and `replace` operations on one stored
+//! resource, with the quirks of real clients (`shared/notes/clients.md`).
+//!
+//! [`apply`] takes the canonical stored resource and a PatchOp message and returns the new
+//! resource, or the first operation's error (the request is atomic: nothing is applied).
+//! It never touches `id` or `meta`; the tenant updates `meta` and checks required and
+//! immutable attributes on the result.
+//!
+//! Every operation value goes through [`normalize_value`] first, so merging compares
+//! canonical names and typed values (`"False"` is `false`, `""` and `null` are unassigned).
+//!
+//! Decisions where RFC 7644 is open or clients disagree with it:
+//! - **Complex single-valued attributes merge**, for `add` and `replace`, with or without
+//!   a path: section 3.5.2.3 says "sub-attributes that are not specified in the value
+//!   parameter are left unchanged", and pathless replaces from Entra (`name.givenName`) and
+//!   Okta expect exactly that. A sub-attribute given as `null` or `""` is cleared.
+//! - **Multi-valued attributes**: `add` appends each value unless an equal one exists
+//!   (elements with a `value` sub-attribute are equal when their `value`s compare equal
+//!   under the schema, otherwise when they are identical), in which case the new element's
+//!   sub-attributes are merged into it; `replace` without a filter replaces the whole list.
+//! - **Value filters**: `replace attr[filter]` merges the value into each matching element
+//!   and fails with `noTarget` when none matches (3.5.2.3). `attr[filter].sub` (add or
+//!   replace) sets the sub-attribute on each matching element and, when none matches,
+//!   creates an element from the filter's `eq` conditions (Entra's
+//!   `emails[type eq "work"].value`). `add attr[filter]` with no match appends the value,
+//!   completed with the filter's `eq` conditions. `attr.sub` on a multi-valued attribute
+//!   applies to every element.
+//! - **Clearing**: `add`/`replace` with `null` or `""` unassigns the target (Entra).
+//!   `remove` of a filter that matches nothing succeeds without change; `remove members`
+//!   with a `value` list removes only those members (Entra).
+//! - **Read-only attributes**: named by an explicit path they are a 400 `mutability`;
+//!   inside a pathless value (`id`, `meta`, `groups`, as Okta sends) they are ignored.
+//! - **Unknown names**: an unknown attribute of a known schema in a path is 400
+//!   `invalidPath`. Unknown extension URNs, and unknown keys of a pathless value, are
+//!   ignored unless the tenant is strict.
+//! - Multi-valued attributes keep one `primary`: an operation that writes an element with
+//!   `primary: true` removes `primary` from the others.
+
+use crate::error::{Result, ScimError};
+use crate::filter::{self, CompareOp, Filter, Literal};
+use crate::path::{self, PatchPath};
+use crate::schema::builtin::PATCH_OP;
+use crate::schema::validate::normalize_value;
+use crate::schema::{AttrType, Attribute, Container, Mutability, ResourceSchema};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use serde_json::{Map, Value};
+
+/// Applies a PatchOp message to a stored resource and returns the patched resource.
+///
+/// `resource` is the canonical stored form; `body` the parsed request body. Errors are
+/// 400s naming the failing operation (`Operations[2]: ...`).
+pub fn apply(rs: &ResourceSchema, resource: &Value, body: &Value, strict: bool) -> Result<Value> {
+    let ops = operations(body, strict)?;
+    let mut out = resource.clone();
+    let Some(obj) = out.as_object_mut() else {
+        return Err(ScimError::new(
+            500,
+            None,
+            "stored resource is not a JSON object",
+        ));
+    };
+    for (i, raw) in ops.iter().enumerate() {
+        let op = Operation::read(raw).map_err(|e| at_op(i, e))?;
+        apply_op(rs, obj, &op, strict).map_err(|e| at_op(i, e))?;
+    }
+    tidy_extensions(rs, obj);
+    Ok(out)
+}
+
+/// Prefixes an error's detail with the index of the operation that failed.
+fn at_op(index: usize, e: ScimError) -> ScimError {
+    ScimError {
+        detail: format!("Operations[{index}]: {}", e.detail),
+        ..e
+    }
+}
+
+/// Checks the message envelope and returns its operations.
+fn operations(body: &Value, strict: bool) -> Result<&[Value]> {
+    let Some(msg) = body.as_object() else {
+        return Err(ScimError::invalid_syntax(
+            "PATCH body must be a PatchOp JSON object",
+        ));
+    };
+    if strict {
+        let declared = member(msg, "schemas")
+            .and_then(Value::as_array)
+            .is_some_and(|s| s.iter().any(|u| u.as_str() == Some(PATCH_OP)));
+        if !declared {
+            return Err(ScimError::invalid_syntax(format!(
+                "PatchOp body must list `{PATCH_OP}` in `schemas`"
+            )));
+        }
+    }
+    match member(msg, "Operations") {
+        Some(Value::Array(ops)) => Ok(ops),
+        Some(_) => Err(ScimError::invalid_syntax("`Operations` must be an array")),
+        None => Err(ScimError::invalid_syntax(
+            "PatchOp body has no `Operations` array",
+        )),
+    }
+}
+
+/// A JSON object member by name: exact first, then ignoring ASCII case.
+fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Add,
+    Replace,
+    Remove,
+}
+
+/// One entry of `Operations`, read tolerantly (`Add`, `op`/`OP`, `"path": ""`).
+struct Operation<'b> {
+    kind: Kind,
+    path: Option<&'b str>,
+    /// `None` when the member is absent; `Some(Null)` when the client sent `null`.
+    value: Option<&'b Value>,
+}
+
+impl<'b> Operation<'b> {
+    fn read(raw: &'b Value) -> Result<Self> {
+        let Some(obj) = raw.as_object() else {
+            return Err(ScimError::invalid_syntax(
+                "an operation must be a JSON object",
+            ));
+        };
+        let kind = match member(obj, "op") {
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("add") => Kind::Add,
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("replace") => Kind::Replace,
+            Some(Value::String(s)) if s.eq_ignore_ascii_case("remove") => Kind::Remove,
+            Some(Value::String(s)) => {
+                return Err(ScimError::invalid_syntax(format!(
+                    "unknown op `{}`; expected add, replace or remove",
+                    clip(s)
+                )))
+            }
+            Some(_) => return Err(ScimError::invalid_syntax("`op` must be a string")),
+            None => return Err(ScimError::invalid_syntax("operation has no `op`")),
+        };
+        let path = match member(obj, "path") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return Err(ScimError::invalid_syntax("`path` must be a string")),
+        };
+        let value = member(obj, "value");
+        if kind != Kind::Remove && value.is_none() {
+            return Err(ScimError::invalid_syntax(format!(
+                "`{}` needs a `value`",
+                kind.name()
+            )));
+        }
+        Ok(Operation { kind, path, value })
+    }
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Add => "add",
+            Kind::Replace => "replace",
+            Kind::Remove => "remove",
+        }
+    }
+}
+
+/// A client string shortened for an error message.
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(64) {
+        Some((i, _)) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// Whether the operation's path came from the client's `path` or from a key of a pathless
+/// `value`: read-only and unknown attributes are errors in the first case only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Path,
+    ValueKey,
+}
+
+fn apply_op(
+    rs: &ResourceSchema,
+    obj: &mut Map<String, Value>,
+    op: &Operation<'_>,
+    strict: bool,
+) -> Result<()> {
+    let Some(text) = op.path else {
+        if op.kind == Kind::Remove {
+            return Err(ScimError::no_target("`remove` needs a `path`"));
+        }
+        return match op.value {
+            Some(Value::Object(attrs)) => apply_pathless(rs, obj, op.kind, attrs, None, strict),
+            _ => Err(ScimError::invalid_value(format!(
+                "`{}` without a `path` needs a `value` object of attributes",
+                op.kind.name()
+            ))),
+        };
+    };
+    let path = path::parse(text, rs)?;
+    if is_unknown_urn(rs, &path) {
+        return if strict {
+            Err(ScimError::invalid_path(format!(
+                "path `{}`: `{}` is not a schema of {}",
+                clip(text),
+                path.urn.as_deref().unwrap_or(""),
+                rs.name
+            )))
+        } else {
+            Ok(())
+        };
+    }
+    apply_path(rs, obj, op.kind, &path, op.value, Origin::Path, strict)
+}
+
+/// Whether a parsed path is qualified by a URN that is none of the type's schemas.
+fn is_unknown_urn(rs: &ResourceSchema, path: &PatchPath) -> bool {
+    path.urn
+        .as_deref()
+        .is_some_and(|u| !rs.schema_urns().any(|k| k.eq_ignore_ascii_case(u)))
+}
+
+/// `add`/`replace` without a path: each key of `attrs` is an attribute path (plain,
+/// dotted, URN-qualified) or a schema URN holding an object of that schema's attributes.
+/// `within` is the schema URN the keys are relative to (one level only: no recursion on
+/// client data beyond it).
+fn apply_pathless(
+    rs: &ResourceSchema,
+    obj: &mut Map<String, Value>,
+    kind: Kind,
+    attrs: &Map<String, Value>,
+    within: Option<&str>,
+    strict: bool,
+) -> Result<()> {
+    for (key, value) in attrs {
+        if within.is_none() && key.eq_ignore_ascii_case("schemas") {
+            continue;
+        }
+        if within.is_none() && key.eq_ignore_ascii_case(&rs.core.id) {
+            match value {
+                Value::Object(inner) => {
+                    apply_pathless(rs, obj, kind, inner, Some(&rs.core.id), strict)?;
+                    continue;
+                }
+                _ => {
+                    return Err(ScimError::invalid_value(format!(
+                        "`{}` must hold an object of attributes",
+                        rs.core.id
+                    )))
+                }
+            }
+        }
+        let text = match within {
+            Some(urn) => format!("{urn}:{key}"),
+            None => key.clone(),
+        };
+        let path = match path::parse(&text, rs) {
+            Ok(p) if is_unknown_urn(rs, &p) && !strict => continue,
+            Ok(p) if is_unknown_urn(rs, &p) => {
+                return Err(ScimError::invalid_value(format!(
+                    "`{}` is not a schema of {}",
+                    clip(p.urn.as_deref().unwrap_or("")),
+                    rs.name
+                )))
+            }
+            Ok(p) if p.is_whole_extension() && within.is_some() => continue,
+            Ok(p) => p,
+            Err(_) if !strict => continue,
+            Err(e) => {
+                return Err(ScimError::invalid_value(format!(
+                    "`value` key `{}` is not an attribute ({})",
+                    clip(key),
+                    e.detail
+                )))
+            }
+        };
+        apply_path(rs, obj, kind, &path, Some(value), Origin::ValueKey, strict)?;
+    }
+    Ok(())
+}
+
+/// Applies one operation to one parsed path whose URN (if any) is a known schema.
+fn apply_path(
+    rs: &ResourceSchema,
+    obj: &mut Map<String, Value>,
+    kind: Kind,
+    path: &PatchPath,
+    value: Option<&Value>,
+    origin: Origin,
+    strict: bool,
+) -> Result<()> {
+    if path.is_whole_extension() {
+        return apply_whole_extension(rs, obj, kind, path, value, strict);
+    }
+    let Some((container, def)) = rs.resolve(path.urn.as_deref(), &path.attr) else {
+        return Err(ScimError::invalid_path(format!(
+            "`{path}` is not an attribute"
+        )));
+    };
+    let sub = match path.sub.as_deref() {
+        Some(name) => Some(
+            def.sub(name)
+                .ok_or_else(|| ScimError::invalid_path(format!("`{path}` is not an attribute")))?,
+        ),
+        None => None,
+    };
+    let read_only = def.mutability == Mutability::ReadOnly
+        || def.computed
+        || sub.is_some_and(|s| s.mutability == Mutability::ReadOnly);
+    if read_only {
+        return match origin {
+            Origin::ValueKey => Ok(()),
+            Origin::Path => Err(ScimError::mutability(format!(
+                "`{path}` is readOnly: clients cannot {} it",
+                kind.name()
+            ))),
+        };
+    }
+    let Some(holder) = holder_mut(obj, container, kind != Kind::Remove) else {
+        return Ok(()); // removing from an extension the resource does not have
+    };
+    let target = Target { def, sub, strict };
+    match (&path.filter, sub) {
+        (None, None) => target.on_attribute(holder, kind, value),
+        (None, Some(sub)) if !def.multi_valued => target.on_sub(holder, sub, kind, value),
+        (filter, _) => {
+            let selector = match filter {
+                Some(f) => Some((
+                    f,
+                    filter::compile_element(f, def)
+                        .map_err(|e| ScimError::invalid_path(format!("`{path}`: {}", e.detail)))?,
+                )),
+                None => None,
+            };
+            target.on_elements(holder, selector.as_ref(), kind, value)
+        }
+    }
+}
+
+/// `add`/`replace`/`remove` on a bare extension URN path.
+fn apply_whole_extension(
+    rs: &ResourceSchema,
+    obj: &mut Map<String, Value>,
+    kind: Kind,
+    path: &PatchPath,
+    value: Option<&Value>,
+    strict: bool,
+) -> Result<()> {
+    let Some(ext) = path.urn.as_deref().and_then(|u| rs.extension(u)) else {
+        return Err(ScimError::invalid_path(format!(
+            "`{path}` is not an extension"
+        )));
+    };
+    let urn = ext.schema.id.as_str();
+    match (kind, value) {
+        (Kind::Remove, _) => {
+            obj.remove(urn);
+            Ok(())
+        }
+        (_, Some(v)) if is_clear(v) => {
+            obj.remove(urn);
+            Ok(())
+        }
+        (_, Some(Value::Object(attrs))) => apply_pathless(rs, obj, kind, attrs, Some(urn), strict),
+        _ => Err(ScimError::invalid_value(format!(
+            "the value for `{urn}` must be an object of its attributes"
+        ))),
+    }
+}
+
+/// The object holding a top-level attribute: the resource itself or its extension object
+/// (created when `create`).
+fn holder_mut<'m>(
+    obj: &'m mut Map<String, Value>,
+    container: Container<'_>,
+    create: bool,
+) -> Option<&'m mut Map<String, Value>> {
+    match container {
+        Container::Core => Some(obj),
+        Container::Extension(urn) if create => {
+            let slot = obj.entry(urn).or_insert_with(|| Value::Object(Map::new()));
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            slot.as_object_mut()
+        }
+        Container::Extension(urn) => obj.get_mut(urn).and_then(Value::as_object_mut),
+    }
+}
+
+/// `null` and `""`: what Entra sends to clear a value.
+fn is_clear(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+/// One resolved top-level attribute (and sub-attribute) being patched.
+struct Target<'s> {
+    def: &'s Attribute,
+    sub: Option<&'s Attribute>,
+    strict: bool,
+}
+
+impl Target<'_> {
+    fn normalize(&self, def: &Attribute, raw: &Value) -> Result<Option<Value>> {
+        if is_clear(raw) {
+            return Ok(None);
+        }
+        normalize_value(def, raw.clone(), self.strict)
+    }
+
+    /// `attr` (no filter, no sub-attribute).
+    fn on_attribute(
+        &self,
+        holder: &mut Map<String, Value>,
+        kind: Kind,
+        raw: Option<&Value>,
+    ) -> Result<()> {
+        let def = self.def;
+        let key = def.name.as_str();
+        let raw = match (kind, raw) {
+            (Kind::Remove, Some(list)) if def.multi_valued && !list.is_null() => {
+                return self.remove_listed(holder, list)
+            }
+            (Kind::Remove, _) | (_, None) => {
+                holder.remove(key);
+                return Ok(());
+            }
+            (_, Some(raw)) => raw,
+        };
+        if is_clear(raw) {
+            holder.remove(key);
+            return Ok(());
+        }
+        let normalized = normalize_value(def, raw.clone(), self.strict)?;
+        if def.multi_valued {
+            let new = match normalized {
+                Some(Value::Array(items)) => items,
+                Some(one) => alloc::vec![one],
+                None if kind == Kind::Replace => {
+                    holder.remove(key);
+                    return Ok(());
+                }
+                None => return Ok(()),
+            };
+            let mut items = match (kind, holder.remove(key)) {
+                (Kind::Add, Some(Value::Array(old))) => old,
+                _ => Vec::new(),
+            };
+            let mut written = Vec::with_capacity(new.len());
+            for element in new {
+                let at = match items
+                    .iter()
+                    .position(|old| same_element(def, old, &element))
+                {
+                    Some(i) => {
+                        if let Some(old) = items.get_mut(i) {
+                            merge_element(old, element);
+                        }
+                        i
+                    }
+                    None => {
+                        items.push(element);
+                        items.len() - 1
+                    }
+                };
+                written.push(at);
+            }
+            self.store_list(holder, items, &written);
+            return Ok(());
+        }
+        if def.ty == AttrType::Complex {
+            let current = holder.remove(key);
+            let merged = merge_complex(def, current, normalized, raw);
+            if let Some(v) = merged {
+                holder.insert(key.to_string(), v);
+            }
+            return Ok(());
+        }
+        match normalized {
+            Some(v) => holder.insert(key.to_string(), v),
+            None => holder.remove(key),
+        };
+        Ok(())
+    }
+
+    /// `remove attr` with a `value` list (Entra's member removal): removes the listed
+    /// elements only.
+    fn remove_listed(&self, holder: &mut Map<String, Value>, list: &Value) -> Result<()> {
+        let key = self.def.name.as_str();
+        let listed = match normalize_value(self.def, list.clone(), self.strict)? {
+            Some(Value::Array(items)) => items,
+            Some(one) => alloc::vec![one],
+            None => return Ok(()),
+        };
+        if let Some(Value::Array(items)) = holder.get_mut(key) {
+            items.retain(|old| !listed.iter().any(|gone| same_element(self.def, old, gone)));
+            if items.is_empty() {
+                holder.remove(key);
+            }
+        }
+        Ok(())
+    }
+
+    /// `attr.sub` on a single-valued complex attribute.
+    fn on_sub(
+        &self,
+        holder: &mut Map<String, Value>,
+        sub: &Attribute,
+        kind: Kind,
+        raw: Option<&Value>,
+    ) -> Result<()> {
+        let key = self.def.name.as_str();
+        let new = match (kind, raw) {
+            (Kind::Remove, _) | (_, None) => None,
+            (_, Some(raw)) => self.normalize(sub, raw)?,
+        };
+        let mut object = match holder.remove(key) {
+            Some(Value::Object(o)) => o,
+            _ => Map::new(),
+        };
+        match new {
+            Some(v) => object.insert(sub.name.clone(), v),
+            None => object.remove(&sub.name),
+        };
+        if !object.is_empty() {
+            holder.insert(key.to_string(), Value::Object(object));
+        }
+        Ok(())
+    }
+
+    /// `attr[filter]`, `attr[filter].sub`, and `attr.sub` on a multi-valued attribute
+    /// (every element selected).
+    fn on_elements(
+        &self,
+        holder: &mut Map<String, Value>,
+        selector: Option<&(&Filter, filter::Compiled)>,
+        kind: Kind,
+        raw: Option<&Value>,
+    ) -> Result<()> {
+        let key = self.def.name.as_str();
+        let mut items = match holder.remove(key) {
+            Some(Value::Array(items)) => items,
+            Some(one) if !one.is_null() => alloc::vec![one],
+            _ => Vec::new(),
+        };
+        let matching: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| selector.is_none_or(|(_, c)| c.matches(e)))
+            .map(|(i, _)| i)
+            .collect();
+        let written =
+            self.edit_elements(&mut items, &matching, selector.map(|(f, _)| *f), kind, raw)?;
+        self.store_list(holder, items, &written);
+        Ok(())
+    }
+
+    /// Edits `items` in place; returns the indices written (for the one-primary rule).
+    fn edit_elements(
+        &self,
+        items: &mut Vec<Value>,
+        matching: &[usize],
+        filter: Option<&Filter>,
+        kind: Kind,
+        raw: Option<&Value>,
+    ) -> Result<Vec<usize>> {
+        let raw = match (kind, raw) {
+            (Kind::Remove, _) | (_, None) => None,
+            (_, Some(raw)) => Some(raw),
+        };
+        match self.sub {
+            Some(sub) => {
+                let new = match raw {
+                    Some(raw) => self.normalize(sub, raw)?,
+                    None => None,
+                };
+                let Some(new) = new else {
+                    remove_sub_from(items, matching, &sub.name);
+                    return Ok(Vec::new());
+                };
+                if matching.is_empty() {
+                    let mut element = self.element_from_filter(filter)?;
+                    element.insert(sub.name.clone(), new);
+                    let element = self.normalize_element(Value::Object(element))?;
+                    items.push(element);
+                    return Ok(alloc::vec![items.len() - 1]);
+                }
+                for &i in matching {
+                    if let Some(Value::Object(e)) = items.get_mut(i) {
+                        e.insert(sub.name.clone(), new.clone());
+                    }
+                }
+                Ok(matching.to_vec())
+            }
+            None => {
+                let Some(raw) = raw.filter(|r| !is_clear(r)) else {
+                    remove_indices(items, matching);
+                    return Ok(Vec::new());
+                };
+                let raw = match raw {
+                    Value::Array(one) if one.len() == 1 => one.first().unwrap_or(raw),
+                    Value::Array(_) => {
+                        return Err(ScimError::invalid_value(format!(
+                            "a value filter selects elements of `{}`: give one element, \
+                             not a list",
+                            self.def.name
+                        )))
+                    }
+                    other => other,
+                };
+                let element_def = element_attr(self.def);
+                let normalized = self.normalize(&element_def, raw)?;
+                if matching.is_empty() {
+                    if kind == Kind::Replace {
+                        return Err(ScimError::no_target(format!(
+                            "no element of `{}` matches the value filter",
+                            self.def.name
+                        )));
+                    }
+                    let Some(new) = normalized else {
+                        return Ok(Vec::new());
+                    };
+                    let mut element = self.element_from_filter(filter).unwrap_or_default();
+                    let new = match new {
+                        Value::Object(fields) => {
+                            element.extend(fields);
+                            Value::Object(element)
+                        }
+                        simple => simple,
+                    };
+                    items.push(self.normalize_element(new)?);
+                    return Ok(alloc::vec![items.len() - 1]);
+                }
+                for &i in matching {
+                    if let Some(slot) = items.get_mut(i) {
+                        let old = core::mem::take(slot);
+                        *slot =
+                            match merge_complex(&element_def, Some(old), normalized.clone(), raw) {
+                                Some(v) => v,
+                                None => Value::Null,
+                            };
+                    }
+                }
+                Ok(matching.to_vec())
+            }
+        }
+    }
+
+    /// A new element holding the `eq` conditions of a filter (`type eq "work"` gives
+    /// `{"type":"work"}`); 400 `noTarget` when the filter is not a conjunction of `eq`.
+    fn element_from_filter(&self, filter: Option<&Filter>) -> Result<Map<String, Value>> {
+        let mut element = Map::new();
+        let Some(filter) = filter else {
+            return Ok(element);
+        };
+        let no_target = || {
+            ScimError::no_target(format!(
+                "no element of `{}` matches the value filter, and it is not a set of `eq` \
+                 conditions to create one from",
+                self.def.name
+            ))
+        };
+        let mut pending = alloc::vec![filter];
+        while let Some(f) = pending.pop() {
+            match f {
+                Filter::And(a, b) => {
+                    pending.push(a);
+                    pending.push(b);
+                }
+                Filter::Compare(p, CompareOp::Eq, literal)
+                    if p.urn.is_none() && p.sub.is_none() =>
+                {
+                    let sub = self.def.sub(&p.name).ok_or_else(no_target)?;
+                    let value = match literal {
+                        Literal::Bool(b) => Value::Bool(*b),
+                        Literal::String(s) => Value::String(s.clone()),
+                        Literal::Number(n) => {
+                            serde_json::from_str(n).unwrap_or_else(|_| Value::String(n.clone()))
+                        }
+                        Literal::Null => return Err(no_target()),
+                    };
+                    element.insert(sub.name.clone(), value);
+                }
+                _ => return Err(no_target()),
+            }
+        }
+        Ok(element)
+    }
+
+    /// Normalizes one element built by PATCH (typed, canonical).
+    fn normalize_element(&self, element: Value) -> Result<Value> {
+        Ok(normalize_value(&element_attr(self.def), element, self.strict)?.unwrap_or(Value::Null))
+    }
+
+    /// Stores a multi-valued attribute back (dropping it when empty) and enforces one
+    /// `primary`: the last written element that is primary wins.
+    /// Elements set to `null` by an edit are dropped here, after `written` was used.
+    fn store_list(
+        &self,
+        holder: &mut Map<String, Value>,
+        mut items: Vec<Value>,
+        written: &[usize],
+    ) {
+        if self.def.sub("primary").is_some() {
+            let is_primary = |e: &Value| e.get("primary") == Some(&Value::Bool(true));
+            let winner = written
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| items.get(i).is_some_and(is_primary));
+            if let Some(winner) = winner {
+                for (i, e) in items.iter_mut().enumerate() {
+                    if i != winner && is_primary(e) {
+                        if let Some(o) = e.as_object_mut() {
+                            o.remove("primary");
+                        }
+                    }
+                }
+            }
+        }
+        items.retain(|e| !e.is_null());
+        if !items.is_empty() {
+            holder.insert(self.def.name.clone(), Value::Array(items));
+        }
+    }
+}
+
+/// The definition of one element of a multi-valued attribute.
+fn element_attr(def: &Attribute) -> Attribute {
+    Attribute {
+        multi_valued: false,
+        ..def.clone()
+    }
+}
+
+/// Merges a normalized complex value into the current one; sub-attributes the client gave
+/// as `null` or `""` are cleared. `None` when nothing is left. A non-object value replaces.
+fn merge_complex(
+    def: &Attribute,
+    current: Option<Value>,
+    normalized: Option<Value>,
+    raw: &Value,
+) -> Option<Value> {
+    let mut object = match current {
+        Some(Value::Object(o)) => o,
+        _ => Map::new(),
+    };
+    match normalized {
+        Some(Value::Object(fields)) => object.extend(fields),
+        Some(other) => return Some(other),
+        None => {}
+    }
+    if let Value::Object(given) = raw {
+        for (name, v) in given {
+            if is_clear(v) {
+                if let Some(sub) = def
+                    .sub(name)
+                    .filter(|s| s.mutability != Mutability::ReadOnly)
+                {
+                    object.remove(&sub.name);
+                }
+            }
+        }
+    }
+    (!object.is_empty()).then_some(Value::Object(object))
+}
+
+/// Merges a new element's sub-attributes into an equal existing one (`add` of a value that
+/// is already there refreshes it, e.g. a member's `display`).
+fn merge_element(old: &mut Value, new: Value) {
+    match (old, new) {
+        (Value::Object(o), Value::Object(n)) => o.extend(n),
+        (old, new) => *old = new,
+    }
+}
+
+/// Whether two elements of a multi-valued attribute are the same value: by their `value`
+/// sub-attribute when both have one, else as whole elements.
+fn same_element(def: &Attribute, a: &Value, b: &Value) -> bool {
+    if def.ty != AttrType::Complex {
+        return filter::compare_values(def, a, b) == Ordering::Equal && same_kind(a, b);
+    }
+    match (def.sub("value"), a.get("value"), b.get("value")) {
+        (Some(value_def), Some(x), Some(y)) => {
+            same_kind(x, y) && filter::compare_values(value_def, x, y) == Ordering::Equal
+        }
+        _ => a == b,
+    }
+}
+
+/// Two JSON values of the same JSON type (a guard around typed comparison).
+fn same_kind(a: &Value, b: &Value) -> bool {
+    core::mem::discriminant(a) == core::mem::discriminant(b)
+}
+
+/// Removes a sub-attribute from the selected elements; elements left empty become `null`
+/// (dropped when the list is stored).
+fn remove_sub_from(items: &mut [Value], selected: &[usize], sub: &str) {
+    for &i in selected {
+        if let Some(slot) = items.get_mut(i) {
+            if let Value::Object(e) = slot {
+                e.remove(sub);
+                if e.is_empty() {
+                    *slot = Value::Null;
+                }
+            }
+        }
+    }
+}
+
+/// Removes the selected elements (they become `null`, dropped when the list is stored).
+fn remove_indices(items: &mut [Value], selected: &[usize]) {
+    for &i in selected {
+        if let Some(slot) = items.get_mut(i) {
+            *slot = Value::Null;
+        }
+    }
+}
+
+/// Drops extension objects left empty and keeps `schemas` in step with the extensions the
+/// resource carries.
+fn tidy_extensions(rs: &ResourceSchema, obj: &mut Map<String, Value>) {
+    for ext in &rs.extensions {
+        let urn = ext.schema.id.as_str();
+        if obj
+            .get(urn)
+            .is_some_and(|v| v.as_object().is_none_or(Map::is_empty))
+        {
+            obj.remove(urn);
+        }
+    }
+    let present: Vec<String> = rs
+        .extensions
+        .iter()
+        .map(|e| e.schema.id.clone())
+        .filter(|urn| obj.contains_key(urn))
+        .collect();
+    let Some(Value::Array(schemas)) = obj.get_mut("schemas") else {
+        return;
+    };
+    schemas.retain(|s| {
+        let Some(s) = s.as_str() else { return true };
+        rs.extension(s)
+            .is_none_or(|e| present.iter().any(|p| p == &e.schema.id))
+    });
+    for urn in present {
+        if !schemas
+            .iter()
+            .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(&urn)))
+        {
+            schemas.push(Value::String(urn));
+        }
+    }
+}

@@ -21,3 +21,12 @@ pub fn project(rs: &ResourceSchema, resource: &Value, projection: &Projection) -
     let _ = (rs, projection);
     resource.clone()
 }
+
+/// Splits an `attributes`/`excludedAttributes` parameter on commas.
+pub fn parse_attribute_list(text: &str) -> alloc::vec::Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}

@@ -1,1 +1,545 @@
-//! (in progress)
+//! Listing and searching (RFC 7644 section 3.4.2): parameters from a query string or a
+//! SearchRequest body, index planning, schema-aware stable sorting, paging.
+//!
+//! Planning: the top-level `and` conjuncts of a filter are searched for one the indexes
+//! answer (`id eq`, `userName eq`, `externalId eq`, `displayName eq` on non-User types,
+//! then `id gt`/`id ge` as a range over the id-ordered store). Only those candidates are
+//! evaluated; everything else is a scan. The full filter is always evaluated on the
+//! candidates, so an index only ever narrows the work, never the answer.
+
+use crate::error::{Result, ScimError};
+use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
+use crate::project::{parse_attribute_list, Projection};
+use crate::schema::builtin::LIST_RESPONSE;
+use crate::schema::{Attribute, Container, ResourceSchema};
+use crate::tenant::{fold_case, Store, Tenant};
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::ops::Bound;
+use serde_json::{json, Value};
+
+/// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
+/// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
+/// what it cannot read).
+pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    if !text.contains(['%', '+']) {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b {
+            b'%' => match (
+                bytes.get(i + 1).and_then(|&c| hex(c)),
+                bytes.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' if plus_is_space => out.push(b' '),
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The decoded `name=value` pairs of a query string.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k, true), percent_decode(v, true))
+        })
+        .collect()
+}
+
+/// Parameters of one list or search request.
+#[derive(Debug, Clone, Default)]
+pub struct ListParams {
+    /// `filter`, parsed.
+    pub filter: Option<Filter>,
+    /// `sortBy`, as written.
+    pub sort_by: Option<String>,
+    /// `sortOrder=descending`.
+    pub descending: bool,
+    /// 1-based `startIndex` (values below 1 read as 1).
+    pub start_index: usize,
+    /// `count` (negative reads as 0); `None` means the tenant's maximum page size.
+    pub count: Option<usize>,
+    /// `attributes` / `excludedAttributes`.
+    pub projection: Projection,
+}
+
+fn parse_sort_order(text: &str) -> Result<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "ascending" | "asc" | "" => Ok(false),
+        "descending" | "desc" => Ok(true),
+        _ => Err(ScimError::invalid_value(format!(
+            "sortOrder must be \"ascending\" or \"descending\", got \"{text}\""
+        ))),
+    }
+}
+
+/// Integers as RFC 7644 reads them: `startIndex` below 1 is 1, `count` below 0 is 0.
+fn parse_index(name: &str, text: &str) -> Result<i64> {
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| ScimError::invalid_value(format!("{name} must be an integer, got \"{text}\"")))
+}
+
+impl ListParams {
+    /// From a query string (GET on a resource type).
+    pub fn from_query(query: &str) -> Result<ListParams> {
+        let mut params = ListParams {
+            start_index: 1,
+            ..ListParams::default()
+        };
+        for (key, value) in query_pairs(query) {
+            match key.to_ascii_lowercase().as_str() {
+                "filter" => params.filter = Some(filter::parse(&value)?),
+                "sortby" => params.sort_by = Some(value).filter(|v| !v.trim().is_empty()),
+                "sortorder" => params.descending = parse_sort_order(&value)?,
+                "startindex" => {
+                    params.start_index = parse_index("startIndex", &value)?.max(1) as usize
+                }
+                // `limit` is the OCI SDK's name for it.
+                "count" | "limit" => {
+                    params.count = Some(parse_index("count", &value)?.max(0) as usize)
+                }
+                "attributes" => params.projection.attributes = parse_attribute_list(&value),
+                "excludedattributes" => params.projection.excluded = parse_attribute_list(&value),
+                _ => {} // attributeSets (OCI) and anything else: ignored.
+            }
+        }
+        Ok(params)
+    }
+
+    /// From a SearchRequest body (`POST .search`).
+    pub fn from_search_request(body: &Value) -> Result<ListParams> {
+        let obj = body
+            .as_object()
+            .ok_or_else(|| ScimError::invalid_syntax("a SearchRequest must be a JSON object"))?;
+        let mut params = ListParams {
+            start_index: 1,
+            ..ListParams::default()
+        };
+        let text = |v: &Value| -> Option<String> {
+            match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let list = |v: &Value| -> Vec<String> {
+            match v {
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .flat_map(parse_attribute_list)
+                    .collect(),
+                Value::String(s) => parse_attribute_list(s),
+                _ => Vec::new(),
+            }
+        };
+        for (key, value) in obj {
+            match key.to_ascii_lowercase().as_str() {
+                "filter" => {
+                    if let Some(f) = text(value) {
+                        params.filter = Some(filter::parse(&f)?);
+                    }
+                }
+                "sortby" => params.sort_by = text(value).filter(|v| !v.trim().is_empty()),
+                "sortorder" => {
+                    params.descending = parse_sort_order(&text(value).unwrap_or_default())?
+                }
+                "startindex" => {
+                    if let Some(v) = text(value) {
+                        params.start_index = parse_index("startIndex", &v)?.max(1) as usize;
+                    }
+                }
+                "count" => {
+                    if let Some(v) = text(value) {
+                        params.count = Some(parse_index("count", &v)?.max(0) as usize);
+                    }
+                }
+                "attributes" => params.projection.attributes = list(value),
+                "excludedattributes" => params.projection.excluded = list(value),
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+}
+
+/// Which candidates a filter needs evaluated on.
+#[derive(Debug, PartialEq)]
+enum Plan {
+    /// `id eq`: at most one.
+    Id(String),
+    /// `userName eq` (Users) / `displayName eq` (others), case-folded.
+    Name(String),
+    /// `externalId eq`, case-exact.
+    ExternalId(String),
+    /// `id gt`/`id ge`: a range of the id-ordered store.
+    IdsAfter(String, bool),
+    /// Everything.
+    Scan,
+}
+
+/// The canonical name of a top-level, single-valued core attribute a path names, if any.
+fn indexed_name<'a>(rs: &'a ResourceSchema, path: &AttrPath) -> Option<&'a str> {
+    if path.sub.is_some() {
+        return None;
+    }
+    match rs.resolve(path.urn.as_deref(), &path.name)? {
+        (Container::Core, attr) => Some(attr.name.as_str()),
+        _ => None,
+    }
+}
+
+fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
+    match f {
+        Filter::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
+    let Some(filter) = filter else {
+        return Plan::Scan;
+    };
+    let mut parts = Vec::new();
+    conjuncts(filter, &mut parts);
+    let mut range = None;
+    for part in parts {
+        let Filter::Compare(path, op, Literal::String(value)) = part else {
+            continue;
+        };
+        let Some(name) = indexed_name(rs, path) else {
+            continue;
+        };
+        match (name, op) {
+            ("id", CompareOp::Eq) => return Plan::Id(value.clone()),
+            ("userName", CompareOp::Eq) if rs.name == "User" => {
+                return Plan::Name(fold_case(value))
+            }
+            ("displayName", CompareOp::Eq) if rs.name != "User" => {
+                return Plan::Name(fold_case(value))
+            }
+            ("externalId", CompareOp::Eq) => return Plan::ExternalId(value.clone()),
+            ("id", CompareOp::Gt) => range = range.or(Some(Plan::IdsAfter(value.clone(), false))),
+            ("id", CompareOp::Ge) => range = range.or(Some(Plan::IdsAfter(value.clone(), true))),
+            _ => {}
+        }
+    }
+    range.unwrap_or(Plan::Scan)
+}
+
+/// The stored resources a plan selects, in id order.
+fn candidates<'s>(
+    store: &'s Store,
+    plan: &Plan,
+) -> alloc::boxed::Box<dyn Iterator<Item = &'s Arc<Value>> + 's> {
+    let by_ids = move |ids: Option<&'s alloc::collections::BTreeSet<String>>| {
+        ids.into_iter()
+            .flatten()
+            .filter_map(move |id| store.by_id.get(id))
+    };
+    match plan {
+        Plan::Id(id) => alloc::boxed::Box::new(store.by_id.get(id).into_iter()),
+        Plan::Name(name) => alloc::boxed::Box::new(by_ids(store.by_name.get(name))),
+        Plan::ExternalId(ext) => alloc::boxed::Box::new(by_ids(store.by_external_id.get(ext))),
+        Plan::IdsAfter(after, inclusive) => {
+            let lower = if *inclusive {
+                Bound::Included(after.as_str())
+            } else {
+                Bound::Excluded(after.as_str())
+            };
+            alloc::boxed::Box::new(
+                store
+                    .by_id
+                    .range::<str, _>((lower, Bound::Unbounded))
+                    .map(|(_, v)| v),
+            )
+        }
+        Plan::Scan => alloc::boxed::Box::new(store.by_id.values()),
+    }
+}
+
+/// How to find the sort key of a resource.
+struct SortKey<'a> {
+    container: Container<'a>,
+    attr: &'a Attribute,
+    sub: Option<&'a Attribute>,
+}
+
+impl<'a> SortKey<'a> {
+    fn resolve(rs: &'a ResourceSchema, sort_by: &str) -> Option<SortKey<'a>> {
+        let (urn, rest) = rs.split_urn(sort_by.trim());
+        let (name, sub) = match rest.split_once('.') {
+            Some((n, s)) => (n, Some(s)),
+            None => (rest, None),
+        };
+        let (container, attr) = rs.resolve(urn, name)?;
+        let sub = match sub {
+            Some(s) => Some(attr.sub(s)?),
+            None if attr.ty == crate::schema::AttrType::Complex => attr.sub("value"),
+            None => None,
+        };
+        Some(SortKey {
+            container,
+            attr,
+            sub,
+        })
+    }
+
+    /// The value sorted on: for multi-valued attributes, the primary element (or the first).
+    fn of<'v>(&self, resource: &'v Value) -> Option<&'v Value> {
+        let holder = match self.container {
+            Container::Core => resource,
+            Container::Extension(urn) => resource.get(urn)?,
+        };
+        let mut value = holder.get(&self.attr.name)?;
+        if let Value::Array(items) = value {
+            value = items
+                .iter()
+                .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
+                .or(items.first())?;
+        }
+        match self.sub {
+            Some(sub) => value.get(&sub.name),
+            None => Some(value),
+        }
+        .filter(|v| !v.is_null())
+    }
+
+    fn compare_attr(&self) -> &'a Attribute {
+        self.sub.unwrap_or(self.attr)
+    }
+}
+
+/// One matched resource on its way to a page.
+struct Hit<'t> {
+    type_index: usize,
+    resource: &'t Arc<Value>,
+}
+
+/// Runs a list or search over the given types (one for `/Users`, all for `/.search`)
+/// and renders the ListResponse.
+pub(crate) fn list<'t>(
+    tenant: &'t Tenant,
+    type_indexes: &[usize],
+    params: &ListParams,
+    base_url: &str,
+) -> Result<Value> {
+    let strict = tenant.settings.strict && type_indexes.len() == 1;
+    let page_size = params
+        .count
+        .unwrap_or(tenant.settings.max_results)
+        .min(tenant.settings.max_results);
+    let skip = params.start_index.saturating_sub(1);
+    let sorting = params
+        .sort_by
+        .as_deref()
+        .filter(|s| !s.eq_ignore_ascii_case("id") || params.descending || type_indexes.len() > 1);
+
+    let mut total = 0usize;
+    let mut hits: Vec<Hit<'t>> = Vec::new();
+    for &ti in type_indexes {
+        let Some(rs) = tenant.types.get(ti) else {
+            continue;
+        };
+        // Compile before looking at the data: a bad filter is an error even on an empty type.
+        let compiled: Option<Compiled> = match &params.filter {
+            Some(f) => Some(filter::compile(f, rs, strict)?),
+            None => None,
+        };
+        let Some(store) = tenant.stores.get(&rs.name) else {
+            continue;
+        };
+        let needs_groups = rs.name == "User"
+            && params
+                .filter
+                .as_ref()
+                .is_some_and(|f| f.references("groups"));
+        let plan = plan(params.filter.as_ref(), rs);
+        for resource in candidates(store, &plan) {
+            let matched = match &compiled {
+                None => true,
+                Some(c) if needs_groups => c.matches(&with_groups(tenant, resource, base_url)),
+                Some(c) => c.matches(resource),
+            };
+            if !matched {
+                continue;
+            }
+            total += 1;
+            // Without sorting, only the page window is kept: listing a million users
+            // keeps `count` of them, not all.
+            if sorting.is_some() || (total > skip && hits.len() < page_size) {
+                hits.push(Hit {
+                    type_index: ti,
+                    resource,
+                });
+            }
+        }
+    }
+
+    if let Some(sort_by) = sorting {
+        let keys: Vec<Option<SortKey<'t>>> = type_indexes
+            .iter()
+            .map(|&ti| {
+                tenant
+                    .types
+                    .get(ti)
+                    .and_then(|rs| SortKey::resolve(rs, sort_by))
+            })
+            .collect();
+        if strict && keys.iter().all(Option::is_none) {
+            return Err(ScimError::invalid_value(format!(
+                "cannot sort by unknown attribute \"{sort_by}\""
+            )));
+        }
+        let key_of = |hit: &Hit<'t>| -> Option<(&'t Attribute, &'t Value)> {
+            let slot = type_indexes.iter().position(|&t| t == hit.type_index)?;
+            let key = keys.get(slot)?.as_ref()?;
+            Some((key.compare_attr(), key.of(hit.resource.as_ref())?))
+        };
+        let descending = params.descending;
+        let order = |a: &Hit<'t>, b: &Hit<'t>| -> Ordering {
+            let by_key = match (key_of(a), key_of(b)) {
+                (Some((attr, x)), Some((_, y))) => {
+                    let o = filter::compare_values(attr, x, y);
+                    if descending {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                }
+                // Unassigned values sort last either way: a page of "the top N" stays useful.
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            by_key.then_with(|| {
+                (a.type_index, id_of(a.resource)).cmp(&(b.type_index, id_of(b.resource)))
+            })
+        };
+        let end = skip.saturating_add(page_size).min(hits.len());
+        if end < hits.len() && end > 0 {
+            hits.select_nth_unstable_by(end - 1, order);
+            hits.truncate(end);
+        }
+        hits.sort_unstable_by(order);
+        let start = skip.min(hits.len());
+        hits.drain(..start);
+        hits.truncate(page_size);
+    }
+
+    let resources: Vec<Value> = hits
+        .iter()
+        .filter_map(|hit| {
+            let rs = tenant.types.get(hit.type_index)?;
+            Some(crate::resource::render(
+                tenant,
+                rs,
+                hit.resource,
+                &params.projection,
+                base_url,
+            ))
+        })
+        .collect();
+    Ok(json!({
+        "schemas": [LIST_RESPONSE],
+        "totalResults": total,
+        "itemsPerPage": resources.len(),
+        "startIndex": params.start_index,
+        "Resources": resources,
+    }))
+}
+
+fn id_of(resource: &Value) -> &str {
+    resource.get("id").and_then(Value::as_str).unwrap_or("")
+}
+
+/// A user with its computed `groups`, for filters that mention them.
+fn with_groups<'v>(tenant: &Tenant, resource: &'v Value, base_url: &str) -> Cow<'v, Value> {
+    match crate::resource::user_groups(tenant, id_of(resource), base_url) {
+        Some(groups) => {
+            let mut view = resource.clone();
+            if let Some(obj) = view.as_object_mut() {
+                obj.insert("groups".into(), groups);
+            }
+            Cow::Owned(view)
+        }
+        None => Cow::Borrowed(resource),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_table() {
+        let table = [
+            ("userName%20eq%20%22bjensen%22", "userName eq \"bjensen\""),
+            ("userName+eq+%22a%2Bb%22", "userName eq \"a+b\""),
+            ("100%", "100%"),
+            ("%zz", "%zz"),
+            ("%C3%A9", "é"),
+            ("%FF", "\u{FFFD}"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(percent_decode(input, true), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn paging_parameters_follow_rfc_7644_section_3_4_2_4() {
+        // (query, startIndex, count)
+        let table = [
+            ("", 1, None),
+            ("startIndex=0&count=-5", 1, Some(0)),
+            ("startIndex=11&count=5", 11, Some(5)),
+            ("STARTINDEX=2&Count=3", 2, Some(3)),
+            ("limit=7", 1, Some(7)),
+        ];
+        for (query, start, count) in table {
+            let p = ListParams::from_query(query).unwrap();
+            assert_eq!((p.start_index, p.count), (start, count), "{query}");
+        }
+        assert_eq!(ListParams::from_query("count=ten").unwrap_err().status, 400);
+        assert!(
+            ListParams::from_query("sortOrder=DESCENDING")
+                .unwrap()
+                .descending
+        );
+        assert!(
+            !ListParams::from_query("sortOrder=ASCENDING")
+                .unwrap()
+                .descending
+        );
+        assert_eq!(
+            ListParams::from_query("sortOrder=sideways")
+                .unwrap_err()
+                .status,
+            400
+        );
+    }
+}

@@ -1,20 +1,27 @@
 //! One tenant's state: its settings, schemas, resources and indexes.
 //!
 //! Architecture invariant: a tenant has exactly one writer (the host guarantees it: a
-//! Durable Object at the edge, the page or Service Worker in the browser). Every write
-//! goes through [`Tenant::handle`] or [`Tenant::create`], which keep the indexes exact and
-//! record what changed in a [`ChangeSet`] for the host to persist.
+//! Durable Object at the edge, the Service Worker in the browser). Every write goes
+//! through [`Tenant::put`] or [`Tenant::remove`], which keep the indexes exact and record
+//! what changed in a [`ChangeSet`] for the host to persist.
+//!
+//! Indexes: resources by `id` (a `BTreeMap`, whose order is also the stable default
+//! listing order and serves `id gt "..."` walks as range scans), lower-cased `userName`
+//! (Users) or `displayName` (other types), `externalId`, and group membership reversed
+//! (member id -> group ids) for the computed `User.groups`.
 
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
-use crate::schema::ResourceSchema;
+use crate::schema::builtin;
+use crate::schema::{find_attr, Extension, ResourceSchema};
 use crate::settings::Settings;
 use alloc::collections::{BTreeMap, BTreeSet};
-use alloc::string::String;
+use alloc::format;
+use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 /// Identifies one stored resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,7 +39,7 @@ pub struct ResourceKey {
 /// so a tenant rebuilt with [`Tenant::load`] from them is the same tenant.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeSet {
-    /// Created or modified resources, in the order they were last written.
+    /// Created or modified resources, in the order they were first written.
     pub upserted: Vec<(ResourceKey, Arc<Value>)>,
     /// Deleted resources.
     pub deleted: Vec<ResourceKey>,
@@ -43,14 +50,22 @@ impl ChangeSet {
     pub fn is_empty(&self) -> bool {
         self.upserted.is_empty() && self.deleted.is_empty()
     }
-    pub(crate) fn upsert(&mut self, key: ResourceKey, value: Arc<Value>) {
-        self.deleted.retain(|k| k != &key);
-        match self.upserted.iter().position(|(k, _)| k == &key) {
-            Some(i) => self.upserted[i].1 = value,
-            None => self.upserted.push((key, value)),
+
+    /// Records a write. Writes to the same resource within one request (a Bulk job that
+    /// creates then patches a group) collapse into one entry. The scan is over this
+    /// request's changes only; creates skip it (a fresh id cannot be in the set yet).
+    fn record_upsert(&mut self, key: ResourceKey, value: Arc<Value>, fresh: bool) {
+        if !fresh {
+            self.deleted.retain(|k| k != &key);
+            if let Some(slot) = self.upserted.iter_mut().find(|(k, _)| k == &key) {
+                slot.1 = value;
+                return;
+            }
         }
+        self.upserted.push((key, value));
     }
-    pub(crate) fn delete(&mut self, key: ResourceKey) {
+
+    fn record_delete(&mut self, key: ResourceKey) {
         self.upserted.retain(|(k, _)| k != &key);
         if !self.deleted.contains(&key) {
             self.deleted.push(key);
@@ -72,7 +87,7 @@ pub struct Outcome {
 pub(crate) struct Store {
     /// By id; id order is the stable default listing order.
     pub(crate) by_id: BTreeMap<String, Arc<Value>>,
-    /// Lower-cased `userName` (or `displayName` for groups) -> ids.
+    /// Lower-cased `userName` (Users) or `displayName` (other types) -> ids.
     pub(crate) by_name: BTreeMap<String, BTreeSet<String>>,
     /// `externalId` (case-exact) -> ids.
     pub(crate) by_external_id: BTreeMap<String, BTreeSet<String>>,
@@ -82,19 +97,131 @@ pub(crate) struct Store {
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub(crate) settings: Settings,
+    /// Enabled resource types, in discovery order.
     pub(crate) types: Vec<ResourceSchema>,
+    /// Stores by resource type name (kept for disabled types too, so no data is lost
+    /// when a type is switched off and on again).
     pub(crate) stores: BTreeMap<String, Store>,
-    /// Group membership, reversed: member id -> group ids (for `User.groups`).
+    /// Group membership, reversed: member id -> group ids.
     pub(crate) member_of: BTreeMap<String, BTreeSet<String>>,
     /// Last version number handed out; versions are `W/"<n>"`.
     pub(crate) version_seq: u64,
 }
 
+/// The attribute a type's name index covers.
+fn name_attribute(resource_type: &str) -> &'static str {
+    if resource_type == "User" {
+        "userName"
+    } else {
+        "displayName"
+    }
+}
+
+/// Case-insensitive index key.
+pub(crate) fn fold_case(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// The resource types a tenant serves, built from the built-ins and its settings.
+pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
+    let enabled = &settings.resource_types;
+    let mut types: Vec<ResourceSchema> = builtin::resource_types()
+        .into_iter()
+        .filter(|rs| match rs.name.as_str() {
+            "Group" => enabled.group,
+            "Entitlement" => enabled.entitlement,
+            "Role" => enabled.role,
+            _ => true,
+        })
+        .collect();
+    for custom in &settings.custom_attributes {
+        let rs = types
+            .iter_mut()
+            .find(|rs| rs.name.eq_ignore_ascii_case(&custom.resource_type))
+            .ok_or_else(|| {
+                ScimError::invalid_value(format!(
+                    "custom attribute for unknown or disabled resource type \"{}\"",
+                    custom.resource_type
+                ))
+            })?;
+        let name = &custom.attribute.name;
+        if !valid_attribute_name(name) {
+            return Err(ScimError::invalid_value(format!(
+                "invalid custom attribute name \"{name}\""
+            )));
+        }
+        if find_attr(&rs.common, name).is_some() || find_attr(&rs.core.attributes, name).is_some() {
+            return Err(ScimError::invalid_value(format!(
+                "custom attribute \"{name}\" already exists on {}",
+                rs.name
+            )));
+        }
+        let mut attribute = custom.attribute.clone();
+        attribute.computed = false;
+        rs.core.attributes.push(attribute);
+    }
+    for ext in &settings.extensions {
+        let urn = &ext.schema.id;
+        if !urn.starts_with("urn:") || urn.contains(['[', ']', ' ']) {
+            return Err(ScimError::invalid_value(format!(
+                "extension schema id must be a URN, got \"{urn}\""
+            )));
+        }
+        for type_name in &ext.resource_types {
+            let rs = types
+                .iter_mut()
+                .find(|rs| rs.name.eq_ignore_ascii_case(type_name))
+                .ok_or_else(|| {
+                    ScimError::invalid_value(format!(
+                        "extension {urn} names unknown or disabled resource type \"{type_name}\""
+                    ))
+                })?;
+            if rs.schema_urns().any(|u| u.eq_ignore_ascii_case(urn)) {
+                return Err(ScimError::invalid_value(format!(
+                    "{} already has schema {urn}",
+                    rs.name
+                )));
+            }
+            rs.extensions.push(Extension {
+                schema: ext.schema.clone(),
+                required: ext.required,
+            });
+        }
+    }
+    Ok(types)
+}
+
+fn valid_attribute_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Parses `W/"17"` (or `"17"`) into 17.
+fn version_number(version: &str) -> Option<u64> {
+    version
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .ok()
+}
+
 impl Tenant {
     /// An empty tenant.
     pub fn new(settings: Settings) -> Result<Tenant> {
-        let _ = (&settings, ScimError::not_found(""));
-        unimplemented_yet()
+        settings.check()?;
+        let types = resource_types_for(&settings)?;
+        Ok(Tenant {
+            settings,
+            types,
+            stores: BTreeMap::new(),
+            member_of: BTreeMap::new(),
+            version_seq: 0,
+        })
     }
 
     /// This tenant's settings.
@@ -102,10 +229,13 @@ impl Tenant {
         &self.settings
     }
 
-    /// Applies new settings (schemas and limits); stored resources are kept as they are.
+    /// Applies new settings (schemas and limits). Stored resources are kept as they are;
+    /// attributes no longer in a schema simply stop being served.
     pub fn configure(&mut self, settings: Settings) -> Result<()> {
-        let _ = settings;
-        unimplemented_yet()
+        settings.check()?;
+        self.types = resource_types_for(&settings)?;
+        self.settings = settings;
+        Ok(())
     }
 
     /// The resource types served, with their schemas (the tenant's view).
@@ -116,12 +246,11 @@ impl Tenant {
     /// Handles one SCIM request. Never panics; every failure is a SCIM error response
     /// with an empty change set.
     pub fn handle(&mut self, req: &Request, env: &mut Env) -> Outcome {
-        let _ = (req, env);
-        unimplemented_yet()
+        crate::router::route(self, req, env)
     }
 
-    /// Creates one resource from client JSON, exactly as `POST /{endpoint}` would, and
-    /// records it in `changes`. The fast path for generators and importers.
+    /// Creates one resource from client JSON exactly as `POST /{endpoint}` would, and
+    /// records it in `changes`: the fast path for generators and importers.
     pub fn create(
         &mut self,
         resource_type: &str,
@@ -129,33 +258,80 @@ impl Tenant {
         env: &mut Env,
         changes: &mut ChangeSet,
     ) -> Result<Arc<Value>> {
-        let _ = (resource_type, input, env, changes);
-        unimplemented_yet()
+        let index = self.type_index(resource_type).ok_or_else(|| {
+            ScimError::not_found(format!("resource type \"{resource_type}\" is not served"))
+        })?;
+        crate::resource::create(self, index, input, env, changes)
     }
 
     /// Adds one stored resource (from a change set or an export) without validation or
-    /// new metadata: how hosts rebuild a tenant from storage.
+    /// new metadata: how hosts rebuild a tenant from storage. A resource with the same
+    /// type and id is replaced.
     pub fn load(&mut self, stored: Value) -> Result<()> {
-        let _ = stored;
-        unimplemented_yet()
+        let resource_type = stored
+            .pointer("/meta/resourceType")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ScimError::invalid_value("stored resource has no meta.resourceType"))?
+            .to_string();
+        if stored
+            .get("id")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            return Err(ScimError::invalid_value("stored resource has no id"));
+        }
+        if let Some(n) = stored
+            .pointer("/meta/version")
+            .and_then(Value::as_str)
+            .and_then(version_number)
+        {
+            self.version_seq = self.version_seq.max(n);
+        }
+        self.put(&resource_type, Arc::new(stored), None, false);
+        Ok(())
     }
 
     /// The whole tenant as JSON: `{"settings": {...}, "resources": [stored forms...]}`.
     pub fn export(&self) -> Value {
-        unimplemented_yet()
+        let resources: Vec<Value> = self.resources().map(|r| Value::clone(r)).collect();
+        json!({
+            "settings": serde_json::to_value(&self.settings).unwrap_or(Value::Null),
+            "resources": resources,
+        })
     }
 
-    /// Rebuilds a tenant from [`Tenant::export`] output. `import(export(t)) == t`.
+    /// Rebuilds a tenant from [`Tenant::export`] output.
     pub fn import(export: &Value) -> Result<Tenant> {
-        let _ = export;
-        unimplemented_yet()
+        let settings = match export.get("settings") {
+            None | Some(Value::Null) => Settings::default(),
+            Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
+                ScimError::invalid_syntax(format!("invalid settings in import: {e}"))
+            })?,
+        };
+        let mut tenant = Tenant::new(settings)?;
+        let resources = match export.get("resources") {
+            None | Some(Value::Null) => &[][..],
+            Some(Value::Array(items)) => &items[..],
+            Some(_) => return Err(ScimError::invalid_syntax("\"resources\" must be an array")),
+        };
+        for (i, r) in resources.iter().enumerate() {
+            tenant
+                .load(r.clone())
+                .map_err(|e| ScimError::invalid_value(format!("resources[{i}]: {}", e.detail)))?;
+        }
+        Ok(tenant)
     }
 
-    /// Number of resources per resource type name.
+    /// Number of resources per served resource type name (zero included).
     pub fn counts(&self) -> BTreeMap<String, usize> {
-        self.stores
+        self.types
             .iter()
-            .map(|(k, s)| (k.clone(), s.by_id.len()))
+            .map(|rs| {
+                (
+                    rs.name.clone(),
+                    self.stores.get(&rs.name).map_or(0, |s| s.by_id.len()),
+                )
+            })
             .collect()
     }
 
@@ -163,8 +339,146 @@ impl Tenant {
     pub fn resources(&self) -> impl Iterator<Item = &Arc<Value>> {
         self.stores.values().flat_map(|s| s.by_id.values())
     }
+
+    // ---- internal: lookups ----
+
+    pub(crate) fn type_index(&self, name: &str) -> Option<usize> {
+        self.types
+            .iter()
+            .position(|rs| rs.name.eq_ignore_ascii_case(name))
+    }
+
+    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Arc<Value>> {
+        self.stores.get(resource_type)?.by_id.get(id)
+    }
+
+    /// Finds which served type holds an id (for group members, which may be users or groups).
+    pub(crate) fn type_of_id(&self, id: &str) -> Option<&ResourceSchema> {
+        self.types
+            .iter()
+            .find(|rs| self.get(&rs.name, id).is_some())
+    }
+
+    pub(crate) fn next_version(&mut self) -> String {
+        self.version_seq += 1;
+        format!("W/\"{}\"", self.version_seq)
+    }
+
+    // ---- internal: the only two write primitives ----
+
+    /// Stores a resource (create or replace), keeping every index exact, and records it.
+    /// `changes` is `None` when loading from storage.
+    pub(crate) fn put(
+        &mut self,
+        resource_type: &str,
+        value: Arc<Value>,
+        changes: Option<&mut ChangeSet>,
+        fresh: bool,
+    ) {
+        let id = value
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if !fresh {
+            self.unindex(resource_type, &id);
+        }
+        let store = self.stores.entry(resource_type.to_string()).or_default();
+        if let Some(name) = value
+            .get(name_attribute(resource_type))
+            .and_then(Value::as_str)
+        {
+            store
+                .by_name
+                .entry(fold_case(name))
+                .or_default()
+                .insert(id.clone());
+        }
+        if let Some(ext) = value.get("externalId").and_then(Value::as_str) {
+            store
+                .by_external_id
+                .entry(ext.to_string())
+                .or_default()
+                .insert(id.clone());
+        }
+        for member in member_ids(&value) {
+            self.member_of
+                .entry(member.to_string())
+                .or_default()
+                .insert(id.clone());
+        }
+        let store = self.stores.entry(resource_type.to_string()).or_default();
+        store.by_id.insert(id.clone(), value.clone());
+        if let Some(changes) = changes {
+            changes.record_upsert(
+                ResourceKey {
+                    resource_type: resource_type.to_string(),
+                    id,
+                },
+                value,
+                fresh,
+            );
+        }
+    }
+
+    /// Deletes a resource, keeping every index exact, and records it.
+    pub(crate) fn remove(
+        &mut self,
+        resource_type: &str,
+        id: &str,
+        changes: &mut ChangeSet,
+    ) -> Option<Arc<Value>> {
+        let old = self.unindex(resource_type, id)?;
+        if let Some(store) = self.stores.get_mut(resource_type) {
+            store.by_id.remove(id);
+        }
+        changes.record_delete(ResourceKey {
+            resource_type: resource_type.to_string(),
+            id: id.to_string(),
+        });
+        Some(old)
+    }
+
+    /// Drops a resource's entries from the secondary indexes; returns it.
+    fn unindex(&mut self, resource_type: &str, id: &str) -> Option<Arc<Value>> {
+        let store = self.stores.get_mut(resource_type)?;
+        let old = store.by_id.get(id)?.clone();
+        if let Some(name) = old
+            .get(name_attribute(resource_type))
+            .and_then(Value::as_str)
+        {
+            remove_from(&mut store.by_name, &fold_case(name), id);
+        }
+        if let Some(ext) = old.get("externalId").and_then(Value::as_str) {
+            remove_from(&mut store.by_external_id, ext, id);
+        }
+        for member in member_ids(&old) {
+            remove_from(&mut self.member_of, member, id);
+        }
+        Some(old)
+    }
 }
 
-fn unimplemented_yet() -> ! {
-    loop {}
+fn remove_from(index: &mut BTreeMap<String, BTreeSet<String>>, key: &str, id: &str) {
+    if let Some(ids) = index.get_mut(key) {
+        ids.remove(id);
+        if ids.is_empty() {
+            index.remove(key);
+        }
+    }
+}
+
+/// The `members[].value`s of a group (empty for other resources).
+pub(crate) fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
+    resource
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.get("value").and_then(Value::as_str))
+}
+
+/// A stored resource's `meta` object, for updating it in place.
+pub(crate) fn meta_mut(resource: &mut Value) -> Option<&mut Map<String, Value>> {
+    resource.get_mut("meta").and_then(Value::as_object_mut)
 }

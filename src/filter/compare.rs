@@ -1,0 +1,311 @@
+//! Typed comparison shared by filter evaluation and sorting: one code path, so a filter
+//! `gt` and a `sortBy` agree on what "greater" means.
+//!
+//! Case-insensitive text compares the sequences of `char::to_lowercase` of each character.
+//! Pure-ASCII inputs take a byte-wise fast path that gives the same answers without
+//! building lowercase copies; anything else falls back to char-wise folding (so the
+//! Kelvin sign `K` still equals `k`).
+
+use crate::schema::{AttrType, Attribute};
+use crate::time::Instant;
+use core::cmp::Ordering;
+use serde_json::Value;
+
+/// The characters of `text`, lowercased one by one.
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
+/// The characters of `text`, lowercased, last first.
+fn folded_rev(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().rev().flat_map(|c| c.to_lowercase().rev())
+}
+
+/// Whether `haystack` yields every item of `prefix` first.
+fn starts_with_items(
+    mut haystack: impl Iterator<Item = char>,
+    prefix: impl Iterator<Item = char>,
+) -> bool {
+    for wanted in prefix {
+        if haystack.next() != Some(wanted) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Text equality, ignoring case unless `case_exact`.
+pub(crate) fn text_eq(a: &str, b: &str, case_exact: bool) -> bool {
+    if case_exact {
+        a == b
+    } else if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        folded(a).eq(folded(b))
+    }
+}
+
+/// Text order, ignoring case unless `case_exact` (then by code point, which is byte order).
+pub(crate) fn compare_text(a: &str, b: &str, case_exact: bool) -> Ordering {
+    if case_exact {
+        a.cmp(b)
+    } else if a.is_ascii() && b.is_ascii() {
+        let lower = |c: &u8| c.to_ascii_lowercase();
+        a.as_bytes()
+            .iter()
+            .map(lower)
+            .cmp(b.as_bytes().iter().map(lower))
+    } else {
+        folded(a).cmp(folded(b))
+    }
+}
+
+/// `haystack sw needle`.
+pub(crate) fn text_starts_with(haystack: &str, needle: &str, case_exact: bool) -> bool {
+    if case_exact {
+        haystack.starts_with(needle)
+    } else if haystack.is_ascii() && needle.is_ascii() {
+        haystack
+            .as_bytes()
+            .get(..needle.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        starts_with_items(folded(haystack), folded(needle))
+    }
+}
+
+/// `haystack ew needle`.
+pub(crate) fn text_ends_with(haystack: &str, needle: &str, case_exact: bool) -> bool {
+    if case_exact {
+        haystack.ends_with(needle)
+    } else if haystack.is_ascii() && needle.is_ascii() {
+        haystack
+            .len()
+            .checked_sub(needle.len())
+            .and_then(|start| haystack.as_bytes().get(start..))
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        starts_with_items(folded_rev(haystack), folded_rev(needle))
+    }
+}
+
+/// `haystack co needle`.
+pub(crate) fn text_contains(haystack: &str, needle: &str, case_exact: bool) -> bool {
+    if case_exact {
+        haystack.contains(needle)
+    } else if needle.is_empty() {
+        true
+    } else if haystack.is_ascii() && needle.is_ascii() {
+        let needle = needle.as_bytes();
+        haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+    } else {
+        haystack.char_indices().any(|(at, _)| {
+            haystack
+                .get(at..)
+                .is_some_and(|rest| starts_with_items(folded(rest), folded(needle)))
+        })
+    }
+}
+
+/// A number as JSON holds it: integers exactly, everything else as a double.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Num {
+    /// Any JSON integer (i64 and u64 both fit).
+    Int(i128),
+    /// A number with a fraction or exponent, or an integer too large for `i128`.
+    Float(f64),
+}
+
+impl Num {
+    /// A stored JSON number.
+    pub(crate) fn from_json(n: &serde_json::Number) -> Option<Num> {
+        if let Some(i) = n.as_i64() {
+            Some(Num::Int(i as i128))
+        } else if let Some(u) = n.as_u64() {
+            Some(Num::Int(u as i128))
+        } else {
+            n.as_f64().map(Num::Float)
+        }
+    }
+
+    /// A number written as text: a JSON number, surrounding blanks ignored.
+    pub(crate) fn from_text(text: &str) -> Option<Num> {
+        let text = text.trim();
+        if !is_json_number(text) {
+            return None;
+        }
+        let integral = !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        if integral {
+            if let Ok(i) = text.parse::<i128>() {
+                return Some(Num::Int(i));
+            }
+        }
+        text.parse::<f64>().ok().map(Num::Float)
+    }
+
+    /// Exact numeric order (an integer is compared with a double without rounding it, so
+    /// the order stays total and transitive, which sorting relies on).
+    pub(crate) fn cmp(self, other: Num) -> Ordering {
+        match (self, other) {
+            (Num::Int(a), Num::Int(b)) => a.cmp(&b),
+            (Num::Float(a), Num::Float(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+            (Num::Int(a), Num::Float(b)) => int_cmp_float(a, b),
+            (Num::Float(a), Num::Int(b)) => int_cmp_float(b, a).reverse(),
+        }
+    }
+}
+
+/// Compares an integer with a double exactly.
+fn int_cmp_float(int: i128, float: f64) -> Ordering {
+    // i128 spans about ±1.7e38; beyond that the double wins outright.
+    const LIMIT: f64 = 1.7e38;
+    if float.is_nan() {
+        return Ordering::Equal;
+    }
+    if float >= LIMIT {
+        return Ordering::Less;
+    }
+    if float <= -LIMIT {
+        return Ordering::Greater;
+    }
+    // `as` truncates toward zero; the truncated value is an exact integer and converts
+    // back to the same double, so the fraction below is exact too.
+    let whole = float as i128;
+    match int.cmp(&whole) {
+        Ordering::Equal => {
+            let fraction = float - whole as f64;
+            if fraction > 0.0 {
+                Ordering::Less
+            } else if fraction < 0.0 {
+                Ordering::Greater
+            } else {
+                Ordering::Equal
+            }
+        }
+        unequal => unequal,
+    }
+}
+
+/// Whether `text` is a JSON number (RFC 8259 section 6).
+pub(crate) fn is_json_number(text: &str) -> bool {
+    let mut bytes = text.as_bytes();
+    let digits = |bytes: &mut &[u8]| {
+        let count = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+        *bytes = bytes.get(count..).unwrap_or_default();
+        count
+    };
+    if let [b'-', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    match bytes {
+        [b'0', rest @ ..] => bytes = rest,
+        [b'1'..=b'9', ..] => {
+            digits(&mut bytes);
+        }
+        _ => return false,
+    }
+    if let [b'.', rest @ ..] = bytes {
+        bytes = rest;
+        if digits(&mut bytes) == 0 {
+            return false;
+        }
+    }
+    if let [b'e' | b'E', rest @ ..] = bytes {
+        bytes = rest;
+        if let [b'+' | b'-', rest @ ..] = bytes {
+            bytes = rest;
+        }
+        if digits(&mut bytes) == 0 {
+            return false;
+        }
+    }
+    bytes.is_empty()
+}
+
+/// A stored value read as its attribute's type.
+enum Typed<'a> {
+    Text(&'a str, bool),
+    Number(Num),
+    Instant(Instant),
+    Bool(bool),
+}
+
+impl<'a> Typed<'a> {
+    fn read(attr: &Attribute, value: &'a Value) -> Option<Typed<'a>> {
+        match attr.ty {
+            AttrType::String => value.as_str().map(|s| Typed::Text(s, attr.case_exact)),
+            AttrType::Reference | AttrType::Binary => value.as_str().map(|s| Typed::Text(s, true)),
+            AttrType::Boolean => value.as_bool().map(Typed::Bool),
+            AttrType::Integer | AttrType::Decimal => match value {
+                Value::Number(n) => Num::from_json(n).map(Typed::Number),
+                _ => None,
+            },
+            AttrType::DateTime => value
+                .as_str()
+                .and_then(crate::time::parse)
+                .map(Typed::Instant),
+            AttrType::Complex => None,
+        }
+    }
+
+    fn cmp(&self, other: &Typed<'_>) -> Ordering {
+        match (self, other) {
+            (Typed::Text(a, exact), Typed::Text(b, _)) => compare_text(a, b, *exact),
+            (Typed::Number(a), Typed::Number(b)) => a.cmp(*b),
+            (Typed::Instant(a), Typed::Instant(b)) => a.cmp(b),
+            (Typed::Bool(a), Typed::Bool(b)) => a.cmp(b),
+            // One attribute gives one variant; a mix cannot happen, rank it anyway.
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Typed::Text(..) => 0,
+            Typed::Number(_) => 1,
+            Typed::Instant(_) => 2,
+            Typed::Bool(_) => 3,
+        }
+    }
+}
+
+/// Order of values that do not fit the attribute's type: by JSON kind only.
+fn kind_rank(value: &Value) -> u8 {
+    match value {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    }
+}
+
+/// Typed, schema-aware ordering of two values of one attribute (strings ignoring case
+/// unless `caseExact`, numbers numerically, date-times as instants, booleans false < true,
+/// references and binary exactly).
+///
+/// For a complex attribute, an element object is compared by its `value` sub-attribute.
+/// For a multi-valued attribute the caller passes the chosen element. Values that do not
+/// fit the type (null, a date-time that does not parse, ...) sort after every value that
+/// does, grouped by JSON kind. The order is total, so it is safe for `sort_by`.
+pub fn compare_values(attr: &Attribute, a: &Value, b: &Value) -> Ordering {
+    let scalar = attr.value_attr();
+    let (a, b) = if core::ptr::eq(scalar, attr) {
+        (a, b)
+    } else {
+        (
+            a.get(scalar.name.as_str()).unwrap_or(a),
+            b.get(scalar.name.as_str()).unwrap_or(b),
+        )
+    };
+    match (Typed::read(scalar, a), Typed::read(scalar, b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => kind_rank(a).cmp(&kind_rank(b)),
+    }
+}

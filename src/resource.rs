@@ -1,0 +1,436 @@
+//! Operations on one resource: create, read, replace (PUT), modify (PATCH), delete, and
+//! rendering a stored resource for a client.
+//!
+//! Each operation validates against the type's schema, enforces uniqueness, mutability and
+//! versions, then writes through [`Tenant::put`]/[`Tenant::remove`] so indexes and the
+//! change set stay exact. HTTP routing and Bulk both call these; neither re-implements them.
+
+use crate::env::Env;
+use crate::error::{Result, ScimError};
+use crate::project::{project, Projection};
+use crate::schema::validate::{check_immutable, check_required, normalize_resource};
+use crate::schema::{Container, ResourceSchema, Uniqueness};
+use crate::tenant::{fold_case, member_ids, meta_mut, ChangeSet, Tenant};
+use crate::time::format_millis;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use serde_json::{json, Map, Value};
+
+/// How many fresh ids to try before giving up: only a broken id source repeats itself.
+const ID_ATTEMPTS: usize = 16;
+
+/// `If-Match` / a Bulk operation's `version`: `*` or a list of entity tags. Weak and
+/// strong forms of the same version match (RFC 7232 weak comparison).
+pub(crate) fn check_if_match(current: &Value, if_match: Option<&str>) -> Result<()> {
+    let Some(wanted) = if_match.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    if version_matches(current, wanted) {
+        Ok(())
+    } else {
+        Err(ScimError::new(
+            412,
+            None,
+            format!(
+                "If-Match {wanted} does not match the current version {}",
+                version_of(current)
+            ),
+        ))
+    }
+}
+
+/// Whether an `If-Match`/`If-None-Match` list names the resource's current version.
+pub(crate) fn version_matches(current: &Value, tags: &str) -> bool {
+    let version = strip_weak(version_of(current));
+    tags.split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || strip_weak(tag) == version)
+}
+
+fn strip_weak(tag: &str) -> &str {
+    tag.strip_prefix("W/").unwrap_or(tag).trim_matches('"')
+}
+
+/// A stored resource's `meta.version`.
+pub(crate) fn version_of(resource: &Value) -> &str {
+    resource
+        .pointer("/meta/version")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// Creates a resource of `tenant.types[type_index]` from client JSON.
+pub(crate) fn create(
+    tenant: &mut Tenant,
+    type_index: usize,
+    input: Value,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Arc<Value>> {
+    let strict = tenant.settings.strict;
+    let rs = tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let mut value = normalize_resource(rs, input, strict)?;
+    check_required(rs, &value)?;
+    check_unique(tenant, rs, &value, None)?;
+    check_members(tenant, rs, &value, strict)?;
+    let id = fresh_id(tenant, &rs.name, env)?;
+    let type_name = rs.name.clone();
+    let now = format_millis(env.now_ms);
+    let version = tenant.next_version();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("id".into(), Value::String(id));
+        obj.insert(
+            "meta".into(),
+            json!({ "resourceType": type_name, "created": now, "lastModified": now, "version": version }),
+        );
+    }
+    let stored = Arc::new(value);
+    tenant.put(&type_name, stored.clone(), Some(changes), true);
+    Ok(stored)
+}
+
+fn fresh_id(tenant: &Tenant, type_name: &str, env: &mut Env) -> Result<String> {
+    for _ in 0..ID_ATTEMPTS {
+        let id = env.ids.next_id();
+        if !id.is_empty() && tenant.get(type_name, &id).is_none() {
+            return Ok(id);
+        }
+    }
+    Err(ScimError::new(
+        500,
+        None,
+        "the id source keeps returning ids already in use",
+    ))
+}
+
+/// Looks a resource up or answers 404 naming it.
+pub(crate) fn existing(tenant: &Tenant, type_index: usize, id: &str) -> Result<Arc<Value>> {
+    let rs = tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    tenant
+        .get(&rs.name, id)
+        .cloned()
+        .ok_or_else(|| ScimError::not_found(format!("{} {id} not found", rs.name)))
+}
+
+/// PUT: replaces a resource, keeping what the client may not change.
+pub(crate) fn replace(
+    tenant: &mut Tenant,
+    type_index: usize,
+    id: &str,
+    input: Value,
+    if_match: Option<&str>,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Arc<Value>> {
+    let old = existing(tenant, type_index, id)?;
+    check_if_match(&old, if_match)?;
+    let strict = tenant.settings.strict;
+    let rs = tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let mut value = normalize_resource(rs, input, strict)?;
+    // A write-only password cannot be read back, so a client doing GET-then-PUT (Okta)
+    // never sends it: absent means "unchanged", not "remove".
+    if let (Some(obj), Some(password)) = (value.as_object_mut(), old.get("password")) {
+        obj.entry("password").or_insert_with(|| password.clone());
+    }
+    if let (Some(obj), Some(id_value)) = (value.as_object_mut(), old.get("id")) {
+        obj.insert("id".into(), id_value.clone());
+    }
+    finish_update(tenant, type_index, &old, value, env, changes)
+}
+
+/// PATCH: applies a PatchOp body. A request that changes nothing keeps the version.
+pub(crate) fn modify(
+    tenant: &mut Tenant,
+    type_index: usize,
+    id: &str,
+    body: &Value,
+    if_match: Option<&str>,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Arc<Value>> {
+    let old = existing(tenant, type_index, id)?;
+    check_if_match(&old, if_match)?;
+    let strict = tenant.settings.strict;
+    let rs = tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let new = crate::patch::apply(rs, &old, body, strict)?;
+    if new == *old {
+        return Ok(old);
+    }
+    finish_update(tenant, type_index, &old, new, env, changes)
+}
+
+/// The shared tail of PUT and PATCH: checks, new metadata, write.
+fn finish_update(
+    tenant: &mut Tenant,
+    type_index: usize,
+    old: &Value,
+    mut value: Value,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Arc<Value>> {
+    let strict = tenant.settings.strict;
+    let rs = tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    check_required(rs, &value)?;
+    check_immutable(rs, old, &value)?;
+    let id = old
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    check_unique(tenant, rs, &value, Some(&id))?;
+    check_members(tenant, rs, &value, strict)?;
+    let type_name = rs.name.clone();
+    let version = tenant.next_version();
+    let mut meta = old
+        .get("meta")
+        .cloned()
+        .unwrap_or_else(|| json!({ "resourceType": type_name }));
+    if let Some(m) = meta.as_object_mut() {
+        m.insert(
+            "lastModified".into(),
+            Value::String(format_millis(env.now_ms)),
+        );
+        m.insert("version".into(), Value::String(version));
+        m.remove("location");
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("meta".into(), meta);
+    }
+    let stored = Arc::new(value);
+    tenant.put(&type_name, stored.clone(), Some(changes), false);
+    Ok(stored)
+}
+
+/// DELETE: removes a resource and its memberships in groups.
+pub(crate) fn delete(
+    tenant: &mut Tenant,
+    type_index: usize,
+    id: &str,
+    if_match: Option<&str>,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<()> {
+    let old = existing(tenant, type_index, id)?;
+    check_if_match(&old, if_match)?;
+    let type_name = tenant
+        .types
+        .get(type_index)
+        .map(|rs| rs.name.clone())
+        .unwrap_or_default();
+    tenant.remove(&type_name, id, changes);
+    // RFC 7644 section 3.6: a deleted resource no longer appears in groups.
+    let groups: Vec<String> = tenant
+        .member_of
+        .get(id)
+        .map(|g| g.iter().cloned().collect())
+        .unwrap_or_default();
+    for group_id in groups {
+        let Some(group) = tenant.get("Group", &group_id).cloned() else {
+            continue;
+        };
+        let mut updated = Value::clone(&group);
+        if let Some(members) = updated.get_mut("members").and_then(Value::as_array_mut) {
+            members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
+        }
+        let version = tenant.next_version();
+        if let Some(meta) = meta_mut(&mut updated) {
+            meta.insert(
+                "lastModified".into(),
+                Value::String(format_millis(env.now_ms)),
+            );
+            meta.insert("version".into(), Value::String(version));
+        }
+        tenant.put("Group", Arc::new(updated), Some(changes), false);
+    }
+    Ok(())
+}
+
+/// 409 `uniqueness` when another resource holds a value of a unique attribute.
+/// `userName` uses the index; custom unique attributes fall back to a scan.
+fn check_unique(
+    tenant: &Tenant,
+    rs: &ResourceSchema,
+    value: &Value,
+    own_id: Option<&str>,
+) -> Result<()> {
+    let Some(store) = tenant.stores.get(&rs.name) else {
+        return Ok(());
+    };
+    let others =
+        |ids: &alloc::collections::BTreeSet<String>| ids.iter().any(|i| Some(i.as_str()) != own_id);
+    if rs.name == "User" {
+        if let Some(name) = value.get("userName").and_then(Value::as_str) {
+            if store.by_name.get(&fold_case(name)).is_some_and(others) {
+                return Err(ScimError::uniqueness(format!(
+                    "userName \"{name}\" is already taken"
+                )));
+            }
+        }
+    }
+    let custom_unique = rs
+        .core
+        .attributes
+        .iter()
+        .map(|a| (Container::Core, a))
+        .chain(rs.extensions.iter().flat_map(|e| {
+            e.schema
+                .attributes
+                .iter()
+                .map(move |a| (Container::Extension(e.schema.id.as_str()), a))
+        }));
+    for (container, attr) in custom_unique {
+        if attr.uniqueness == Uniqueness::None
+            || attr.multi_valued
+            || (rs.name == "User" && attr.name == "userName")
+        {
+            continue;
+        }
+        let lookup = |r: &Value| -> Option<Value> {
+            match container {
+                Container::Core => r.get(&attr.name).cloned(),
+                Container::Extension(urn) => r.get(urn)?.get(&attr.name).cloned(),
+            }
+        };
+        let Some(mine) = lookup(value) else { continue };
+        let clash = store.by_id.iter().any(|(id, r)| {
+            Some(id.as_str()) != own_id
+                && lookup(r).is_some_and(|theirs| {
+                    crate::filter::compare_values(attr, &theirs, &mine).is_eq()
+                })
+        });
+        if clash {
+            return Err(ScimError::uniqueness(format!(
+                "{} {mine} is already taken",
+                attr.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Group members must be served resources when the tenant is strict. Lenient tenants
+/// accept unknown ids (conformance probes add members that do not exist).
+fn check_members(tenant: &Tenant, rs: &ResourceSchema, value: &Value, strict: bool) -> Result<()> {
+    if !strict || rs.name != "Group" {
+        return Ok(());
+    }
+    for member in member_ids(value) {
+        if tenant.type_of_id(member).is_none() {
+            return Err(ScimError::invalid_value(format!(
+                "member {member} does not exist"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// What a client sees of a stored resource: `meta.location`, the computed `User.groups`,
+/// members' `$ref`/`type` filled in, then the projection (which also drops `password`).
+pub(crate) fn render(
+    tenant: &Tenant,
+    rs: &ResourceSchema,
+    stored: &Value,
+    projection: &Projection,
+    base_url: &str,
+) -> Value {
+    let mut view = stored.clone();
+    let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
+    if let Some(meta) = meta_mut(&mut view) {
+        meta.insert(
+            "location".into(),
+            Value::String(format!("{base_url}{}/{id}", rs.endpoint)),
+        );
+    }
+    if rs.name == "User" && wants(projection, "groups") {
+        if let (Some(groups), Some(obj)) = (user_groups(tenant, id, base_url), view.as_object_mut())
+        {
+            obj.insert("groups".into(), groups);
+        }
+    }
+    if rs.name == "Group" {
+        if let Some(members) = view.get_mut("members").and_then(Value::as_array_mut) {
+            for m in members.iter_mut().filter_map(Value::as_object_mut) {
+                fill_member_ref(tenant, m, base_url);
+            }
+        }
+    }
+    project(rs, &view, projection)
+}
+
+/// Whether a projection can include a top-level attribute (cheap pre-check, so listing
+/// `attributes=id` does not compute every user's groups).
+fn wants(projection: &Projection, name: &str) -> bool {
+    let named = |list: &[String]| {
+        list.iter().any(|a| {
+            let a = a.rsplit(':').next().unwrap_or(a);
+            let top = a.split(['.', '[']).next().unwrap_or(a);
+            top.eq_ignore_ascii_case(name)
+        })
+    };
+    (projection.attributes.is_empty() || named(&projection.attributes))
+        && !named(&projection.excluded)
+}
+
+/// `User.groups`: the groups whose members include the user (direct membership).
+pub(crate) fn user_groups(tenant: &Tenant, user_id: &str, base_url: &str) -> Option<Value> {
+    let group_ids = tenant.member_of.get(user_id)?;
+    let groups: Vec<Value> = group_ids
+        .iter()
+        .filter_map(|gid| {
+            let group = tenant.get("Group", gid)?;
+            let mut entry = Map::new();
+            entry.insert("value".into(), Value::String(gid.clone()));
+            entry.insert(
+                "$ref".into(),
+                Value::String(format!("{base_url}/Groups/{gid}")),
+            );
+            if let Some(display) = group.get("displayName") {
+                entry.insert("display".into(), display.clone());
+            }
+            entry.insert("type".into(), Value::String("direct".into()));
+            Some(Value::Object(entry))
+        })
+        .collect();
+    (!groups.is_empty()).then_some(Value::Array(groups))
+}
+
+fn fill_member_ref(tenant: &Tenant, member: &mut Map<String, Value>, base_url: &str) {
+    let Some(id) = member
+        .get("value")
+        .and_then(Value::as_str)
+        .map(String::from)
+    else {
+        return;
+    };
+    let Some(rs) = tenant.type_of_id(&id) else {
+        return;
+    };
+    member
+        .entry("type")
+        .or_insert_with(|| Value::String(rs.name.clone()));
+    member
+        .entry("$ref")
+        .or_insert_with(|| Value::String(format!("{base_url}{}/{id}", rs.endpoint)));
+    if !member.contains_key("display") {
+        if let Some(display) = tenant.get(&rs.name, &id).and_then(|r| r.get("displayName")) {
+            member.insert("display".into(), display.clone());
+        }
+    }
+}
