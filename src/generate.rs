@@ -215,13 +215,8 @@ pub fn populate(tenant: &mut Tenant, spec: &SeedSpec, env: &mut Env) -> Result<C
         spec.roles = 0;
     }
     let mut changes = ChangeSet::default();
-    let mut one = ChangeSet::default();
     generate(&spec, &mut |resource_type, resource| {
-        let stored = tenant.create(resource_type, resource, env, &mut one)?;
-        // Each create is new, so appending keeps the change set exact without searching it.
-        changes.upserted.append(&mut one.upserted);
-        changes.deleted.append(&mut one.deleted);
-        Ok(stored)
+        tenant.create(resource_type, resource, env, &mut changes)
     })?;
     Ok(changes)
 }

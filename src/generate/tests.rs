@@ -695,3 +695,120 @@ fn seed_spec_json_fills_missing_fields_with_defaults() {
         assert_eq!(parsed, expected, "{json}");
     }
 }
+
+fn populated(settings: crate::Settings, spec: &SeedSpec) -> Result<(Tenant, ChangeSet)> {
+    let mut tenant = Tenant::new(settings)?;
+    let mut ids = crate::env::SequentialIds::default();
+    let mut env = Env {
+        now_ms: 1_767_225_600_000,
+        base_url: "http://127.0.0.1:8787/scim/v2",
+        ids: &mut ids,
+    };
+    let changes = populate(&mut tenant, spec, &mut env)?;
+    Ok((tenant, changes))
+}
+
+#[test]
+fn every_generated_resource_passes_validation_like_a_post() {
+    let strict = crate::Settings {
+        strict: true,
+        ..crate::Settings::default()
+    };
+    let mut no_okta = crate::Settings::default();
+    no_okta.resource_types.entitlement = false;
+    no_okta.resource_types.role = false;
+    // (settings, spec, expected [users, groups, entitlements, roles])
+    let table = [
+        (
+            crate::Settings::default(),
+            SeedSpec::default(),
+            [10, 5, 8, 4],
+        ),
+        (strict, spec(2_000, 12, 30, 7, 77), [2_000, 12, 30, 7]),
+        (no_okta, spec(200, 3, 8, 4, 5), [200, 3, 0, 0]),
+    ];
+    for (settings, spec, [users, groups, entitlements, roles]) in table {
+        let (tenant, changes) =
+            populated(settings, &spec).expect("every generated resource is valid");
+        let counts = tenant.counts();
+        let count = |t: &str| counts.get(t).copied().unwrap_or(0);
+        assert_eq!(
+            [
+                count("User"),
+                count("Group"),
+                count("Entitlement"),
+                count("Role")
+            ],
+            [users, groups, entitlements, roles],
+            "seed {}",
+            spec.seed
+        );
+        assert_eq!(
+            changes.upserted.len(),
+            users + groups + entitlements + roles
+        );
+        assert!(changes.deleted.is_empty());
+        for (_, stored) in &changes.upserted {
+            assert!(stored["id"].is_string() && stored["meta"]["created"].is_string());
+            if entitlements == 0 {
+                assert!(stored.get("entitlements").is_none() && stored.get("roles").is_none());
+            }
+        }
+        // User.groups is computed from the generated memberships.
+        let mut tenant = tenant;
+        for (key, _) in changes
+            .upserted
+            .iter()
+            .filter(|(k, _)| k.resource_type == "User")
+            .take(50)
+        {
+            let mut ids = crate::env::SequentialIds::default();
+            let mut env = Env {
+                now_ms: 0,
+                base_url: "http://127.0.0.1:8787/scim/v2",
+                ids: &mut ids,
+            };
+            let req = crate::Request::new(crate::Method::Get, &format!("/Users/{}", key.id));
+            let out = tenant.handle(&req, &mut env);
+            assert_eq!(out.response.status, 200);
+            let body: Value = serde_json::from_slice(&out.response.body).expect("json");
+            let n = body
+                .get("groups")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            assert!(
+                (1..=4).contains(&n.max(usize::from(groups == 0))),
+                "user {} in {n} groups",
+                key.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_populates_identical_tenants() {
+    let spec = spec(300, 6, 9, 3, 21);
+    let (a, _) = populated(crate::Settings::default(), &spec).expect("valid");
+    let (b, _) = populated(crate::Settings::default(), &spec).expect("valid");
+    assert_eq!(a.export(), b.export());
+}
+
+#[test]
+fn populating_a_tenant_twice_is_a_uniqueness_conflict() {
+    let spec = spec(5, 0, 0, 0, 1);
+    let (mut tenant, _) = populated(crate::Settings::default(), &spec).expect("valid");
+    let mut ids = crate::env::SequentialIds {
+        prefix: "again-".into(),
+        last: 0,
+    };
+    let mut env = Env {
+        now_ms: 0,
+        base_url: "http://127.0.0.1:8787/scim/v2",
+        ids: &mut ids,
+    };
+    let err = populate(&mut tenant, &spec, &mut env).expect_err("second run collides");
+    assert_eq!(
+        (err.status, err.scim_type),
+        (409, Some(crate::ScimType::Uniqueness))
+    );
+}
