@@ -721,6 +721,9 @@ fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
+/// What to do with one operation's result: its (bulkId, label) and the result object.
+type OnOperation = Arc<dyn Fn(&(String, String), &Value) + Send + Sync>;
+
 /// One Bulk request to send, with what each operation stands for (for messages).
 struct Job {
     body: Vec<u8>,
@@ -752,7 +755,7 @@ fn spawn_senders(
     base: &str,
     jobs: Receiver<Job>,
     tally: &Arc<Tally>,
-    on_operation: Arc<dyn Fn(&(String, String), &Value) + Send + Sync>,
+    on_operation: OnOperation,
     bar: &ProgressBar,
 ) -> Vec<std::thread::JoinHandle<()>> {
     let jobs = Arc::new(Mutex::new(jobs));
@@ -1019,10 +1022,10 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
             }
         }
         if person.manager.is_some()
-            && !person
+            && person
                 .user
                 .get(ENTERPRISE_USER)
-                .is_some_and(|e| e.get("manager").is_some())
+                .is_none_or(|e| e.get("manager").is_none())
         {
             managers_skipped += 1;
         }

@@ -395,6 +395,19 @@ fn measure(spec: &SeedSpec) -> Shares {
     }
 }
 
+/// Expected shares for one spec in the distribution table.
+struct Expected {
+    active: f64,
+    contractor: f64,
+    manager: f64,
+    entitlements: f64,
+    roles: f64,
+    /// Shares of users in 1, 2, 3 and 4 groups.
+    groups: [f64; 4],
+    max_entitlements: usize,
+    max_roles: usize,
+}
+
 #[test]
 fn rates_are_honoured_within_tolerance() {
     const TOLERANCE: f64 = 0.015; // 20,000 draws: 3 standard deviations is under 0.011
@@ -412,44 +425,50 @@ fn rates_are_honoured_within_tolerance() {
     };
     let defaults = spec(20_000, 10, 10, 3, 12);
     let three_groups = spec(20_000, 3, 10, 3, 13);
-    // (spec, active, contractor, manager, entitlements, roles, groups 1..=4, max ent, max roles)
-    let table: [(&SeedSpec, f64, f64, f64, f64, f64, [f64; 4], usize, usize); 3] = [
+    // (spec, expected shares)
+    let table = [
         (
             &defaults,
-            0.95,
-            0.10,
-            0.90,
-            0.70,
-            0.30,
-            [0.50, 0.30, 0.15, 0.05],
-            3,
-            2,
+            Expected {
+                active: 0.95,
+                contractor: 0.10,
+                manager: 0.90,
+                entitlements: 0.70,
+                roles: 0.30,
+                groups: [0.50, 0.30, 0.15, 0.05],
+                max_entitlements: 3,
+                max_roles: 2,
+            },
         ),
         (
             &custom,
-            0.50,
-            0.50,
-            0.00,
-            0.20,
-            1.00,
-            [0.0, 0.0, 0.25, 0.75],
-            5,
-            1,
+            Expected {
+                active: 0.50,
+                contractor: 0.50,
+                manager: 0.00,
+                entitlements: 0.20,
+                roles: 1.00,
+                groups: [0.0, 0.0, 0.25, 0.75],
+                max_entitlements: 5,
+                max_roles: 1,
+            },
         ),
         // Only three groups: a user drawn for four is in all three.
         (
             &three_groups,
-            0.95,
-            0.10,
-            0.90,
-            0.70,
-            0.30,
-            [0.50, 0.30, 0.20, 0.0],
-            3,
-            2,
+            Expected {
+                active: 0.95,
+                contractor: 0.10,
+                manager: 0.90,
+                entitlements: 0.70,
+                roles: 0.30,
+                groups: [0.50, 0.30, 0.20, 0.0],
+                max_entitlements: 3,
+                max_roles: 2,
+            },
         ),
     ];
-    for (spec, active, contractor, manager, entitlements, roles, groups, max_e, max_r) in table {
+    for (spec, want) in table {
         let got = measure(spec);
         let close = |what: &str, got: f64, want: f64| {
             assert!(
@@ -458,22 +477,18 @@ fn rates_are_honoured_within_tolerance() {
                 spec.seed
             );
         };
-        close("active", got.active, active);
-        close("contractor", got.contractor, contractor);
-        close("manager", got.with_manager, manager);
-        close("entitlements", got.with_entitlements, entitlements);
-        close("roles", got.with_roles, roles);
+        close("active", got.active, want.active);
+        close("contractor", got.contractor, want.contractor);
+        close("manager", got.with_manager, want.manager);
+        close("entitlements", got.with_entitlements, want.entitlements);
+        close("roles", got.with_roles, want.roles);
         close("no group", got.groups_hist[0], 0.0);
-        for k in 0..4 {
-            close(
-                &format!("{} groups", k + 1),
-                got.groups_hist[k + 1],
-                groups[k],
-            );
+        for (k, share) in want.groups.iter().enumerate() {
+            close(&format!("{} groups", k + 1), got.groups_hist[k + 1], *share);
         }
         assert_eq!(
             (got.max_entitlements, got.max_roles),
-            (max_e, max_r),
+            (want.max_entitlements, want.max_roles),
             "seed {}",
             spec.seed
         );
