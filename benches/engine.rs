@@ -8,8 +8,61 @@
 
 use scimlet::env::UuidIds;
 use scimlet::{Env, Method, Request, Settings, Tenant};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+/// A host chooses its allocator (the wasm hosts get std's dlmalloc). This one uses
+/// mimalloc, or glibc's malloc with `SCIMLET_BENCH_ALLOC=system`, decided at the first
+/// allocation without allocating (getenv), so no block is ever freed by the other one.
+struct HostAlloc;
+
+static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 undecided, 1 mimalloc, 2 system
+
+fn use_system() -> bool {
+    match CHOICE.load(Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            // SAFETY: getenv reads the environment; the name is NUL-terminated.
+            let v = unsafe { libc::getenv(c"SCIMLET_BENCH_ALLOC".as_ptr()) };
+            // SAFETY: a non-null getenv result is a NUL-terminated string.
+            let system =
+                !v.is_null() && unsafe { std::ffi::CStr::from_ptr(v) }.to_bytes() == b"system";
+            CHOICE.store(if system { 2 } else { 1 }, Relaxed);
+            system
+        }
+    }
+}
+
+// SAFETY: forwards every call to one sound allocator, the same one for the whole run.
+unsafe impl GlobalAlloc for HostAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if use_system() {
+            System.alloc(layout)
+        } else {
+            mimalloc::MiMalloc.alloc(layout)
+        }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if use_system() {
+            System.dealloc(ptr, layout)
+        } else {
+            mimalloc::MiMalloc.dealloc(ptr, layout)
+        }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if use_system() {
+            System.realloc(ptr, layout, new_size)
+        } else {
+            mimalloc::MiMalloc.realloc(ptr, layout, new_size)
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOC: HostAlloc = HostAlloc;
 
 const GIVEN: &[&str] = &[
     "Ann", "Barbara", "Chen", "Dmitri", "Emeka", "Fatima", "Giulia", "Hiroshi", "Ingrid", "Jamal",
@@ -54,6 +107,24 @@ fn bulk_body(start: usize, end: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// This thread's CPU time: what the engine itself cost, whatever else the machine runs.
+fn cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec into valid memory we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Wall-clock and CPU time of a closure.
+fn timed<T>(f: impl FnOnce() -> T) -> (Duration, Duration, T) {
+    let (wall, cpu) = (Instant::now(), cpu_time());
+    let out = f();
+    (wall.elapsed(), cpu_time() - cpu, out)
+}
+
 struct Bench {
     tenant: Tenant,
     ids: UuidIds,
@@ -70,7 +141,12 @@ impl Bench {
     }
 
     /// Mean time of a GET over `reps` runs.
-    fn time_get(&mut self, path_and_query: &str, reps: u32) -> (Duration, scimlet::Response) {
+    /// Mean wall and CPU time of a GET over `reps` runs.
+    fn time_get(
+        &mut self,
+        path_and_query: &str,
+        reps: u32,
+    ) -> (Duration, Duration, scimlet::Response) {
         let req = Request::new(Method::Get, path_and_query);
         let first = self.handle(&req);
         assert_eq!(
@@ -79,11 +155,12 @@ impl Bench {
             "{path_and_query}: {}",
             String::from_utf8_lossy(&first.body)
         );
-        let start = Instant::now();
-        for _ in 0..reps {
-            black_box(self.handle(black_box(&req)));
-        }
-        (start.elapsed() / reps, first)
+        let (wall, cpu, ()) = timed(|| {
+            for _ in 0..reps {
+                black_box(self.handle(black_box(&req)));
+            }
+        });
+        (wall / reps, cpu / reps, first)
     }
 }
 
@@ -108,14 +185,16 @@ fn run(n: usize) {
         .collect();
     let bytes: usize = bodies.iter().map(Vec::len).sum();
 
-    let start = Instant::now();
-    for body in &bodies {
-        let req = Request::new(Method::Post, "/Bulk").with_body(body.clone());
-        let resp = bench.handle(&req);
-        assert_eq!(resp.status, 200);
-    }
-    let ingest = start.elapsed();
+    let (ingest, ingest_cpu, ()) = timed(|| {
+        for body in &bodies {
+            let req = Request::new(Method::Post, "/Bulk").with_body(body.clone());
+            let resp = bench.handle(&req);
+            assert_eq!(resp.status, 200);
+        }
+    });
     assert_eq!(bench.tenant.counts()["User"], n);
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    println!("| {n:>9} users | Bulk ingest | {:>9.0} users/s | {:>9.0} users/s | ({:.0} MB of Bulk JSON)", rate(ingest), rate(ingest_cpu), bytes as f64 / 1e6);
 
     let probe = user_json(n / 2);
     let user_name = probe
@@ -126,61 +205,64 @@ fn run(n: usize) {
         .next()
         .unwrap()
         .to_string();
-    let (eq, resp) = bench.time_get(
-        &format!(
-            "/Users?filter=userName%20eq%20%22{}%22",
-            user_name.to_uppercase()
-        ),
-        10_000,
-    );
-    assert_eq!(total_results(&resp), 1);
-    let (eq_miss, resp) = bench.time_get(
-        "/Users?filter=userName%20eq%20%22nobody%40example.com%22",
-        10_000,
-    );
-    assert_eq!(total_results(&resp), 0);
     let co_reps = if n > 200_000 { 5 } else { 20 };
-    let (co, resp) = bench.time_get(
-        "/Users?filter=displayName%20co%20%22priya%20wong%22&count=100",
-        co_reps,
-    );
-    let co_hits = total_results(&resp);
-    let (sorted, resp) = bench.time_get(
-        "/Users?sortBy=name.familyName&sortOrder=descending&startIndex=101&count=100",
-        co_reps,
-    );
-    assert_eq!(total_results(&resp), n as u64);
-    let (id_walk, _) = bench.time_get(
-        "/Users?filter=id%20gt%20%228%22&sortBy=id&attributes=id&count=1000",
-        50,
-    );
-
-    println!(
-        "| {n:>9} users | ingest {:>7.0} users/s ({:.2} s, {:.0} MB/s of Bulk JSON) |",
-        n as f64 / ingest.as_secs_f64(),
-        ingest.as_secs_f64(),
-        bytes as f64 / 1e6 / ingest.as_secs_f64()
-    );
-    println!(
-        "|   userName eq (indexed, hit)        | {:>9.2} µs |",
-        eq.as_secs_f64() * 1e6
-    );
-    println!(
-        "|   userName eq (indexed, miss)       | {:>9.2} µs |",
-        eq_miss.as_secs_f64() * 1e6
-    );
-    println!(
-        "|   displayName co (scan, {co_hits:>5} hits) | {:>9.2} ms |",
-        co.as_secs_f64() * 1e3
-    );
-    println!(
-        "|   sortBy name.familyName, page 100  | {:>9.2} ms |",
-        sorted.as_secs_f64() * 1e3
-    );
-    println!(
-        "|   id gt walk, attributes=id, 1000   | {:>9.2} ms |",
-        id_walk.as_secs_f64() * 1e3
-    );
+    let queries: [(&str, String, u32, Option<u64>); 5] = [
+        (
+            "userName eq (indexed, hit)",
+            format!(
+                "/Users?filter=userName%20eq%20%22{}%22",
+                user_name.to_uppercase()
+            ),
+            10_000,
+            Some(1),
+        ),
+        (
+            "userName eq (indexed, miss)",
+            "/Users?filter=userName%20eq%20%22nobody%40example.com%22".into(),
+            10_000,
+            Some(0),
+        ),
+        (
+            "displayName co (scan)",
+            "/Users?filter=displayName%20co%20%22priya%20wong%22&count=100".into(),
+            co_reps,
+            None,
+        ),
+        (
+            "sortBy name.familyName, page 2 of 100",
+            "/Users?sortBy=name.familyName&sortOrder=descending&startIndex=101&count=100".into(),
+            co_reps,
+            Some(n as u64),
+        ),
+        (
+            "id gt walk, attributes=id, 1000",
+            "/Users?filter=id%20gt%20%228%22&sortBy=id&attributes=id&count=1000".into(),
+            50,
+            None,
+        ),
+    ];
+    let only = std::env::var("SCIMLET_BENCH_ONLY").unwrap_or_default();
+    for (label, path, reps, expected_total) in
+        queries.into_iter().filter(|q| q.0.contains(only.as_str()))
+    {
+        let (wall, cpu, resp) = bench.time_get(&path, reps);
+        let total = total_results(&resp);
+        if let Some(expected) = expected_total {
+            assert_eq!(total, expected, "{label}");
+        }
+        let fmt = |d: Duration| {
+            if d < Duration::from_millis(1) {
+                format!("{:>8.2} µs", d.as_secs_f64() * 1e6)
+            } else {
+                format!("{:>8.2} ms", d.as_secs_f64() * 1e3)
+            }
+        };
+        println!(
+            "| {n:>9} users | {label:<38} | {} | {} | ({total} results)",
+            fmt(wall),
+            fmt(cpu)
+        );
+    }
 }
 
 fn main() {
@@ -188,7 +270,14 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100_000, 1_000_000]);
-    println!("scimlet engine benchmark (release, one thread)");
+    let allocator = if use_system() {
+        "glibc malloc"
+    } else {
+        "mimalloc"
+    };
+    println!(
+        "scimlet engine benchmark (release, one thread, {allocator}): wall-clock | thread CPU time"
+    );
     for n in sizes {
         run(n);
     }

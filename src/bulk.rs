@@ -13,7 +13,7 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::Response;
 use crate::resource;
-use crate::router::{check_body, json_response, resolve, Route};
+use crate::router::{check_body, resolve, Route};
 use crate::schema::builtin::BULK_RESPONSE;
 use crate::tenant::{ChangeSet, Tenant};
 use crate::Request;
@@ -21,7 +21,8 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 const BULK_ID_PREFIX: &str = "bulkId:";
 
@@ -186,7 +187,7 @@ pub(crate) fn handle(
         }
     }
     let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| waiting[i] == 0).collect();
-    let mut results: Vec<Option<Value>> = alloc::vec![None; ops.len()];
+    let mut results: Vec<Option<OpResult>> = (0..ops.len()).map(|_| None).collect();
     let mut created: BTreeMap<String, String> = BTreeMap::new();
     let mut errors = 0u64;
     let mut stopped = false;
@@ -203,34 +204,31 @@ pub(crate) fn handle(
             run(tenant, &mut ops[i], &defined, &created, env, changes)
         };
         let op = &ops[i];
-        let mut entry = Map::new();
-        entry.insert("method".into(), Value::String(op.method.clone()));
-        if let Some(b) = &op.bulk_id {
-            entry.insert("bulkId".into(), Value::String(b.clone()));
-        }
+        let mut entry = OpResult {
+            method: op.method.clone(),
+            bulk_id: op.bulk_id.clone(),
+            location: None,
+            version: None,
+            status: String::new(),
+            response: None,
+        };
         match outcome {
             Ok(done) => {
-                if let (Some(b), Some(id)) = (&op.bulk_id, &done.id) {
-                    if op.method == "POST" {
-                        created.insert(b.clone(), id.clone());
-                    }
+                if let (Some(b), Some(id), "POST") = (&op.bulk_id, &done.id, op.method.as_str()) {
+                    created.insert(b.clone(), id.clone());
                 }
-                if let Some(location) = done.location {
-                    entry.insert("location".into(), Value::String(location));
-                }
-                if let Some(version) = done.version {
-                    entry.insert("version".into(), Value::String(version));
-                }
-                entry.insert("status".into(), Value::String(done.status.to_string()));
+                entry.location = done.location;
+                entry.version = done.version;
+                entry.status = done.status.to_string();
             }
             Err(e) => {
                 errors += 1;
-                entry.insert("status".into(), Value::String(e.status.to_string()));
-                entry.insert("response".into(), e.to_json());
+                entry.status = e.status.to_string();
+                entry.response = Some(e.to_json());
                 stopped = fail_on_errors.is_some_and(|limit| errors >= limit);
             }
         }
-        results[i] = Some(Value::Object(entry));
+        results[i] = Some(entry);
         for &d in dependents.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
             waiting[d] = waiting[d].saturating_sub(1);
             if waiting[d] == 0 {
@@ -250,19 +248,48 @@ pub(crate) fn handle(
                     op.path
                 ),
             );
-            let mut entry =
-                json!({ "method": op.method, "status": "409", "response": e.to_json() });
-            if let (Some(b), Some(obj)) = (&op.bulk_id, entry.as_object_mut()) {
-                obj.insert("bulkId".into(), Value::String(b.clone()));
-            }
-            *slot = Some(entry);
+            *slot = Some(OpResult {
+                method: op.method.clone(),
+                bulk_id: op.bulk_id.clone(),
+                location: None,
+                version: None,
+                status: "409".into(),
+                response: Some(e.to_json()),
+            });
         }
     }
-    let operations: Vec<Value> = results.into_iter().flatten().collect();
-    Ok(json_response(
-        200,
-        &json!({ "schemas": [BULK_RESPONSE], "Operations": operations }),
-    ))
+    let response = BulkResponse {
+        schemas: [BULK_RESPONSE],
+        operations: results.into_iter().flatten().collect(),
+    };
+    Ok(Response {
+        status: 200,
+        headers: alloc::vec![("Content-Type".into(), crate::http::SCIM_JSON.into())],
+        body: serde_json::to_vec(&response).unwrap_or_default(),
+    })
+}
+
+/// One entry of the BulkResponse, serialized straight to JSON (no `Value` maps built
+/// per operation).
+#[derive(Serialize)]
+struct OpResult {
+    method: String,
+    #[serde(rename = "bulkId", skip_serializing_if = "Option::is_none")]
+    bulk_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct BulkResponse {
+    schemas: [&'static str; 1],
+    #[serde(rename = "Operations")]
+    operations: Vec<OpResult>,
 }
 
 /// What a successful operation reports.

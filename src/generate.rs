@@ -1,14 +1,52 @@
 //! Deterministic fake data: users, groups, entitlements and roles from a seed.
 //!
-//! (Contract in place; being written.)
+//! [`populate`] fills a tenant through [`Tenant::create`], so every generated resource is
+//! validated exactly like a `POST`. [`generate`] is the same data set handed to any sink
+//! (tests, exporters), and [`People`] is the user stream alone, which the CLI's `load`
+//! sends over HTTP.
+//!
+//! Same [`SeedSpec`], same data, on every host: all randomness comes from
+//! [`crate::env::Rng`] streams derived from the seed, one per purpose and per user, so a
+//! user's attributes do not depend on how many draws other users made. Only resource ids
+//! come from the host's [`Env`].
+//!
+//! Order: entitlements, roles, users (with their entitlement and role assignments; a
+//! manager is always an earlier user), then groups with their members.
+//!
+//! `userName`s are `given.family@domain`, with `2`, `3`, ... appended to the local part
+//! for the second, third, ... person of the same name. A counter per (given, family) pair
+//! makes that exact without looking names up, and the name lists' ASCII forms are unique,
+//! so two different counters can never produce the same `userName`.
 
-use crate::env::Env;
+mod names;
+mod org;
+
+use crate::env::{Env, Rng};
 use crate::error::{Result, ScimError};
+use crate::schema::builtin::{ENTERPRISE_USER, GROUP, OKTA_ENTITLEMENT, OKTA_ROLE, USER};
 use crate::tenant::{ChangeSet, Tenant};
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt::Write;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The most users one spec may ask for.
+pub const MAX_USERS: usize = 10_000_000;
+/// The most groups, entitlements or roles one spec may ask for (each).
+pub const MAX_OTHERS: usize = 100_000;
+/// The most entitlements or roles one user may be given.
+pub const MAX_PER_USER: usize = 64;
+/// The domains generated addresses live in (RFC 2606: reserved, never a real mailbox).
+pub const EXAMPLE_DOMAINS: [&str; 3] = ["example.com", "example.org", "example.net"];
 
 /// What to generate. Every count and rate has a default (10 users, 5 groups,
-/// 8 entitlements, 4 roles, as the Python harness had).
+/// 8 entitlements, 4 roles, as the Python harness had). Ratios are probabilities in
+/// `0..=1`, drawn independently per user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SeedSpec {
@@ -22,6 +60,29 @@ pub struct SeedSpec {
     pub roles: usize,
     /// The random seed: the same seed gives the same data on every host.
     pub seed: u64,
+    /// Share of users with `active: true`.
+    pub active_ratio: f64,
+    /// Relative weights of a user being in 1, 2, 3 or 4 groups (capped by `groups`).
+    pub groups_per_user: [f64; 4],
+    /// Share of users holding at least one entitlement.
+    pub entitlement_ratio: f64,
+    /// A user with entitlements holds 1 to this many, uniformly.
+    pub max_entitlements_per_user: usize,
+    /// Share of users holding at least one role.
+    pub role_ratio: f64,
+    /// A user with roles holds 1 to this many, uniformly.
+    pub max_roles_per_user: usize,
+    /// Share of users (after the first) with an EnterpriseUser `manager`.
+    pub manager_ratio: f64,
+    /// Share of users with `userType: "Contractor"` (the others are `"Employee"`).
+    pub contractor_ratio: f64,
+    /// Share of users whose family name comes from another culture than their given name.
+    pub mixed_name_ratio: f64,
+    /// Mail domain of `userName` and emails: `example.com`, `example.org`, `example.net`
+    /// or a subdomain of one. `None`: one of the three, chosen by the seed.
+    pub domain: Option<String>,
+    /// EnterpriseUser `organization`. `None`: a fictional company chosen by the seed.
+    pub organization: Option<String>,
 }
 
 impl Default for SeedSpec {
@@ -32,16 +93,846 @@ impl Default for SeedSpec {
             entitlements: 8,
             roles: 4,
             seed: 42,
+            active_ratio: 0.95,
+            groups_per_user: [0.50, 0.30, 0.15, 0.05],
+            entitlement_ratio: 0.70,
+            max_entitlements_per_user: 3,
+            role_ratio: 0.30,
+            max_roles_per_user: 2,
+            manager_ratio: 0.90,
+            contractor_ratio: 0.10,
+            mixed_name_ratio: 0.15,
+            domain: None,
+            organization: None,
         }
     }
 }
 
-/// Fills a tenant with generated resources through [`Tenant::create`], returning what changed.
-pub fn populate(tenant: &mut Tenant, spec: &SeedSpec, env: &mut Env) -> Result<ChangeSet> {
-    let _ = (tenant, spec, env);
-    Err(ScimError::new(
-        501,
-        None,
-        "the generator is not implemented yet",
-    ))
+impl SeedSpec {
+    /// Rejects a spec the generator cannot honour, saying which field and why.
+    pub fn check(&self) -> Result<()> {
+        if self.users > MAX_USERS {
+            return Err(ScimError::invalid_value(format!(
+                "seed.users is {}; at most {MAX_USERS} users can be generated",
+                self.users
+            )));
+        }
+        for (field, n) in [
+            ("groups", self.groups),
+            ("entitlements", self.entitlements),
+            ("roles", self.roles),
+        ] {
+            if n > MAX_OTHERS {
+                return Err(ScimError::invalid_value(format!(
+                    "seed.{field} is {n}; at most {MAX_OTHERS} can be generated"
+                )));
+            }
+        }
+        for (field, ratio) in [
+            ("activeRatio", self.active_ratio),
+            ("entitlementRatio", self.entitlement_ratio),
+            ("roleRatio", self.role_ratio),
+            ("managerRatio", self.manager_ratio),
+            ("contractorRatio", self.contractor_ratio),
+            ("mixedNameRatio", self.mixed_name_ratio),
+        ] {
+            if !(0.0..=1.0).contains(&ratio) {
+                return Err(ScimError::invalid_value(format!(
+                    "seed.{field} is {ratio}; a ratio must be between 0 and 1"
+                )));
+            }
+        }
+        let weights = &self.groups_per_user;
+        if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+            || weights.iter().sum::<f64>() <= 0.0
+        {
+            return Err(ScimError::invalid_value(
+                "seed.groupsPerUser must be 4 non-negative weights (for 1, 2, 3 and 4 groups) with a positive sum",
+            ));
+        }
+        for (field, n) in [
+            ("maxEntitlementsPerUser", self.max_entitlements_per_user),
+            ("maxRolesPerUser", self.max_roles_per_user),
+        ] {
+            if n == 0 || n > MAX_PER_USER {
+                return Err(ScimError::invalid_value(format!(
+                    "seed.{field} is {n}; it must be between 1 and {MAX_PER_USER}"
+                )));
+            }
+        }
+        if let Some(domain) = &self.domain {
+            check_domain(domain)?;
+        }
+        if let Some(org) = &self.organization {
+            if org.trim().is_empty() || org.len() > 256 {
+                return Err(ScimError::invalid_value(
+                    "seed.organization must be 1 to 256 characters",
+                ));
+            }
+        }
+        Ok(())
+    }
 }
+
+/// Only reserved example domains: generated data must never address a real mailbox.
+fn check_domain(domain: &str) -> Result<()> {
+    let well_formed = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && label.len() <= 63);
+    let reserved = EXAMPLE_DOMAINS
+        .iter()
+        .any(|d| domain == *d || domain.strip_suffix(d).is_some_and(|sub| sub.ends_with('.')));
+    if well_formed && reserved {
+        Ok(())
+    } else {
+        Err(ScimError::invalid_value(format!(
+            "seed.domain {domain:?} must be example.com, example.org, example.net or a lower-case subdomain of one"
+        )))
+    }
+}
+
+/// Fills a tenant with generated resources through [`Tenant::create`], returning what changed.
+///
+/// Resource types the tenant's settings switch off are not generated (nor assigned).
+/// Meant for a new, empty tenant: a generated `userName` that is already taken fails the
+/// whole call with 409, and the tenant then holds what was created before it, so a host
+/// should drop the tenant on error rather than persist anything.
+pub fn populate(tenant: &mut Tenant, spec: &SeedSpec, env: &mut Env) -> Result<ChangeSet> {
+    let enabled = tenant.settings().resource_types.clone();
+    let mut spec = spec.clone();
+    if !enabled.group {
+        spec.groups = 0;
+    }
+    if !enabled.entitlement {
+        spec.entitlements = 0;
+    }
+    if !enabled.role {
+        spec.roles = 0;
+    }
+    let mut changes = ChangeSet::default();
+    generate(&spec, &mut |resource_type, resource| {
+        tenant.create(resource_type, resource, env, &mut changes)
+    })?;
+    Ok(changes)
+}
+
+/// Where generated resources go: given a resource type name (`User`, `Group`,
+/// `Entitlement`, `Role`) and client JSON, stores it and returns the stored form, which
+/// must carry the `id` later references use.
+pub type Sink<'a> = dyn FnMut(&str, Value) -> Result<Arc<Value>> + 'a;
+
+/// Generates the whole data set of `spec` in order (entitlements, roles, users, groups)
+/// into `sink`.
+pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
+    let mut people = People::new(spec)?;
+    let naming = people.catalog.naming;
+
+    let mut entitlements = Vec::with_capacity(spec.entitlements);
+    for i in 0..spec.entitlements {
+        let (kind, name) = naming.entitlement(i);
+        let description = format!("{name} {}", kind.to_ascii_lowercase());
+        let stored = sink(
+            "Entitlement",
+            object([
+                ("schemas", strings(&[OKTA_ENTITLEMENT])),
+                ("displayName", Value::String(name.clone())),
+                ("type", text(kind)),
+                ("description", Value::String(description)),
+            ]),
+        )?;
+        entitlements.push(Grant::from_stored(&stored, name, Some(kind))?);
+    }
+
+    let mut roles = Vec::with_capacity(spec.roles);
+    for i in 0..spec.roles {
+        let name = naming.role(i);
+        let description = format!("Members hold the {name} role");
+        let stored = sink(
+            "Role",
+            object([
+                ("schemas", strings(&[OKTA_ROLE])),
+                ("displayName", Value::String(name.clone())),
+                ("description", Value::String(description)),
+            ]),
+        )?;
+        roles.push(Grant::from_stored(&stored, name, None)?);
+    }
+
+    let mut users: Vec<Arc<Value>> = Vec::new();
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); spec.groups];
+    for n in 0..spec.users {
+        let mut person = people.next_person();
+        if let Some(manager) = person.manager.and_then(|m| users.get(m)) {
+            let id = stored_id(manager)?;
+            if let Some(Value::Object(enterprise)) = person.user.get_mut(ENTERPRISE_USER) {
+                enterprise.insert("manager".into(), object([("value", text(id))]));
+            }
+        }
+        assign(
+            &mut person.user,
+            "entitlements",
+            &person.entitlements,
+            &entitlements,
+        );
+        assign(&mut person.user, "roles", &person.roles, &roles);
+        for g in &person.groups {
+            if let Some(list) = members.get_mut(*g) {
+                list.push(n as u32);
+            }
+        }
+        users.push(sink("User", Value::Object(person.user))?);
+    }
+
+    for (g, member_indices) in members.iter().enumerate() {
+        let mut list = Vec::with_capacity(member_indices.len());
+        for &n in member_indices {
+            let Some(user) = users.get(n as usize) else {
+                continue;
+            };
+            let mut member = Map::new();
+            member.insert("value".into(), text(stored_id(user)?));
+            if let Some(display) = user.get("displayName") {
+                member.insert("display".into(), display.clone());
+            }
+            member.insert("type".into(), text("User"));
+            list.push(Value::Object(member));
+        }
+        sink(
+            "Group",
+            object([
+                ("schemas", strings(&[GROUP])),
+                ("displayName", Value::String(naming.group(g))),
+                ("members", Value::Array(list)),
+            ]),
+        )?;
+    }
+    Ok(())
+}
+
+/// An entitlement or role as users reference it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    /// The resource's `id`.
+    pub id: String,
+    /// Its `displayName`.
+    pub display: String,
+    /// Its `type` (entitlements: `License`, `Profile` or `Permission`).
+    pub kind: Option<String>,
+}
+
+impl Grant {
+    fn from_stored(stored: &Value, display: String, kind: Option<&str>) -> Result<Grant> {
+        Ok(Grant {
+            id: stored_id(stored)?.to_owned(),
+            display,
+            kind: kind.map(ToOwned::to_owned),
+        })
+    }
+
+    /// The multi-valued attribute entry: `{"value", "display", "type"}`.
+    pub fn to_value(&self) -> Value {
+        let mut entry = Map::new();
+        entry.insert("value".into(), text(&self.id));
+        entry.insert("display".into(), text(&self.display));
+        if let Some(kind) = &self.kind {
+            entry.insert("type".into(), text(kind));
+        }
+        Value::Object(entry)
+    }
+}
+
+/// Sets `user[attribute]` to the grants at `picks` (nothing when there are none).
+pub fn assign(user: &mut Map<String, Value>, attribute: &str, picks: &[usize], grants: &[Grant]) {
+    let values: Vec<Value> = picks
+        .iter()
+        .filter_map(|i| grants.get(*i))
+        .map(Grant::to_value)
+        .collect();
+    if !values.is_empty() {
+        user.insert(attribute.into(), Value::Array(values));
+    }
+}
+
+fn stored_id(stored: &Value) -> Result<&str> {
+    stored
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ScimError::new(500, None, "a generated resource was stored without an id"))
+}
+
+/// One generated user and the choices that need other resources' ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    /// Its number, from 0, in generation order.
+    pub index: usize,
+    /// Client JSON for `POST /Users` (without `manager`, `entitlements` and `roles`).
+    pub user: Map<String, Value>,
+    /// The number of an earlier person who manages this one.
+    pub manager: Option<usize>,
+    /// Group numbers (`0..spec.groups`) this person belongs to, distinct.
+    pub groups: Vec<usize>,
+    /// Entitlement numbers (`0..spec.entitlements`), distinct.
+    pub entitlements: Vec<usize>,
+    /// Role numbers (`0..spec.roles`), distinct.
+    pub roles: Vec<usize>,
+}
+
+/// The stream of generated users for a spec: person 0, 1, 2, ... (unbounded; callers
+/// stop at `spec.users`). Each [`People::next_person`] is a few microseconds.
+pub struct People {
+    spec: SeedSpec,
+    catalog: Catalog,
+    /// Occurrences so far of each (given, family) pair: given * family_count + family.
+    name_counts: Vec<u32>,
+    next_index: usize,
+}
+
+impl People {
+    /// The stream for `spec` (checked first).
+    pub fn new(spec: &SeedSpec) -> Result<People> {
+        spec.check()?;
+        let catalog = Catalog::new(spec);
+        let pairs = catalog.given.len() * catalog.family.len();
+        Ok(People {
+            spec: spec.clone(),
+            catalog,
+            name_counts: vec![0; pairs],
+            next_index: 0,
+        })
+    }
+
+    /// The mail domain in use.
+    pub fn domain(&self) -> &str {
+        &self.catalog.domain
+    }
+
+    /// The next person.
+    pub fn next_person(&mut self) -> Person {
+        let n = self.next_index;
+        self.next_index += 1;
+        let spec = &self.spec;
+        let cat = &self.catalog;
+        let mut rng = stream(spec.seed, PURPOSE_USER, n as u64);
+
+        let culture_index = pick_weighted(&mut rng, &cat.culture_weights);
+        let culture = names::CULTURES.get(culture_index);
+        let family_culture = if rng.chance(spec.mixed_name_ratio) {
+            pick_weighted(&mut rng, &cat.culture_weights)
+        } else {
+            culture_index
+        };
+        let given_index = pick_in(&mut rng, cat.given_ranges.get(culture_index));
+        let family_index = pick_in(&mut rng, cat.family_ranges.get(family_culture));
+        let given = cat.given.get(given_index);
+        let family = cat.family.get(family_index);
+        let (given_name, given_ascii, nick) =
+            given.map_or(("", "", None), |g| (g.name, g.ascii.as_str(), g.nick));
+        let (family_name, family_ascii) = family.map_or(("", ""), |f| (f.name, f.ascii.as_str()));
+
+        // The k-th person of this name gets `k` appended (nothing for the first).
+        let occurrence = match self
+            .name_counts
+            .get_mut(given_index * cat.family.len() + family_index)
+        {
+            Some(count) => {
+                *count = count.saturating_add(1);
+                *count
+            }
+            None => 1,
+        };
+        let mut user_name =
+            String::with_capacity(given_ascii.len() + family_ascii.len() + cat.domain.len() + 8);
+        user_name.push_str(given_ascii);
+        user_name.push('.');
+        user_name.push_str(family_ascii);
+        if occurrence > 1 {
+            let _ = write!(user_name, "{occurrence}");
+        }
+        user_name.push('@');
+        user_name.push_str(&cat.domain);
+
+        let family_first = culture.is_some_and(|c| c.family_first);
+        let mut display = String::with_capacity(given_name.len() + family_name.len() + 1);
+        let (first, second) = if family_first {
+            (family_name, given_name)
+        } else {
+            (given_name, family_name)
+        };
+        display.push_str(first);
+        display.push(' ');
+        display.push_str(second);
+        let locale = culture.map_or("en-US", |c| c.locale);
+
+        let office = org::OFFICES.get(pick_weighted(&mut rng, &cat.office_weights));
+        let department = org::DEPARTMENTS.get(pick_weighted(&mut rng, &cat.department_weights));
+        let level = org::LEVELS
+            .get(pick_weighted(&mut rng, &cat.level_weights))
+            .map_or("", |l| l.0);
+        let job = department
+            .and_then(|d| rng.pick(d.jobs))
+            .copied()
+            .unwrap_or("Specialist");
+        let mut title = String::with_capacity(level.len() + job.len());
+        title.push_str(level);
+        title.push_str(job);
+
+        let active = rng.chance(spec.active_ratio);
+        let contractor = rng.chance(spec.contractor_ratio);
+        let work_phone = phone(office.map_or("+1 201-555-01", |o| o.phone_prefix), &mut rng);
+        let mobile_phone = phone(
+            rng.pick(MOBILE_PREFIXES)
+                .copied()
+                .unwrap_or("+1 201-555-01"),
+            &mut rng,
+        );
+
+        let mut name = Map::new();
+        name.insert("formatted".into(), text(&display));
+        name.insert("familyName".into(), text(family_name));
+        name.insert("givenName".into(), text(given_name));
+
+        let mut email = Map::new();
+        email.insert("value".into(), text(&user_name));
+        email.insert("type".into(), text("work"));
+        email.insert("primary".into(), Value::Bool(true));
+
+        let mut address = Map::new();
+        if let Some(o) = office {
+            address.insert("type".into(), text("work"));
+            address.insert("streetAddress".into(), text(o.street));
+            address.insert("locality".into(), text(o.locality));
+            address.insert("region".into(), text(o.region));
+            address.insert("postalCode".into(), text(o.postal_code));
+            address.insert("country".into(), text(o.country));
+            address.insert("formatted".into(), text(o.formatted));
+            address.insert("primary".into(), Value::Bool(true));
+        }
+
+        let mut enterprise = Map::new();
+        let mut employee_number = String::with_capacity(8);
+        let _ = write!(employee_number, "{}", 100_001 + n as u64);
+        enterprise.insert("employeeNumber".into(), Value::String(employee_number));
+        if let Some(d) = department {
+            enterprise.insert("costCenter".into(), text(d.cost_center));
+            enterprise.insert("organization".into(), text(&cat.organization));
+            enterprise.insert("division".into(), text(d.division));
+            enterprise.insert("department".into(), text(d.name));
+        }
+
+        let mut user = Map::new();
+        user.insert("schemas".into(), strings(&[USER, ENTERPRISE_USER]));
+        user.insert("userName".into(), Value::String(user_name));
+        user.insert("name".into(), Value::Object(name));
+        user.insert("displayName".into(), Value::String(display));
+        user.insert("nickName".into(), text(nick.unwrap_or(given_name)));
+        user.insert("title".into(), Value::String(title));
+        user.insert(
+            "userType".into(),
+            text(if contractor { "Contractor" } else { "Employee" }),
+        );
+        user.insert("preferredLanguage".into(), text(locale));
+        user.insert("locale".into(), text(locale));
+        user.insert(
+            "timezone".into(),
+            text(office.map_or("UTC", |o| o.timezone)),
+        );
+        user.insert("active".into(), Value::Bool(active));
+        user.insert("emails".into(), Value::Array(vec![Value::Object(email)]));
+        user.insert(
+            "phoneNumbers".into(),
+            Value::Array(vec![
+                object([("value", Value::String(work_phone)), ("type", text("work"))]),
+                object([
+                    ("value", Value::String(mobile_phone)),
+                    ("type", text("mobile")),
+                ]),
+            ]),
+        );
+        if !address.is_empty() {
+            user.insert(
+                "addresses".into(),
+                Value::Array(vec![Value::Object(address)]),
+            );
+        }
+        user.insert(ENTERPRISE_USER.into(), Value::Object(enterprise));
+
+        // A manager a little up the list keeps teams at about six reports and the
+        // hierarchy a few levels deep, whatever the size.
+        let manager = if n > 0 && rng.chance(spec.manager_ratio) {
+            let low = n / 8;
+            let high = (n / 4).max(low + 1);
+            Some(low + rng.below((high - low) as u64) as usize)
+        } else {
+            None
+        };
+
+        let groups = if spec.groups > 0 {
+            let k = 1 + pick_weighted_f64(&mut rng, &spec.groups_per_user);
+            distinct(&mut rng, spec.groups, k)
+        } else {
+            Vec::new()
+        };
+        let entitlements = if spec.entitlements > 0 && rng.chance(spec.entitlement_ratio) {
+            let k = 1 + rng.below(spec.max_entitlements_per_user as u64) as usize;
+            distinct(&mut rng, spec.entitlements, k)
+        } else {
+            Vec::new()
+        };
+        let roles = if spec.roles > 0 && rng.chance(spec.role_ratio) {
+            let k = 1 + rng.below(spec.max_roles_per_user as u64) as usize;
+            distinct(&mut rng, spec.roles, k)
+        } else {
+            Vec::new()
+        };
+
+        Person {
+            index: n,
+            user,
+            manager,
+            groups,
+            entitlements,
+            roles,
+        }
+    }
+}
+
+/// Mobile numbers: North American 555-01xx numbers, reserved for fiction.
+const MOBILE_PREFIXES: &[&str] = &[
+    "+1 202-555-01",
+    "+1 310-555-01",
+    "+1 617-555-01",
+    "+1 206-555-01",
+    "+1 305-555-01",
+    "+1 702-555-01",
+];
+
+/// A prefix plus two random digits.
+fn phone(prefix: &str, rng: &mut Rng) -> String {
+    let digits = rng.below(100) as u8;
+    let mut s = String::with_capacity(prefix.len() + 2);
+    s.push_str(prefix);
+    s.push(char::from(b'0' + digits / 10));
+    s.push(char::from(b'0' + digits % 10));
+    s
+}
+
+/// A name with its ASCII `userName` form.
+struct Name {
+    name: &'static str,
+    nick: Option<&'static str>,
+    ascii: String,
+}
+
+/// The name lists and per-server choices, prepared once per spec.
+struct Catalog {
+    given: Vec<Name>,
+    family: Vec<Name>,
+    /// Per culture, its range in `given` / `family`.
+    given_ranges: Vec<(usize, usize)>,
+    family_ranges: Vec<(usize, usize)>,
+    culture_weights: Vec<u32>,
+    office_weights: Vec<u32>,
+    department_weights: Vec<u32>,
+    level_weights: Vec<u32>,
+    domain: String,
+    organization: String,
+    naming: Naming,
+}
+
+/// How groups, entitlements and roles are named for one seed: rotations so different
+/// seeds start the name lists at different places.
+#[derive(Debug, Clone, Copy)]
+struct Naming {
+    group_rotation: [usize; 4],
+    entitlement_rotation: [usize; 3],
+    role_rotation: usize,
+}
+
+const PURPOSE_SERVER: u64 = 1;
+const PURPOSE_USER: u64 = 2;
+
+impl Catalog {
+    fn new(spec: &SeedSpec) -> Catalog {
+        let mut given = Vec::new();
+        let mut family = Vec::new();
+        let mut given_ranges = Vec::new();
+        let mut family_ranges = Vec::new();
+        for culture in names::CULTURES {
+            let start = given.len();
+            for entry in culture.given {
+                let (name, nick) = match entry.split_once('|') {
+                    Some((name, nick)) => (name, Some(nick)),
+                    None => (*entry, None),
+                };
+                given.push(Name {
+                    name,
+                    nick,
+                    ascii: ascii_slug(name),
+                });
+            }
+            given_ranges.push((start, given.len()));
+            let start = family.len();
+            for name in culture.family {
+                family.push(Name {
+                    name,
+                    nick: None,
+                    ascii: ascii_slug(name),
+                });
+            }
+            family_ranges.push((start, family.len()));
+        }
+        let mut rng = stream(spec.seed, PURPOSE_SERVER, 0);
+        let domain = match &spec.domain {
+            Some(d) => d.clone(),
+            None => rng
+                .pick(&EXAMPLE_DOMAINS)
+                .copied()
+                .unwrap_or("example.com")
+                .to_owned(),
+        };
+        let organization = match &spec.organization {
+            Some(o) => o.clone(),
+            None => rng
+                .pick(org::ORGANIZATIONS)
+                .copied()
+                .unwrap_or("Example Corp")
+                .to_owned(),
+        };
+        let mut rotate = |len: usize| rng.below(len as u64) as usize;
+        let group_rotation = [
+            rotate(org::DEPARTMENTS.len()),
+            rotate(org::PROJECTS.len()),
+            rotate(org::OFFICES.len()),
+            // "All Employees" first keeps small data sets recognisable; the rest rotates.
+            0,
+        ];
+        let entitlement_rotation = [
+            rotate(org::ENTITLEMENT_KINDS.first().map_or(1, |k| k.1.len())),
+            rotate(org::ENTITLEMENT_KINDS.get(1).map_or(1, |k| k.1.len())),
+            rotate(org::ENTITLEMENT_KINDS.get(2).map_or(1, |k| k.1.len())),
+        ];
+        let role_rotation = rotate(org::ROLES.len());
+        Catalog {
+            given,
+            family,
+            given_ranges,
+            family_ranges,
+            culture_weights: cumulative(names::CULTURES.iter().map(|c| c.weight)),
+            office_weights: cumulative(org::OFFICES.iter().map(|o| o.weight)),
+            department_weights: cumulative(org::DEPARTMENTS.iter().map(|d| d.weight)),
+            level_weights: cumulative(org::LEVELS.iter().map(|l| l.1)),
+            domain,
+            organization,
+            naming: Naming {
+                group_rotation,
+                entitlement_rotation,
+                role_rotation,
+            },
+        }
+    }
+}
+
+impl Naming {
+    /// Group `i`'s name: departments, projects, offices and role groups in turn; a number
+    /// is appended once a list runs out, which keeps every name distinct.
+    fn group(&self, i: usize) -> String {
+        let category = i % 4;
+        let j = i / 4;
+        let rotation = self.group_rotation.get(category).copied().unwrap_or(0);
+        let (base, round) = match category {
+            0 => {
+                let (name, round) = cycle(org::DEPARTMENTS, j, rotation);
+                (name.map_or("", |d| d.name).into(), round)
+            }
+            1 => {
+                let (name, round) = cycle(org::PROJECTS, j, rotation);
+                (format!("Project {}", name.copied().unwrap_or("")), round)
+            }
+            2 => {
+                let (office, round) = cycle(org::OFFICES, j, rotation);
+                (
+                    format!("{} Office", office.map_or("", |o| o.locality)),
+                    round,
+                )
+            }
+            _ => {
+                let (name, round) = cycle(org::ROLE_GROUPS, j, rotation);
+                (String::from(name.copied().unwrap_or("")), round)
+            }
+        };
+        numbered(base, round)
+    }
+
+    /// Entitlement `i`: its kind (cycling License, Profile, Permission) and name.
+    fn entitlement(&self, i: usize) -> (&'static str, String) {
+        let kind_index = i % org::ENTITLEMENT_KINDS.len();
+        let (kind, list) = org::ENTITLEMENT_KINDS
+            .get(kind_index)
+            .copied()
+            .unwrap_or(("License", &[]));
+        let rotation = self
+            .entitlement_rotation
+            .get(kind_index)
+            .copied()
+            .unwrap_or(0);
+        let (name, round) = cycle(list, i / org::ENTITLEMENT_KINDS.len(), rotation);
+        (
+            kind,
+            numbered(String::from(name.copied().unwrap_or(kind)), round),
+        )
+    }
+
+    /// Role `i`'s name.
+    fn role(&self, i: usize) -> String {
+        let (name, round) = cycle(org::ROLES, i, self.role_rotation);
+        numbered(String::from(name.copied().unwrap_or("Role")), round)
+    }
+}
+
+/// The `j`-th element of `list` starting at `rotation`, and how many times the list wrapped.
+fn cycle<T>(list: &[T], j: usize, rotation: usize) -> (Option<&T>, usize) {
+    let len = list.len().max(1);
+    (list.get((j + rotation) % len), j / len)
+}
+
+/// `base` for round 0, `base 2` for round 1, and so on.
+fn numbered(mut base: String, round: usize) -> String {
+    if round > 0 {
+        let _ = write!(base, " {}", round + 1);
+    }
+    base
+}
+
+/// An independent random stream for one purpose and index: a user's attributes do not
+/// depend on how many numbers other users drew.
+fn stream(seed: u64, purpose: u64, index: u64) -> Rng {
+    let mut mixer = Rng::new(seed ^ purpose.wrapping_mul(0xD6E8_FEB8_6659_FD93));
+    let base = mixer.next_u64();
+    let mut index_mixer = Rng::new(index);
+    Rng::new(base ^ index_mixer.next_u64())
+}
+
+/// Running sums of weights, for [`pick_weighted`].
+fn cumulative(weights: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut total = 0u32;
+    weights
+        .map(|w| {
+            total = total.saturating_add(w);
+            total
+        })
+        .collect()
+}
+
+/// An index drawn with the weights behind `cumulative`.
+fn pick_weighted(rng: &mut Rng, cumulative: &[u32]) -> usize {
+    let total = cumulative.last().copied().unwrap_or(0);
+    let x = rng.below(u64::from(total)) as u32;
+    cumulative.partition_point(|&c| c <= x)
+}
+
+/// An index drawn with floating-point weights (checked finite and non-negative).
+fn pick_weighted_f64(rng: &mut Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut x = ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return i;
+        }
+        x -= w;
+    }
+    // Rounding left x at the very end: the last non-zero weight.
+    weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
+}
+
+/// A uniform index in a culture's range of a name list.
+fn pick_in(rng: &mut Rng, range: Option<&(usize, usize)>) -> usize {
+    let (start, end) = range.copied().unwrap_or((0, 1));
+    start + rng.below(end.saturating_sub(start) as u64) as usize
+}
+
+/// `k` distinct numbers in `0..n` (all of them if `k >= n`), by Floyd's algorithm:
+/// exactly `k` draws, no retries.
+fn distinct(rng: &mut Rng, n: usize, k: usize) -> Vec<usize> {
+    let k = k.min(n);
+    let mut chosen: Vec<usize> = Vec::with_capacity(k);
+    for j in (n - k)..n {
+        let t = rng.below(j as u64 + 1) as usize;
+        if chosen.contains(&t) {
+            chosen.push(j);
+        } else {
+            chosen.push(t);
+        }
+    }
+    chosen
+}
+
+/// The ASCII form of a name for `userName`: lower case, diacritics and ligatures spelt
+/// out, spaces as `-`, anything else dropped (`"O'Brien"` -> `obrien`,
+/// `"Nguyễn"` -> `nguyen`, `"van den Berg"` -> `van-den-berg`).
+pub fn ascii_slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        match c {
+            'a'..='z' | '0'..='9' | '-' => out.push(c),
+            ' ' => out.push('-'),
+            _ => out.push_str(transliterate(c)),
+        }
+    }
+    out
+}
+
+/// Latin letters with diacritics (Western, Central and Northern European, Turkish,
+/// Vietnamese) to plain ASCII; combining marks and anything unknown to nothing.
+fn transliterate(c: char) -> &'static str {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ'
+        | 'ậ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ'
+        | 'ệ' => "e",
+        'ğ' | 'ģ' => "g",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'ĩ' | 'ỉ' | 'ị' => "i",
+        'ķ' => "k",
+        'ł' | 'ľ' | 'ĺ' | 'ļ' => "l",
+        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'ơ' | 'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ'
+        | 'ộ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => "o",
+        'œ' => "oe",
+        'ř' | 'ŕ' => "r",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'ß' => "ss",
+        'ť' | 'ţ' | 'ț' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' | 'ư' | 'ũ' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ử'
+        | 'ữ' | 'ự' => "u",
+        'ý' | 'ÿ' | 'ỳ' | 'ỵ' | 'ỷ' | 'ỹ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => "",
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::String(String::from(s))
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::Array(items.iter().map(|s| text(s)).collect())
+}
+
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.into(), value);
+    }
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests;

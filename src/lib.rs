@@ -27,6 +27,7 @@ extern crate std;
 
 pub mod admin;
 pub mod bulk;
+mod column;
 pub mod discovery;
 pub mod env;
 pub mod error;

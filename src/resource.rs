@@ -7,7 +7,7 @@
 
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::project::{project, Projection};
+use crate::project::{Projection, ProjectionPlan};
 use crate::schema::validate::{check_immutable, check_required, normalize_resource};
 use crate::schema::{Container, ResourceSchema, Uniqueness};
 use crate::tenant::{fold_case, member_ids, meta_mut, ChangeSet, Tenant};
@@ -309,7 +309,8 @@ fn check_unique(
             }
         };
         let Some(mine) = lookup(value) else { continue };
-        let clash = store.by_id.iter().any(|(id, r)| {
+        let clash = store.by_id.iter().any(|(id, row)| {
+            let r = &row.value;
             Some(id.as_str()) != own_id
                 && lookup(r).is_some_and(|theirs| {
                     crate::filter::compare_values(attr, &theirs, &mine).is_eq()
@@ -341,8 +342,9 @@ fn check_members(tenant: &Tenant, rs: &ResourceSchema, value: &Value, strict: bo
     Ok(())
 }
 
-/// What a client sees of a stored resource: `meta.location`, the computed `User.groups`,
-/// members' `$ref`/`type` filled in, then the projection (which also drops `password`).
+/// What a client sees of a stored resource: the projection (which also drops
+/// `password`), then `meta.location`, the computed `User.groups` and members'
+/// `$ref`/`type`/`display`, each only where the projection kept room for it.
 pub(crate) fn render(
     tenant: &Tenant,
     rs: &ResourceSchema,
@@ -350,7 +352,26 @@ pub(crate) fn render(
     projection: &Projection,
     base_url: &str,
 ) -> Value {
-    let mut view = stored.clone();
+    render_with(
+        tenant,
+        rs,
+        stored,
+        &ProjectionPlan::new(rs, projection),
+        wants(projection, "groups"),
+        base_url,
+    )
+}
+
+/// [`render`] with the projection resolved once (a list page renders many resources).
+pub(crate) fn render_with(
+    tenant: &Tenant,
+    rs: &ResourceSchema,
+    stored: &Value,
+    plan: &ProjectionPlan<'_>,
+    with_groups: bool,
+    base_url: &str,
+) -> Value {
+    let mut view = plan.apply(stored);
     let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
     if let Some(meta) = meta_mut(&mut view) {
         meta.insert(
@@ -358,7 +379,7 @@ pub(crate) fn render(
             Value::String(format!("{base_url}{}/{id}", rs.endpoint)),
         );
     }
-    if rs.name == "User" && wants(projection, "groups") {
+    if rs.name == "User" && with_groups {
         if let (Some(groups), Some(obj)) = (user_groups(tenant, id, base_url), view.as_object_mut())
         {
             obj.insert("groups".into(), groups);
@@ -371,12 +392,12 @@ pub(crate) fn render(
             }
         }
     }
-    project(rs, &view, projection)
+    view
 }
 
 /// Whether a projection can include a top-level attribute (cheap pre-check, so listing
 /// `attributes=id` does not compute every user's groups).
-fn wants(projection: &Projection, name: &str) -> bool {
+pub(crate) fn wants(projection: &Projection, name: &str) -> bool {
     let named = |list: &[String]| {
         list.iter().any(|a| {
             let a = a.rsplit(':').next().unwrap_or(a);

@@ -10,6 +10,7 @@
 //! (Users) or `displayName` (other types), `externalId`, and group membership reversed
 //! (member id -> group ids) for the computed `User.groups`.
 
+use crate::column::{Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
@@ -21,6 +22,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use serde_json::{json, Map, Value};
 
 /// Identifies one stored resource.
@@ -82,15 +84,50 @@ pub struct Outcome {
     pub changes: ChangeSet,
 }
 
+/// One stored resource and its row number (its slot in the type's text columns).
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub(crate) row: u32,
+    pub(crate) value: Arc<Value>,
+}
+
 /// The resources of one type, with their indexes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
     /// By id; id order is the stable default listing order.
-    pub(crate) by_id: BTreeMap<String, Arc<Value>>,
-    /// Lower-cased `userName` (Users) or `displayName` (other types) -> ids.
+    pub(crate) by_id: BTreeMap<String, Row>,
+    /// Case-folded `userName` (Users) or `displayName` (other types) -> ids.
     pub(crate) by_name: BTreeMap<String, BTreeSet<String>>,
     /// `externalId` (case-exact) -> ids.
     pub(crate) by_external_id: BTreeMap<String, BTreeSet<String>>,
+    /// Row numbers are handed out once and never reused.
+    next_row: u32,
+    /// Text columns built so far (see `crate::column`); built lazily by reads, hence the cell.
+    columns: RefCell<Vec<Column>>,
+}
+
+impl Store {
+    /// Runs `f` on the column for `path`, building it on first use. `None` only if the
+    /// columns are already borrowed (never in practice; the caller then scans).
+    pub(crate) fn with_column<R>(
+        &self,
+        path: &ColumnPath,
+        f: impl FnOnce(&Column) -> R,
+    ) -> Option<R> {
+        let mut columns = self.columns.try_borrow_mut().ok()?;
+        let index = match columns.iter().position(|c| c.path == *path) {
+            Some(i) => i,
+            None => {
+                let mut column = Column::new(path.clone());
+                for row in self.by_id.values() {
+                    column.set(row.row, Some(&row.value));
+                }
+                columns.push(column);
+                columns.len() - 1
+            }
+        };
+        columns.get(index).map(f)
+    }
 }
 
 /// One tenant: a virtual SCIM server.
@@ -118,13 +155,7 @@ fn name_attribute(resource_type: &str) -> &'static str {
 }
 
 /// Case-insensitive index key.
-pub(crate) fn fold_case(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
-    }
-}
+pub(crate) use crate::column::fold as fold_case;
 
 /// The resource types a tenant serves, built from the built-ins and its settings.
 pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
@@ -337,7 +368,9 @@ impl Tenant {
 
     /// All stored resources, type by type, in id order.
     pub fn resources(&self) -> impl Iterator<Item = &Arc<Value>> {
-        self.stores.values().flat_map(|s| s.by_id.values())
+        self.stores
+            .values()
+            .flat_map(|s| s.by_id.values().map(|r| &r.value))
     }
 
     // ---- internal: lookups ----
@@ -349,7 +382,11 @@ impl Tenant {
     }
 
     pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Arc<Value>> {
-        self.stores.get(resource_type)?.by_id.get(id)
+        self.stores
+            .get(resource_type)?
+            .by_id
+            .get(id)
+            .map(|r| &r.value)
     }
 
     /// Finds which served type holds an id (for group members, which may be users or groups).
@@ -383,7 +420,10 @@ impl Tenant {
         if !fresh {
             self.unindex(resource_type, &id);
         }
-        let store = self.stores.entry(resource_type.to_string()).or_default();
+        self.ensure_store(resource_type);
+        let Some(store) = self.stores.get_mut(resource_type) else {
+            return;
+        };
         if let Some(name) = value
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)
@@ -407,8 +447,30 @@ impl Tenant {
                 .or_default()
                 .insert(id.clone());
         }
-        let store = self.stores.entry(resource_type.to_string()).or_default();
-        store.by_id.insert(id.clone(), value.clone());
+        let Some(store) = self.stores.get_mut(resource_type) else {
+            return;
+        };
+        // A fresh resource cannot be in the store yet: skip the lookup (one B-tree descent
+        // per create adds up over a million-user Bulk load).
+        let existing = if fresh {
+            None
+        } else {
+            store.by_id.get(&id).map(|r| r.row)
+        };
+        let row = existing.unwrap_or_else(|| {
+            store.next_row += 1;
+            store.next_row - 1
+        });
+        for column in store.columns.get_mut() {
+            column.set(row, Some(&value));
+        }
+        store.by_id.insert(
+            id.clone(),
+            Row {
+                row,
+                value: value.clone(),
+            },
+        );
         if let Some(changes) = changes {
             changes.record_upsert(
                 ResourceKey {
@@ -421,6 +483,14 @@ impl Tenant {
         }
     }
 
+    /// Makes sure a type has a store (allocating its name only the first time).
+    fn ensure_store(&mut self, resource_type: &str) {
+        if !self.stores.contains_key(resource_type) {
+            self.stores
+                .insert(resource_type.to_string(), Store::default());
+        }
+    }
+
     /// Deletes a resource, keeping every index exact, and records it.
     pub(crate) fn remove(
         &mut self,
@@ -430,7 +500,11 @@ impl Tenant {
     ) -> Option<Arc<Value>> {
         let old = self.unindex(resource_type, id)?;
         if let Some(store) = self.stores.get_mut(resource_type) {
-            store.by_id.remove(id);
+            if let Some(gone) = store.by_id.remove(id) {
+                for column in store.columns.get_mut() {
+                    column.set(gone.row, None);
+                }
+            }
         }
         changes.record_delete(ResourceKey {
             resource_type: resource_type.to_string(),
@@ -442,7 +516,7 @@ impl Tenant {
     /// Drops a resource's entries from the secondary indexes; returns it.
     fn unindex(&mut self, resource_type: &str, id: &str) -> Option<Arc<Value>> {
         let store = self.stores.get_mut(resource_type)?;
-        let old = store.by_id.get(id)?.clone();
+        let old = store.by_id.get(id)?.value.clone();
         if let Some(name) = old
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)

@@ -41,8 +41,12 @@ pub(crate) fn text_eq(a: &str, b: &str, case_exact: bool) -> bool {
     } else if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
-        folded(a).eq(folded(b))
+        eq_folded(a, b)
     }
+}
+
+fn eq_folded(a: &str, b: &str) -> bool {
+    folded(a).eq(folded(b))
 }
 
 /// Text order, ignoring case unless `case_exact` (then by code point, which is byte order).
@@ -56,8 +60,12 @@ pub(crate) fn compare_text(a: &str, b: &str, case_exact: bool) -> Ordering {
             .map(lower)
             .cmp(b.as_bytes().iter().map(lower))
     } else {
-        folded(a).cmp(folded(b))
+        cmp_folded(a, b)
     }
+}
+
+fn cmp_folded(a: &str, b: &str) -> Ordering {
+    folded(a).cmp(folded(b))
 }
 
 /// `haystack sw needle`.
@@ -70,8 +78,12 @@ pub(crate) fn text_starts_with(haystack: &str, needle: &str, case_exact: bool) -
             .get(..needle.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        starts_with_items(folded(haystack), folded(needle))
+        starts_with_folded(haystack, needle)
     }
+}
+
+fn starts_with_folded(haystack: &str, needle: &str) -> bool {
+    starts_with_items(folded(haystack), folded(needle))
 }
 
 /// `haystack ew needle`.
@@ -85,8 +97,12 @@ pub(crate) fn text_ends_with(haystack: &str, needle: &str, case_exact: bool) -> 
             .and_then(|start| haystack.as_bytes().get(start..))
             .is_some_and(|tail| tail.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        starts_with_items(folded_rev(haystack), folded_rev(needle))
+        ends_with_folded(haystack, needle)
     }
+}
+
+fn ends_with_folded(haystack: &str, needle: &str) -> bool {
+    starts_with_items(folded_rev(haystack), folded_rev(needle))
 }
 
 /// `haystack co needle`.
@@ -102,12 +118,17 @@ pub(crate) fn text_contains(haystack: &str, needle: &str, case_exact: bool) -> b
             .windows(needle.len())
             .any(|window| window.eq_ignore_ascii_case(needle))
     } else {
-        haystack.char_indices().any(|(at, _)| {
+        contains_folded(haystack, needle)
+    }
+}
+
+fn contains_folded(haystack: &str, needle: &str) -> bool {
+    folded(needle).next().is_none()
+        || haystack.char_indices().any(|(at, _)| {
             haystack
                 .get(at..)
-                .is_some_and(|rest| starts_with_items(folded(rest), folded(needle)))
+                .is_some_and(|rest| starts_with_folded(rest, needle))
         })
-    }
 }
 
 /// A number as JSON holds it: integers exactly, everything else as a double.
@@ -307,5 +328,80 @@ pub fn compare_values(attr: &Attribute, a: &Value, b: &Value) -> Ordering {
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => kind_rank(a).cmp(&kind_rank(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII fast paths give exactly what char-wise folding defines.
+        #[test]
+        fn ascii_fast_paths_agree_with_unicode_folding(
+            a in "[a-cA-C\\-]{0,6}|\\PC{0,4}",
+            b in "[a-cA-C\\-]{0,3}|\\PC{0,2}",
+        ) {
+            prop_assert_eq!(text_eq(&a, &b, false), eq_folded(&a, &b));
+            prop_assert_eq!(compare_text(&a, &b, false), cmp_folded(&a, &b));
+            prop_assert_eq!(text_starts_with(&a, &b, false), starts_with_folded(&a, &b));
+            prop_assert_eq!(text_ends_with(&a, &b, false), ends_with_folded(&a, &b));
+            prop_assert_eq!(text_contains(&a, &b, false), contains_folded(&a, &b));
+        }
+    }
+
+    #[test]
+    fn non_ascii_text_folds_char_by_char() {
+        // (haystack, needle, eq, sw, ew, co)
+        let table = [
+            ("Jürgen", "JÜRGEN", true, true, true, true),
+            ("\u{212A}elvin", "kelvin", true, true, true, true),
+            ("Straße", "STRASSE", false, false, false, false),
+            ("ÅSA", "sa", false, false, true, true),
+            ("İstanbul", "i\u{307}st", false, true, false, true),
+            ("abc", "", false, true, true, true),
+        ];
+        for (hay, needle, eq, sw, ew, co) in table {
+            assert_eq!(
+                (
+                    text_eq(hay, needle, false),
+                    text_starts_with(hay, needle, false),
+                    text_ends_with(hay, needle, false),
+                    text_contains(hay, needle, false),
+                ),
+                (eq, sw, ew, co),
+                "{hay} / {needle}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_compare_exactly_across_integer_and_double() {
+        let n = |t: &str| Num::from_text(t).expect(t);
+        let table = [
+            ("1", "1.0", Ordering::Equal),
+            ("-0", "0.0", Ordering::Equal),
+            ("9007199254740993", "9007199254740992.0", Ordering::Greater),
+            ("-9007199254740993", "-9007199254740992.0", Ordering::Less),
+            ("2", "1.5", Ordering::Greater),
+            ("-2", "-1.5", Ordering::Less),
+            (
+                "170141183460469231731687303715884105727",
+                "1e400",
+                Ordering::Less,
+            ),
+            ("1", "1e-400", Ordering::Greater),
+            ("1e2", "100", Ordering::Equal),
+        ];
+        for (a, b, expected) in table {
+            assert_eq!(n(a).cmp(n(b)), expected, "{a} vs {b}");
+            assert_eq!(n(b).cmp(n(a)), expected.reverse(), "{b} vs {a}");
+        }
+        for not_a_number in [
+            "", "+1", "1.", ".5", "01", "1e", "0x10", "NaN", "inf", "1 2",
+        ] {
+            assert_eq!(Num::from_text(not_a_number), None, "{not_a_number:?}");
+        }
     }
 }

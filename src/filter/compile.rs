@@ -86,8 +86,9 @@ pub(crate) enum Operand {
 /// What paths are resolved against.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
-    /// Top-level attributes of a resource type.
-    Resource(&'a ResourceSchema),
+    /// Top-level attributes of a resource type, plus the `schemas` attribute every
+    /// resource carries but no schema lists (RFC 7644 filters on it).
+    Resource(&'a ResourceSchema, &'a Attribute),
     /// Sub-attributes of one element of a complex attribute.
     Element(&'a Attribute),
 }
@@ -102,13 +103,15 @@ fn compile_node(filter: &Filter, scope: Scope<'_>, strict: bool, depth: usize) -
     let child = |node: &Filter| compile_node(node, scope, strict, depth + 1);
     Ok(match filter {
         Filter::And(..) => Node::All(
-            flatten(filter, true)
+            filter
+                .chain_operands(true)
                 .into_iter()
                 .map(child)
                 .collect::<Result<_>>()?,
         ),
         Filter::Or(..) => Node::Any(
-            flatten(filter, false)
+            filter
+                .chain_operands(false)
                 .into_iter()
                 .map(child)
                 .collect::<Result<_>>()?,
@@ -156,30 +159,33 @@ fn compile_node(filter: &Filter, scope: Scope<'_>, strict: bool, depth: usize) -
 
 /// The public entry points.
 pub(crate) fn compile_resource(filter: &Filter, rs: &ResourceSchema, strict: bool) -> Result<Node> {
-    compile_node(filter, Scope::Resource(rs), strict, 0)
+    let schemas = schemas_attribute();
+    compile_node(filter, Scope::Resource(rs, &schemas), strict, 0)
+}
+
+/// `schemas`: multi-valued URIs. Compared ignoring case, as URNs are.
+fn schemas_attribute() -> Attribute {
+    Attribute {
+        name: "schemas".to_owned(),
+        ty: AttrType::String,
+        multi_valued: true,
+        description: String::new(),
+        required: true,
+        canonical_values: Vec::new(),
+        case_exact: false,
+        mutability: crate::schema::Mutability::ReadOnly,
+        returned: crate::schema::Returned::Always,
+        uniqueness: crate::schema::Uniqueness::None,
+        reference_types: Vec::new(),
+        sub_attributes: Vec::new(),
+        computed: false,
+    }
 }
 
 /// Element filters (PATCH paths) are always strict: a typo there would otherwise
 /// silently select nothing.
 pub(crate) fn compile_for_element(filter: &Filter, attr: &Attribute) -> Result<Node> {
     compile_node(filter, Scope::Element(attr), true, 0)
-}
-
-/// The operands of a left-leaning `and` (or `or`) chain, walked with a loop.
-fn flatten(mut node: &Filter, and: bool) -> Vec<&Filter> {
-    let mut operands = Vec::new();
-    loop {
-        match (node, and) {
-            (Filter::And(l, r), true) | (Filter::Or(l, r), false) => {
-                operands.push(&**r);
-                node = l;
-            }
-            _ => break,
-        }
-    }
-    operands.push(node);
-    operands.reverse();
-    operands
 }
 
 /// What a comparison on an unassigned attribute gives.
@@ -200,16 +206,22 @@ fn resolve<'s>(
     strict: bool,
 ) -> Result<Option<(Access, &'s Attribute)>> {
     let found = match scope {
-        Scope::Resource(rs) => {
-            rs.resolve(path.urn.as_deref(), &path.name)
-                .and_then(|(container, attr)| {
-                    let ext = match container {
-                        Container::Core => None,
-                        Container::Extension(urn) => Some(urn.to_owned()),
-                    };
-                    with_sub(ext, attr, path.sub.as_deref())
-                })
-        }
+        Scope::Resource(rs, schemas) => rs
+            .resolve(path.urn.as_deref(), &path.name)
+            .and_then(|(container, attr)| {
+                let ext = match container {
+                    Container::Core => None,
+                    Container::Extension(urn) => Some(urn.to_owned()),
+                };
+                with_sub(ext, attr, path.sub.as_deref())
+            })
+            .or_else(|| {
+                let is_schemas =
+                    path.urn.is_none() && path.name.eq_ignore_ascii_case(&schemas.name);
+                is_schemas
+                    .then(|| with_sub(None, schemas, path.sub.as_deref()))
+                    .flatten()
+            }),
         Scope::Element(parent) => {
             if path.urn.is_some() {
                 return Err(ScimError::invalid_filter(format!(
@@ -227,7 +239,7 @@ fn resolve<'s>(
         None if strict => {
             let within = match scope {
                 Scope::Element(parent) => format!(" in \"{}\"", parent.name),
-                Scope::Resource(rs) => format!(" for {}", rs.name),
+                Scope::Resource(rs, _) => format!(" for {}", rs.name),
             };
             Err(ScimError::invalid_filter(format!(
                 "invalid filter: unknown attribute \"{path}\"{within}"

@@ -114,6 +114,22 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// The operands of the left-leaning `and` chain (`and` true) or `or` chain this node
+    /// heads, first to last; just `[self]` otherwise. Walked with a loop, so a long chain
+    /// costs no stack.
+    pub(crate) fn chain_operands(&self, and: bool) -> Vec<&Filter> {
+        let mut operands = Vec::new();
+        let mut node = self;
+        while let (Filter::And(left, right), true) | (Filter::Or(left, right), false) = (node, and)
+        {
+            operands.push(&**right);
+            node = left;
+        }
+        operands.push(node);
+        operands.reverse();
+        operands
+    }
+
     /// Whether any top-level attribute path of the filter (at any depth of `and`/`or`/`not`,
     /// including the attribute of a value path) names `name`, ignoring ASCII case. Paths
     /// inside `[...]` are sub-attributes and do not count. The tenant uses it to know when

@@ -298,7 +298,7 @@ impl<'a> Parser<'a> {
             );
             return Err(self.unexpected(&close, &expected));
         }
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
         Ok(inner)
     }
 
@@ -349,7 +349,7 @@ impl<'a> Parser<'a> {
             );
             return Err(self.unexpected(&close, &expected));
         }
-        self.depth -= 1;
+        self.depth = self.depth.saturating_sub(1);
         let then = match self.peek()?.kind {
             Kind::Word(word) if word.starts_with('.') => {
                 let sub = self.next()?;

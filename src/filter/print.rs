@@ -76,42 +76,13 @@ impl Display for Filter {
     }
 }
 
-/// The operands of a left-leaning chain of one operator, first to last.
-fn chain<'a>(
-    mut node: &'a Filter,
-    is_link: fn(&Filter) -> Option<(&Filter, &Filter)>,
-) -> Vec<&'a Filter> {
-    let mut operands = Vec::new();
-    while let Some((left, right)) = is_link(node) {
-        operands.push(right);
-        node = left;
-    }
-    operands.push(node);
-    operands.reverse();
-    operands
-}
-
-fn or_link(node: &Filter) -> Option<(&Filter, &Filter)> {
-    match node {
-        Filter::Or(l, r) => Some((l, r)),
-        _ => None,
-    }
-}
-
-fn and_link(node: &Filter) -> Option<(&Filter, &Filter)> {
-    match node {
-        Filter::And(l, r) => Some((l, r)),
-        _ => None,
-    }
-}
-
 fn write_filter(f: &mut Formatter<'_>, node: &Filter, at: Position) -> fmt::Result {
     match node {
         Filter::Or(..) if at == Position::Or => {
-            write_chain(f, chain(node, or_link), " or ", Position::And)
+            write_chain(f, node.chain_operands(false), " or ", Position::And)
         }
         Filter::And(..) if at <= Position::And => {
-            write_chain(f, chain(node, and_link), " and ", Position::Unary)
+            write_chain(f, node.chain_operands(true), " and ", Position::Unary)
         }
         Filter::Or(..) | Filter::And(..) => {
             f.write_char('(')?;

@@ -167,6 +167,9 @@ pub fn user_schema() -> Schema {
             attr("userName")
                 .required()
                 .unique()
+                // RFC 7643 says `default`; `always` as OCI IAM declares it: OCI's clean-up
+                // asks for `attributes=id` and still reads `userName`.
+                .returned(Returned::Always)
                 .describe("Unique identifier for the User, used to sign in."),
             attr("name")
                 .subs(vec![

@@ -1,0 +1,279 @@
+//! Text columns: a contiguous, case-folded copy of one single-valued text attribute of
+//! every resource of a type, so that scans (`displayName co "ann"`, sorting by
+//! `name.familyName`) read one arena sequentially instead of chasing four pointers per
+//! resource through the JSON tree.
+//!
+//! A column is built the first time a query needs it and then kept exact by every write
+//! (`Tenant::put`/`remove`). Columns only narrow work: the planner uses one to pick
+//! candidate rows, and the full filter is still evaluated on each candidate.
+
+use crate::filter::CompareOp;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use serde_json::Value;
+
+/// Case folding for case-insensitive comparison, indexes and columns: one definition,
+/// char by char, so `eq`, `co` and the indexes agree on every input.
+pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.chars().flat_map(char::to_lowercase).collect()
+    }
+}
+
+/// Where a column's text lives in a stored resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ColumnPath {
+    /// Extension URN holding the attribute, if any.
+    pub(crate) ext: Option<String>,
+    /// Top-level attribute (canonical name).
+    pub(crate) name: String,
+    /// Sub-attribute of a single-valued complex attribute (canonical name).
+    pub(crate) sub: Option<String>,
+    /// Whether comparisons are case-sensitive (then the text is stored unfolded).
+    pub(crate) case_exact: bool,
+}
+
+impl ColumnPath {
+    /// The attribute's text in a resource, if it is a string.
+    pub(crate) fn text<'v>(&self, resource: &'v Value) -> Option<&'v str> {
+        let holder = match &self.ext {
+            Some(urn) => resource.get(urn.as_str())?,
+            None => resource,
+        };
+        let value = holder.get(self.name.as_str())?;
+        match &self.sub {
+            Some(sub) => value.get(sub.as_str())?.as_str(),
+            None => value.as_str(),
+        }
+    }
+}
+
+const ABSENT: u32 = u32::MAX;
+
+/// One column: an arena of text and a span per row.
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    pub(crate) path: ColumnPath,
+    arena: String,
+    /// `(start, len)` into `arena` per row; `len == ABSENT` when the row has no value.
+    spans: Vec<(u32, u32)>,
+    /// Bytes of `arena` no span points to any more.
+    garbage: usize,
+}
+
+impl Column {
+    /// An empty column for `path`.
+    pub(crate) fn new(path: ColumnPath) -> Column {
+        Column {
+            path,
+            arena: String::new(),
+            spans: Vec::new(),
+            garbage: 0,
+        }
+    }
+
+    /// Records a row's current value (`None` for a deleted row).
+    pub(crate) fn set(&mut self, row: u32, resource: Option<&Value>) {
+        let row = row as usize;
+        if self.spans.len() <= row {
+            self.spans.resize(row + 1, (0, ABSENT));
+        }
+        if let Some(&(_, len)) = self.spans.get(row) {
+            if len != ABSENT {
+                self.garbage += len as usize;
+            }
+        }
+        let span = match resource.and_then(|r| self.path.text(r)) {
+            Some(text) => {
+                let start = self.arena.len();
+                if self.path.case_exact {
+                    self.arena.push_str(text);
+                } else if text.is_ascii() {
+                    self.arena
+                        .extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+                } else {
+                    self.arena.extend(text.chars().flat_map(char::to_lowercase));
+                }
+                match (
+                    u32::try_from(start),
+                    u32::try_from(self.arena.len() - start),
+                ) {
+                    (Ok(s), Ok(l)) if l != ABSENT => (s, l),
+                    _ => (0, ABSENT), // beyond 4 GiB of text: unindexed, still correct
+                }
+            }
+            None => (0, ABSENT),
+        };
+        if let Some(slot) = self.spans.get_mut(row) {
+            *slot = span;
+        }
+        if self.garbage > 1 << 16 && self.garbage > self.arena.len() / 2 {
+            self.compact();
+        }
+    }
+
+    /// Rewrites the arena without garbage.
+    fn compact(&mut self) {
+        let mut arena = String::with_capacity(self.arena.len() - self.garbage);
+        for span in &mut self.spans {
+            if span.1 == ABSENT {
+                continue;
+            }
+            let text = self
+                .arena
+                .get(span.0 as usize..(span.0 + span.1) as usize)
+                .unwrap_or("");
+            span.0 = arena.len() as u32;
+            arena.push_str(text);
+        }
+        self.arena = arena;
+        self.garbage = 0;
+    }
+
+    /// A row's folded text.
+    pub(crate) fn get(&self, row: u32) -> Option<&str> {
+        let &(start, len) = self.spans.get(row as usize)?;
+        if len == ABSENT {
+            return None;
+        }
+        self.arena.get(start as usize..(start + len) as usize)
+    }
+
+    /// Rows whose value may satisfy `op needle`, as a bitmap. Exact for the operators it
+    /// handles; the caller re-checks candidates with the full filter anyway.
+    pub(crate) fn matching_rows(&self, op: CompareOp, needle: &str) -> Bitmap {
+        let needle = if self.path.case_exact {
+            String::from(needle)
+        } else {
+            fold(needle)
+        };
+        let needle = needle.as_str();
+        let test: fn(&str, &str) -> bool = match op {
+            CompareOp::Eq => |h, n| h == n,
+            CompareOp::Sw => |h, n| h.starts_with(n),
+            CompareOp::Ew => |h, n| h.ends_with(n),
+            _ => |h, n| contains(h.as_bytes(), n.as_bytes()),
+        };
+        let mut bitmap = Bitmap::with_len(self.spans.len());
+        for (row, &(start, len)) in self.spans.iter().enumerate() {
+            if len == ABSENT {
+                continue;
+            }
+            if let Some(text) = self.arena.get(start as usize..(start + len) as usize) {
+                if test(text, needle) {
+                    bitmap.insert(row as u32);
+                }
+            }
+        }
+        bitmap
+    }
+}
+
+/// Substring search: first-byte scan, then compare (needles are short).
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    let last_start = haystack.len() - needle.len();
+    haystack
+        .iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, &b)| b == first && haystack.get(i + 1..i + needle.len()) == Some(rest))
+}
+
+/// A set of row numbers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bitmap(Vec<u64>);
+
+impl Bitmap {
+    fn with_len(rows: usize) -> Bitmap {
+        Bitmap(vec![0; rows.div_ceil(64)])
+    }
+    fn insert(&mut self, row: u32) {
+        if let Some(word) = self.0.get_mut(row as usize / 64) {
+            *word |= 1 << (row % 64);
+        }
+    }
+    /// Whether a row is in the set.
+    pub(crate) fn contains(&self, row: u32) -> bool {
+        self.0
+            .get(row as usize / 64)
+            .is_some_and(|w| w & (1 << (row % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn column(case_exact: bool, values: &[Value]) -> Column {
+        let path = ColumnPath {
+            ext: None,
+            name: "displayName".into(),
+            sub: None,
+            case_exact,
+        };
+        let mut c = Column::new(path);
+        for (row, v) in values.iter().enumerate() {
+            c.set(row as u32, Some(v));
+        }
+        c
+    }
+
+    fn rows(bitmap: &Bitmap, n: u32) -> Vec<u32> {
+        (0..n).filter(|&r| bitmap.contains(r)).collect()
+    }
+
+    #[test]
+    fn matching_rows_table() {
+        let values = [
+            json!({"displayName": "Ann Smith"}),
+            json!({"displayName": "ÅSA LINDQVIST"}),
+            json!({"nope": 1}),
+            json!({"displayName": "anna"}),
+        ];
+        let c = column(false, &values);
+        // (op, needle, rows)
+        let table: [(CompareOp, &str, &[u32]); 7] = [
+            (CompareOp::Co, "ANN", &[0, 3]),
+            (CompareOp::Co, "åsa", &[1]),
+            (CompareOp::Sw, "an", &[0, 3]),
+            (CompareOp::Ew, "SMITH", &[0]),
+            (CompareOp::Eq, "Anna", &[3]),
+            (CompareOp::Co, "", &[0, 1, 3]),
+            (CompareOp::Co, "zzz", &[]),
+        ];
+        for (op, needle, expected) in table {
+            assert_eq!(
+                rows(&c.matching_rows(op, needle), 4),
+                expected,
+                "{op:?} {needle}"
+            );
+        }
+        let exact = column(true, &values);
+        assert_eq!(rows(&exact.matching_rows(CompareOp::Co, "ann"), 4), [3]);
+    }
+
+    #[test]
+    fn updates_and_deletes_keep_the_column_exact_through_compaction() {
+        let mut c = column(
+            false,
+            &[json!({"displayName": "a"}), json!({"displayName": "b"})],
+        );
+        for i in 0..20_000u32 {
+            c.set(1, Some(&json!({"displayName": alloc::format!("Name {i}")})));
+        }
+        c.set(0, None);
+        assert_eq!(c.get(0), None);
+        assert_eq!(c.get(1), Some("name 19999"));
+        assert!(c.arena.len() < 200_000, "garbage was compacted");
+    }
+}
