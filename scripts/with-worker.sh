@@ -5,8 +5,9 @@
 #
 #   scripts/with-worker.sh COMMAND [ARGS...]
 #
-# The command sees SCIMLET_URL, SCIMLET_ADMIN_TOKEN, SCIMLET_CREATE_LIMIT and
-# SCIMLET_RESTART (a shell command restarting the worker on the same port and state).
+# The command sees SCIMLET_URL, SCIMLET_ADMIN_TOKEN, SCIMLET_CREATE_LIMIT,
+# SCIMLET_MAX_RESOURCES and SCIMLET_RESTART (a shell command restarting the worker on the
+# same port and state).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +15,10 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/scimlet-worker.XXXXXX")"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 ADMIN_TOKEN="admin-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 CREATE_LIMIT=60
+# Room for the CLI's 10,000-user load and the benchmark, small enough to test filling up.
+MAX_RESOURCES=12000
 export PORT RUN_DIR PERSIST_DIR="$RUN_DIR/state"
-export WORKER_VARS="SERVER_TTL_SECONDS:0 ADMIN_TOKEN:$ADMIN_TOKEN CREATE_LIMIT_PER_MINUTE:$CREATE_LIMIT"
+export WORKER_VARS="SERVER_TTL_SECONDS:0 ADMIN_TOKEN:$ADMIN_TOKEN CREATE_LIMIT_PER_MINUTE:$CREATE_LIMIT MAX_RESOURCES_PER_SERVER:$MAX_RESOURCES"
 
 cleanup() {
     scripts/worker.sh stop || true
@@ -36,7 +39,8 @@ fi
 echo "    ready in $((SECONDS - started)) s"
 
 export SCIMLET_URL="http://127.0.0.1:$PORT" SCIMLET_ADMIN_TOKEN="$ADMIN_TOKEN"
-export SCIMLET_CREATE_LIMIT="$CREATE_LIMIT" SCIMLET_RESTART="$PWD/scripts/worker.sh restart"
+export SCIMLET_CREATE_LIMIT="$CREATE_LIMIT" SCIMLET_MAX_RESOURCES="$MAX_RESOURCES"
+export SCIMLET_RESTART="$PWD/scripts/worker.sh restart"
 status=0
 "$@" || status=$?
 if ((status != 0)); then

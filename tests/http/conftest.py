@@ -1,8 +1,8 @@
 """Shared fixtures for the HTTP tests of the scimlet Worker.
 
 They run against a live worker: $SCIMLET_URL (scripts/with-worker.sh starts a throwaway
-`wrangler dev` and sets it, with $SCIMLET_ADMIN_TOKEN, $SCIMLET_CREATE_LIMIT and
-$SCIMLET_RESTART). Every test gets servers of its own, created from a fake client address
+`wrangler dev` and sets it, with $SCIMLET_ADMIN_TOKEN, $SCIMLET_CREATE_LIMIT,
+$SCIMLET_MAX_RESOURCES and $SCIMLET_RESTART). Every test gets servers of its own, created from a fake client address
 of its own (`CF-Connecting-IP`, which `wrangler dev` passes through and Cloudflare sets in
 production), so the per-client creation limit only bites where a test wants it to.
 """
@@ -23,6 +23,7 @@ BASE = os.environ.get("SCIMLET_URL", "http://127.0.0.1:8787").rstrip("/")
 ADMIN_TOKEN = os.environ.get("SCIMLET_ADMIN_TOKEN")
 RESTART = os.environ.get("SCIMLET_RESTART")
 CREATE_LIMIT = os.environ.get("SCIMLET_CREATE_LIMIT")
+MAX_RESOURCES = os.environ.get("SCIMLET_MAX_RESOURCES")
 
 SCIM = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"

@@ -1,5 +1,6 @@
 """Server lifecycle: create, show, reset, export/import, config, delete, list, expiry, limits."""
 
+import json
 import os
 import re
 import time
@@ -9,12 +10,15 @@ import pytest
 from conftest import (
     ADMIN_TOKEN,
     BASE,
+    BULK_SCHEMA,
     CREATE_LIMIT,
+    MAX_RESOURCES,
     assert_scim_error,
     bearer,
     create_server,
     fake_client_ip,
     new_server,
+    user_body,
 )
 
 
@@ -221,3 +225,44 @@ def test_server_creation_is_limited_per_client_address_per_minute(http):
     assert create_server(http, client_ip=fake_client_ip()).status_code == 201
     for c in created:
         http.delete(f"{BASE}/api/servers/{c['id']}", headers=bearer(c["token"]))
+
+
+def clones(template: dict, count: int, prefix: str) -> list[dict]:
+    """`count` stored users made from one exported user, with their own ids and names."""
+    out = []
+    for i in range(count):
+        user = json.loads(json.dumps(template))
+        user["id"] = f"{prefix}-{i:06}"
+        user["userName"] = f"{prefix}.{i:06}"
+        if "location" in user.get("meta", {}):
+            user["meta"]["location"] = user["meta"]["location"].rsplit("/", 1)[0] + "/" + user["id"]
+        out.append(user)
+    return out
+
+
+def test_a_full_server_refuses_growth_and_keeps_what_it_had(server):
+    if not MAX_RESOURCES:
+        pytest.skip("needs SCIMLET_MAX_RESOURCES (the worker's MAX_RESOURCES_PER_SERVER)")
+    limit = int(MAX_RESOURCES)
+    server.create_user("template")
+    exported = server.export()
+    template = exported["resources"][0]
+
+    over = {**exported, "resources": clones(template, limit + 1, "over")}
+    assert_scim_error(server.admin("PUT", "import", json=over), 403)
+    assert server.export() == exported
+
+    near = {**exported, "resources": clones(template, limit - 2, "near")}
+    resp = server.admin("PUT", "import", json=near)
+    assert resp.status_code == 200, resp.text
+    bulk = {"schemas": [BULK_SCHEMA], "Operations": [
+        {"method": "POST", "path": "/Users", "bulkId": f"b{i}", "data": user_body(f"bulk.{i}")}
+        for i in range(5)
+    ]}
+    assert_scim_error(server.post("/Bulk", bulk), 403)
+    assert server.get("/Users?count=0").json()["totalResults"] == limit - 2
+    assert server.create_user("fits.one")["userName"] == "fits.one"
+    assert server.create_user("fits.two")["userName"] == "fits.two"
+    assert_scim_error(server.post("/Users", user_body("one.too.many")), 403)
+    first = server.get("/Users/near-000000")
+    assert first.status_code == 200 and first.json()["userName"] == "near.000000"

@@ -128,6 +128,7 @@ mod entry {
 
 /// The Worker's entry point: every request, with CORS and `Server-Timing` on the answer.
 pub async fn fetch(req: Request, env: Env) -> Result<Response> {
+    let started = js_sys::Date::now();
     let asked_headers = req
         .headers()
         .get("Access-Control-Request-Headers")
@@ -145,7 +146,11 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
             reply::error_status(500, format!("internal error: {err}"))?
         }
     };
-    reply::finish(resp, asked_headers.as_deref())
+    reply::finish(
+        resp,
+        asked_headers.as_deref(),
+        js_sys::Date::now() - started,
+    )
 }
 
 async fn handle(req: Request, env: &Env) -> Result<Response> {
@@ -166,10 +171,9 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
         },
         Route::Server { id, .. } | Route::Scim { id, .. } => {
             let limit = Limits::from_env(env).import_max_bytes;
-            let req = match buffered(req, limit).await? {
-                Ok(req) => req,
-                Err(err) => return reply::error(&err),
-            };
+            if let Some(err) = declared_too_large(&req, limit)? {
+                return reply::error(&err);
+            }
             let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
             stub.fetch_with_request(req).await
         }
@@ -182,45 +186,29 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
     }
 }
 
-/// The request with its body read into memory (at most `limit` bytes, else 413), to hand to
-/// a Durable Object. A streamed body the object answers before reading (a 401, say) would
-/// leave the runtime pumping a stream whose response has gone, and the client hanging.
-async fn buffered(
-    mut req: Request,
-    limit: usize,
-) -> Result<core::result::Result<Request, ScimError>> {
-    let too_large = |size: &str| {
-        ScimError::new(
-            413,
-            None,
-            format!(
-                "the request body ({size} bytes) exceeds this service's limit of {limit} bytes"
-            ),
-        )
-    };
-    if let Some(length) = req.headers().get("Content-Length")? {
-        if length
-            .trim()
-            .parse::<u64>()
-            .map_or(false, |n| n > limit as u64)
-        {
-            return Ok(Err(too_large(length.trim())));
-        }
-    }
-    let method = req.method();
-    let body = match method {
-        Method::Get | Method::Head => Vec::new(),
-        _ => req.bytes().await.unwrap_or_default(),
-    };
-    if body.len() > limit {
-        return Ok(Err(too_large(&body.len().to_string())));
-    }
-    let mut init = RequestInit::new();
-    init.with_method(method).with_headers(req.headers().clone());
-    if !body.is_empty() {
-        init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
-    }
-    Ok(Ok(Request::new_with_init(req.url()?.as_str(), &init)?))
+/// A 413 for a body declared (`Content-Length`) larger than any endpoint takes, refused
+/// before it is read or forwarded. The object reads every body it is given in full before
+/// answering: a streamed body left unread when the answer goes out leaves the client
+/// hanging under workerd.
+fn declared_too_large(req: &Request, limit: usize) -> Result<Option<ScimError>> {
+    let declared = req.headers().get("Content-Length")?;
+    Ok(declared
+        .filter(|length| {
+            length
+                .trim()
+                .parse::<u64>()
+                .map_or(false, |n| n > limit as u64)
+        })
+        .map(|length| {
+            ScimError::new(
+                413,
+                None,
+                format!(
+                    "the request body ({} bytes) exceeds this service's limit of {limit} bytes",
+                    length.trim()
+                ),
+            )
+        }))
 }
 
 fn bad_server_id(id: &str) -> ScimError {

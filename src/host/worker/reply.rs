@@ -88,8 +88,9 @@ pub fn server_timing(metrics: &[(&str, f64)]) -> String {
 }
 
 /// The same response with headers the Worker may change (responses from a Durable Object
-/// stub carry immutable headers), CORS on, and a `Server-Timing` if it had none.
-pub fn finish(resp: Response, request_headers: Option<&str>) -> Result<Response> {
+/// stub carry immutable headers), CORS on, and `Server-Timing` completed: `engine` (0 if
+/// the engine did not run) and `edge`, the Worker's whole time (`edge_ms`).
+pub fn finish(resp: Response, request_headers: Option<&str>, edge_ms: f64) -> Result<Response> {
     let status = resp.status_code();
     let old = resp.headers().clone();
     let (_, body) = resp.into_parts();
@@ -107,9 +108,11 @@ pub fn finish(resp: Response, request_headers: Option<&str>) -> Result<Response>
     headers.set("Access-Control-Max-Age", "86400")?;
     // Lets browser code read Server-Timing across origins.
     headers.set("Timing-Allow-Origin", "*")?;
-    if !headers.has("Server-Timing")? {
-        headers.set("Server-Timing", &server_timing(&[("engine", 0.0)]))?;
-    }
+    let timing = match headers.get("Server-Timing")? {
+        Some(inner) => format!("{inner}, {}", server_timing(&[("edge", edge_ms)])),
+        None => server_timing(&[("engine", 0.0), ("edge", edge_ms)]),
+    };
+    headers.set("Server-Timing", &timing)?;
     Ok(ResponseBuilder::new()
         .with_status(status)
         .with_headers(headers)

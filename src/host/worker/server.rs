@@ -90,10 +90,19 @@ impl DurableObject for ScimServer {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
-        match self.route(req).await {
-            Ok(resp) => Ok(resp),
-            Err(err) => reply::error(&err),
-        }
+        let started = js_sys::Date::now();
+        let mut resp = match self.route(req).await {
+            Ok(resp) => resp,
+            Err(err) => reply::error(&err)?,
+        };
+        // `object`: the whole time inside this Durable Object, storage included.
+        let object = reply::server_timing(&[("object", js_sys::Date::now() - started)]);
+        let timing = match resp.headers().get("Server-Timing")? {
+            Some(inner) => format!("{inner}, {object}"),
+            None => format!("{}, {object}", reply::server_timing(&[("engine", 0.0)])),
+        };
+        resp.headers_mut().set("Server-Timing", &timing)?;
+        Ok(resp)
     }
 
     /// Removes the server once it has expired.
@@ -107,28 +116,44 @@ impl DurableObject for ScimServer {
 }
 
 impl ScimServer {
-    async fn route(&self, req: Request) -> Fallible<Response> {
+    async fn route(&self, mut req: Request) -> Fallible<Response> {
         let url = req.url().map_err(|e| internal("bad URL", e))?;
+        // Every body is read in full before anything is answered: a streamed body left
+        // unread when the answer goes out leaves the client hanging under workerd. Its size
+        // is bounded by the Worker (Content-Length) and checked per endpoint below.
+        let body = match req.method() {
+            Method::Get | Method::Head => Vec::new(),
+            _ => req
+                .bytes()
+                .await
+                .map_err(|e| ScimError::bad_request(format!("unreadable request body: {e}")))?,
+        };
         if url.path() == INTERNAL_CREATE {
-            return self.create(req, &url).await;
+            return self.create(&body, &url).await;
         }
         let path = url.path().to_string();
         match route::parse(&path) {
-            Route::Scim { id, rest } => self.scim(req, &url, id, rest).await,
-            Route::Server { id, action } => self.admin(req, &url, id, action).await,
+            Route::Scim { id, rest } => self.scim(&req, body, &url, id, rest).await,
+            Route::Server { id, action } => self.admin(&req, body, &url, id, action).await,
             _ => Err(ScimError::not_found(format!("no endpoint at {path}"))),
         }
     }
 
     /// A SCIM request: authenticate, hand it to the tenant, write its changes through.
-    async fn scim(&self, mut req: Request, url: &Url, id: &str, rest: &str) -> Fallible<Response> {
+    async fn scim(
+        &self,
+        req: &Request,
+        body: Vec<u8>,
+        url: &Url,
+        id: &str,
+        rest: &str,
+    ) -> Fallible<Response> {
+        // `require_record` awaits only to wipe an expired server. From here to the answer
+        // there is no `await`: the tenant and its storage change together, and no other
+        // request runs in between.
         let record = self.require_record(id).await?;
-        authorize(&req, &record, None)?;
-        let body = read_body(&mut req, record.settings.bulk_max_payload_size).await?;
-
-        // From here to the answer there is no `await`: the tenant and its storage change
-        // together, and no other request runs in between.
-        let record = self.require_cached_record(id)?;
+        authorize(req, &record, None)?;
+        check_size(&body, record.settings.bulk_max_payload_size)?;
         let load_ms = self.ensure_tenant(&record)?;
         let method = req.inner().method();
         let headers = req.headers();
@@ -190,13 +215,14 @@ impl ScimServer {
     /// `/api/servers/{id}[/action]`, with the server's token or the admin token.
     async fn admin(
         &self,
-        mut req: Request,
+        req: &Request,
+        body: Vec<u8>,
         url: &Url,
         id: &str,
         action: Action,
     ) -> Fallible<Response> {
         let record = self.require_record(id).await?;
-        authorize(&req, &record, Some(&self.env))?;
+        authorize(req, &record, Some(&self.env))?;
         let limits = Limits::from_env(&self.env);
         let method = req.method();
         match (action, method) {
@@ -219,8 +245,7 @@ impl ScimServer {
                 json(200, &export)
             }
             (Action::Import, Method::Put) => {
-                let body = read_body(&mut req, limits.import_max_bytes).await?;
-                let record = self.require_cached_record(id)?;
+                check_size(&body, limits.import_max_bytes)?;
                 let export: Value = serde_json::from_slice(&body).map_err(|e| {
                     ScimError::invalid_syntax(format!("the import is not valid JSON: {e}"))
                 })?;
@@ -249,8 +274,7 @@ impl ScimServer {
             }
             (Action::Config, Method::Get) => json(200, &record.settings),
             (Action::Config, Method::Put) => {
-                let body = read_body(&mut req, limits.import_max_bytes).await?;
-                let record = self.require_cached_record(id)?;
+                check_size(&body, limits.import_max_bytes)?;
                 let mut settings = Settings::from_json(&body)?;
                 limits.apply_ttl_policy(&mut settings);
                 self.ensure_tenant(&record)?;
@@ -268,8 +292,9 @@ impl ScimServer {
     }
 
     /// `POST /__internal/create` from the Worker: a new server, seeded if asked.
-    async fn create(&self, mut req: Request, url: &Url) -> Fallible<Response> {
-        let order: CreateOrder = req.json().await.map_err(|e| internal("create order", e))?;
+    async fn create(&self, body: &[u8], url: &Url) -> Fallible<Response> {
+        let order: CreateOrder =
+            serde_json::from_slice(body).map_err(|e| internal("create order", e))?;
         let id = order.record.id.clone();
         let now = now_ms();
         if self.live_record(Some(&id), now).await?.is_some() {
@@ -357,15 +382,6 @@ impl ScimServer {
         self.live_record(Some(id), now_ms())
             .await?
             .ok_or_else(|| no_server(id))
-    }
-
-    /// The record after an `await`: the server may have been deleted meanwhile.
-    fn require_cached_record(&self, id: &str) -> Fallible<Rc<ServerRecord>> {
-        let cached = self.record.borrow().clone();
-        match cached {
-            Some(record) if record.id == id => Ok(record),
-            _ => Err(no_server(id)),
-        }
     }
 
     fn read_record(&self) -> Fallible<Option<Rc<ServerRecord>>> {
@@ -593,30 +609,19 @@ fn unauthorized_error(detail: &str) -> ScimError {
     ScimError::new(401, None, detail)
 }
 
-/// Reads a request body of at most `limit` bytes (413 beyond), refusing by
-/// `Content-Length` before reading when it can.
-async fn read_body(req: &mut Request, limit: usize) -> Fallible<Vec<u8>> {
-    let too_large = |size: &str| {
-        ScimError::new(
+/// 413 for a body over `limit` bytes.
+fn check_size(body: &[u8], limit: usize) -> Fallible<()> {
+    if body.len() > limit {
+        return Err(ScimError::new(
             413,
             None,
-            format!("the request body ({size} bytes) exceeds the limit of {limit} bytes"),
-        )
-    };
-    if let Some(length) = req.headers().get("Content-Length").ok().flatten() {
-        if length
-            .trim()
-            .parse::<u64>()
-            .map_or(false, |n| n > limit as u64)
-        {
-            return Err(too_large(length.trim()));
-        }
+            format!(
+                "the request body has {} bytes; the limit here is {limit}",
+                body.len()
+            ),
+        ));
     }
-    let body = req.bytes().await.unwrap_or_default();
-    if body.len() > limit {
-        return Err(too_large(&body.len().to_string()));
-    }
-    Ok(body)
+    Ok(())
 }
 
 fn json(status: u16, value: &impl serde::Serialize) -> Fallible<Response> {
