@@ -21,8 +21,12 @@ WORKER_INPUTS := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 help:
 	@sed -n 's/^#   //p' Makefile
 
-dev: tools worker
+# The page at / needs www/pkg (the engine built for the browser).
+dev: tools worker $(if $(wildcard tests/web/build.sh),www/pkg/scimlet.js)
 	scripts/dev.sh
+
+www/pkg/scimlet.js: $(WORKER_INPUTS)
+	tests/web/build.sh
 
 test:
 	scripts/test.sh
@@ -41,6 +45,9 @@ worker: build/index.js
 build/index.js: $(WORKER_INPUTS) | tools
 	worker-build --release --features worker
 	@touch $@
+
+# The browser page's targets (make web, web-build, test-web, web-screenshot).
+-include tests/web/Makefile.web
 
 # Forget local servers of `make dev` (.wrangler/state).
 clean-state:

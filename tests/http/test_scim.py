@@ -142,6 +142,14 @@ def test_every_response_carries_server_timing_and_cors(http, server):
         assert "Server-Timing" in resp.headers["access-control-expose-headers"]
 
 
+def test_root_serves_the_browser_page_with_cors_and_timing(http):
+    resp = http.get(f"{BASE}/")
+    assert resp.status_code == 200, resp.text[:200]
+    assert resp.headers["content-type"].startswith("text/html")
+    assert resp.headers["access-control-allow-origin"] == "*"
+    assert TIMING.search(resp.headers["server-timing"])
+
+
 def test_cors_preflight_allows_scim_methods_and_asked_headers(http, server):
     resp = http.options(server.url("/Users/x"), headers={
         "Origin": "https://example.com",

@@ -9,6 +9,8 @@
 //! - [`CreateLimiter`] (one per client address) counts server creations per minute.
 //! - The `REGISTRY` KV namespace holds a copy of every server's record, keyed by server
 //!   id, for listing; each `ScimServer` publishes its own.
+//! - Any other `GET` is the browser page, from `www/` (the `ASSETS` binding); the Worker
+//!   runs first on every request so each answer carries CORS and `Server-Timing`.
 //!
 //! Configuration (`[vars]` in `wrangler.toml`, or `--var` / secrets):
 //! `ADMIN_TOKEN` (secret; unset disables `GET /api/servers`), `SERVER_TTL_SECONDS`
@@ -48,6 +50,8 @@ use worker::{console_error, js_sys, Env, Method, Request, RequestInit, Response,
 pub const REGISTRY: &str = "REGISTRY";
 /// The Durable Object namespace binding of the servers.
 pub const SERVERS: &str = "SERVERS";
+/// The static assets binding: the browser page in `www/`.
+pub const ASSETS: &str = "ASSETS";
 /// The Durable Object namespace binding of the creation limiter.
 pub const LIMITER: &str = "LIMITER";
 /// The path, on a `ScimServer` object, of the Worker's create order. Never reachable from
@@ -178,12 +182,29 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             stub.fetch_with_request(req).await
         }
         Route::BadServerId(id) => reply::error(&bad_server_id(id)),
-        Route::NotFound => reply::error(&ScimError::not_found(format!(
-            "no endpoint at {}: SCIM lives under /scim-identifier/{{server_id}}/scim/v2, \
-             administration under /api/servers",
-            url.path()
-        ))),
+        Route::NotFound => {
+            if matches!(method, Method::Get | Method::Head) {
+                if let Some(page) = static_asset(req, env).await? {
+                    return Ok(page);
+                }
+            }
+            reply::error(&ScimError::not_found(format!(
+                "no endpoint at {}: SCIM lives under /scim-identifier/{{server_id}}/scim/v2, \
+                 administration under /api/servers",
+                url.path()
+            )))
+        }
     }
+}
+
+/// The browser page (`www/`, the `ASSETS` binding) for paths that are not API routes;
+/// `None` when there is no such file (or no binding), so the caller answers a SCIM 404.
+async fn static_asset(req: Request, env: &Env) -> Result<Option<Response>> {
+    let Ok(assets) = env.assets(ASSETS) else {
+        return Ok(None);
+    };
+    let resp = assets.fetch_request(req).await?;
+    Ok((resp.status_code() != 404).then_some(resp))
 }
 
 /// A 413 for a body declared (`Content-Length`) larger than any endpoint takes, refused
