@@ -210,6 +210,22 @@ def test_expired_server_answers_404_and_its_data_is_removed(http):
     assert users.json()["totalResults"] == 0
 
 
+def test_expired_server_leaves_the_registry_unasked_through_its_alarm(http):
+    if not ADMIN_TOKEN:
+        pytest.skip("needs SCIMLET_ADMIN_TOKEN")
+    server = new_server(http, settings={"ttlSeconds": 1})
+
+    def listed():
+        resp = http.get(f"{BASE}/api/servers", headers=bearer(ADMIN_TOKEN))
+        return {s["id"] for s in resp.json()["servers"]}
+
+    assert server.id in listed()
+    deadline = time.monotonic() + 10
+    while server.id in listed() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert server.id not in listed()
+
+
 def test_server_creation_is_limited_per_client_address_per_minute(http):
     if not CREATE_LIMIT:
         pytest.skip("needs SCIMLET_CREATE_LIMIT (the worker's CREATE_LIMIT_PER_MINUTE)")
