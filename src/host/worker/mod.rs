@@ -218,7 +218,7 @@ fn declared_too_large(req: &Request, limit: usize) -> Result<Option<ScimError>> 
             length
                 .trim()
                 .parse::<u64>()
-                .map_or(false, |n| n > limit as u64)
+                .is_ok_and(|n| n > limit as u64)
         })
         .map(|length| {
             ScimError::new(
