@@ -214,12 +214,7 @@ async fn static_asset(req: Request, env: &Env) -> Result<Option<Response>> {
 fn declared_too_large(req: &Request, limit: usize) -> Result<Option<ScimError>> {
     let declared = req.headers().get("Content-Length")?;
     Ok(declared
-        .filter(|length| {
-            length
-                .trim()
-                .parse::<u64>()
-                .is_ok_and(|n| n > limit as u64)
-        })
+        .filter(|length| length.trim().parse::<u64>().is_ok_and(|n| n > limit as u64))
         .map(|length| {
             ScimError::new(
                 413,
