@@ -217,14 +217,7 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100_000, 1_000_000]);
-    let allocator = if use_system() {
-        "glibc malloc"
-    } else {
-        "mimalloc"
-    };
-    println!(
-        "scimlet engine benchmark (release, one thread, {allocator}): wall-clock | thread CPU time"
-    );
+    println!("scimlet engine benchmark (release, one thread, system allocator): wall-clock | thread CPU time");
     for n in sizes {
         run(n);
     }
