@@ -8,61 +8,8 @@
 
 use scimlet::env::UuidIds;
 use scimlet::{Env, Method, Request, Settings, Tenant};
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 use std::time::{Duration, Instant};
-
-/// A host chooses its allocator (the wasm hosts get std's dlmalloc). This one uses
-/// mimalloc, or glibc's malloc with `SCIMLET_BENCH_ALLOC=system`, decided at the first
-/// allocation without allocating (getenv), so no block is ever freed by the other one.
-struct HostAlloc;
-
-static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 undecided, 1 mimalloc, 2 system
-
-fn use_system() -> bool {
-    match CHOICE.load(Relaxed) {
-        1 => false,
-        2 => true,
-        _ => {
-            // SAFETY: getenv reads the environment; the name is NUL-terminated.
-            let v = unsafe { libc::getenv(c"SCIMLET_BENCH_ALLOC".as_ptr()) };
-            // SAFETY: a non-null getenv result is a NUL-terminated string.
-            let system =
-                !v.is_null() && unsafe { std::ffi::CStr::from_ptr(v) }.to_bytes() == b"system";
-            CHOICE.store(if system { 2 } else { 1 }, Relaxed);
-            system
-        }
-    }
-}
-
-// SAFETY: forwards every call to one sound allocator, the same one for the whole run.
-unsafe impl GlobalAlloc for HostAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if use_system() {
-            System.alloc(layout)
-        } else {
-            mimalloc::MiMalloc.alloc(layout)
-        }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if use_system() {
-            System.dealloc(ptr, layout)
-        } else {
-            mimalloc::MiMalloc.dealloc(ptr, layout)
-        }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if use_system() {
-            System.realloc(ptr, layout, new_size)
-        } else {
-            mimalloc::MiMalloc.realloc(ptr, layout, new_size)
-        }
-    }
-}
-
-#[global_allocator]
-static ALLOC: HostAlloc = HostAlloc;
 
 const GIVEN: &[&str] = &[
     "Ann", "Barbara", "Chen", "Dmitri", "Emeka", "Fatima", "Giulia", "Hiroshi", "Ingrid", "Jamal",
@@ -270,14 +217,7 @@ fn main() {
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![100_000, 1_000_000]);
-    let allocator = if use_system() {
-        "glibc malloc"
-    } else {
-        "mimalloc"
-    };
-    println!(
-        "scimlet engine benchmark (release, one thread, {allocator}): wall-clock | thread CPU time"
-    );
+    println!("scimlet engine benchmark (release, one thread, system allocator): wall-clock | thread CPU time");
     for n in sizes {
         run(n);
     }
