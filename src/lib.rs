@@ -48,6 +48,11 @@ pub mod time;
 #[cfg(any(feature = "worker", feature = "web"))]
 pub mod host;
 
+/// The README's Rust examples run as doctests, so the front page never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use env::{Env, IdSource};
 pub use error::{ScimError, ScimType};
 pub use http::{Method, Request, Response};

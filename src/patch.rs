@@ -883,10 +883,7 @@ mod tests {
     use serde_json::json;
 
     fn schema(name: &str) -> ResourceSchema {
-        builtin::resource_types()
-            .into_iter()
-            .find(|rs| rs.name == name)
-            .expect("built-in resource type")
+        builtin::resource_type(name).expect("built-in resource type")
     }
 
     const BABS: &str = "2819c223-7f76-453a-919d-413861904646";

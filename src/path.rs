@@ -308,10 +308,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn schema(name: &str) -> ResourceSchema {
-        builtin::resource_types()
-            .into_iter()
-            .find(|rs| rs.name == name)
-            .expect("built-in resource type")
+        builtin::resource_type(name).expect("built-in resource type")
     }
 
     /// Paths that parse, with their canonical printed form.

@@ -417,10 +417,7 @@ mod tests {
     use serde_json::json;
 
     fn resource_type(name: &str) -> ResourceSchema {
-        builtin::resource_types()
-            .into_iter()
-            .find(|t| t.name == name)
-            .expect("built-in resource type")
+        builtin::resource_type(name).expect("built-in resource type")
     }
 
     fn stored_user() -> Value {

@@ -596,7 +596,6 @@ fn sort_page<'t>(
     skip: usize,
     page_size: usize,
 ) -> Vec<Hit<'t>> {
-    let end = skip.saturating_add(page_size).min(hits.len());
     // One type sorted on single-valued text: read keys from its column.
     let single = match (type_indexes, keys) {
         ([ti], [Some(key)]) => tenant
@@ -607,23 +606,17 @@ fn sort_page<'t>(
     };
     if let Some((store, path)) = single {
         let sorted = store.with_column(&path, |column| {
-            let mut keyed: Vec<(Key<'_>, Hit<'t>)> = hits
+            let keyed = hits
                 .iter()
                 .map(|h| (column.get(h.row.row).map_or(Key::Missing, Key::Text), *h))
                 .collect();
-            order_and_cut(&mut keyed, descending, end);
-            keyed
-                .into_iter()
-                .skip(skip)
-                .take(page_size)
-                .map(|(_, h)| h)
-                .collect::<Vec<_>>()
+            page_of(keyed, descending, skip, page_size)
         });
         if let Some(sorted) = sorted {
             return sorted;
         }
     }
-    let mut keyed: Vec<(Key<'t>, Hit<'t>)> = hits
+    let keyed = hits
         .into_iter()
         .map(|h| {
             let key = type_indexes
@@ -635,16 +628,17 @@ fn sort_page<'t>(
             (key, h)
         })
         .collect();
-    order_and_cut(&mut keyed, descending, end);
-    keyed
-        .into_iter()
-        .skip(skip)
-        .take(page_size)
-        .map(|(_, h)| h)
-        .collect()
+    page_of(keyed, descending, skip, page_size)
 }
 
-fn order_and_cut(keyed: &mut Vec<(Key<'_>, Hit<'_>)>, descending: bool, end: usize) {
+/// Orders keyed hits and returns the page `skip..skip + page_size`.
+fn page_of<'t>(
+    mut keyed: Vec<(Key<'_>, Hit<'t>)>,
+    descending: bool,
+    skip: usize,
+    page_size: usize,
+) -> Vec<Hit<'t>> {
+    let end = skip.saturating_add(page_size).min(keyed.len());
     let order = |a: &(Key<'_>, Hit<'_>), b: &(Key<'_>, Hit<'_>)| {
         compare_keys(a.0, b.0, descending)
             .then_with(|| (a.1.type_index, a.1.id).cmp(&(b.1.type_index, b.1.id)))
@@ -654,6 +648,12 @@ fn order_and_cut(keyed: &mut Vec<(Key<'_>, Hit<'_>)>, descending: bool, end: usi
         keyed.truncate(end);
     }
     keyed.sort_unstable_by(order);
+    keyed
+        .into_iter()
+        .skip(skip)
+        .take(page_size)
+        .map(|(_, h)| h)
+        .collect()
 }
 
 fn id_of(resource: &Value) -> &str {

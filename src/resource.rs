@@ -70,10 +70,7 @@ pub(crate) fn create(
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
     let strict = tenant.settings.strict;
-    let rs = tenant
-        .types
-        .get(type_index)
-        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let rs = schema_of(tenant, type_index)?;
     let mut value = normalize_resource(rs, input, strict)?;
     check_required(rs, &value)?;
     check_unique(tenant, rs, &value, None)?;
@@ -110,14 +107,31 @@ fn fresh_id(tenant: &Tenant, type_name: &str, env: &mut Env) -> Result<String> {
 
 /// Looks a resource up or answers 404 naming it.
 pub(crate) fn existing(tenant: &Tenant, type_index: usize, id: &str) -> Result<Arc<Value>> {
-    let rs = tenant
-        .types
-        .get(type_index)
-        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let rs = schema_of(tenant, type_index)?;
     tenant
         .get(&rs.name, id)
         .cloned()
         .ok_or_else(|| ScimError::not_found(format!("{} {id} not found", rs.name)))
+}
+
+/// A type's schema, by its index in the tenant.
+fn schema_of(tenant: &Tenant, type_index: usize) -> Result<&ResourceSchema> {
+    tenant
+        .types
+        .get(type_index)
+        .ok_or_else(|| ScimError::not_found("no such resource type"))
+}
+
+/// The resource a write targets, with its type, after the `If-Match` check.
+fn current<'t>(
+    tenant: &'t Tenant,
+    type_index: usize,
+    id: &str,
+    if_match: Option<&str>,
+) -> Result<(Arc<Value>, &'t ResourceSchema)> {
+    let old = existing(tenant, type_index, id)?;
+    check_if_match(&old, if_match)?;
+    Ok((old, schema_of(tenant, type_index)?))
 }
 
 /// PUT: replaces a resource, keeping what the client may not change.
@@ -130,13 +144,8 @@ pub(crate) fn replace(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
-    let old = existing(tenant, type_index, id)?;
-    check_if_match(&old, if_match)?;
+    let (old, rs) = current(tenant, type_index, id, if_match)?;
     let strict = tenant.settings.strict;
-    let rs = tenant
-        .types
-        .get(type_index)
-        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
     let mut value = normalize_resource(rs, input, strict)?;
     // A write-only password cannot be read back, so a client doing GET-then-PUT (Okta)
     // never sends it: absent means "unchanged", not "remove".
@@ -159,13 +168,8 @@ pub(crate) fn modify(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
-    let old = existing(tenant, type_index, id)?;
-    check_if_match(&old, if_match)?;
+    let (old, rs) = current(tenant, type_index, id, if_match)?;
     let strict = tenant.settings.strict;
-    let rs = tenant
-        .types
-        .get(type_index)
-        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
     let new = crate::patch::apply(rs, &old, body, strict)?;
     if new == *old {
         return Ok(old);
@@ -183,10 +187,7 @@ fn finish_update(
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
     let strict = tenant.settings.strict;
-    let rs = tenant
-        .types
-        .get(type_index)
-        .ok_or_else(|| ScimError::not_found("no such resource type"))?;
+    let rs = schema_of(tenant, type_index)?;
     check_required(rs, &value)?;
     check_immutable(rs, old, &value)?;
     let id = old

@@ -362,3 +362,8 @@ pub fn resource_types() -> Vec<ResourceSchema> {
         },
     ]
 }
+
+/// One built-in resource type by name (`User`, `Group`, `Entitlement`, `Role`).
+pub fn resource_type(name: &str) -> Option<ResourceSchema> {
+    resource_types().into_iter().find(|rs| rs.name == name)
+}
