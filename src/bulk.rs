@@ -13,7 +13,7 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::Response;
 use crate::resource;
-use crate::router::{check_body, resolve, Route};
+use crate::router::{json_body, resolve, Route};
 use crate::schema::builtin::BULK_RESPONSE;
 use crate::tenant::{ChangeSet, Tenant};
 use crate::Request;
@@ -121,10 +121,7 @@ pub(crate) fn handle(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Response> {
-    check_body(tenant, req)?;
-    let body: Value = serde_json::from_slice(&req.body).map_err(|e| {
-        ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}"))
-    })?;
+    let body = json_body(tenant, req)?;
     let Value::Object(mut body) = body else {
         return Err(ScimError::invalid_syntax(
             "a BulkRequest must be a JSON object",

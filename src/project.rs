@@ -171,15 +171,9 @@ impl<'a> ProjectionPlan<'a> {
     fn apply_only(&self, stored: &Map<String, Value>, out: &mut Map<String, Value>) {
         let rs = self.rs;
         if self.core_whole {
-            copy_area(
-                rs.common.iter().chain(&rs.core.attributes),
-                stored,
-                out,
-                &[],
-                false,
-            );
+            copy_area(rs.top_level(), stored, out, &[], false);
         } else {
-            for attr in rs.common.iter().chain(&rs.core.attributes) {
+            for attr in rs.top_level() {
                 if attr.returned == Returned::Always {
                     copy_whole(attr, stored, out, &[]);
                 }
@@ -234,11 +228,7 @@ impl<'a> ProjectionPlan<'a> {
                 }
                 continue;
             }
-            let attr = rs
-                .common
-                .iter()
-                .chain(&rs.core.attributes)
-                .find(|a| a.name == *key);
+            let attr = rs.top_level_exact(key);
             match attr {
                 Some(attr) => {
                     let excluded_all = self.core_whole && attr.returned != Returned::Always;

@@ -7,13 +7,14 @@
 //! evaluated; everything else is a scan. The full filter is always evaluated on the
 //! candidates, so an index only ever narrows the work, never the answer.
 
+use crate::column::fold;
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
-use crate::tenant::{fold_case, Row, Store, Tenant};
+use crate::tenant::{Row, Store, Tenant};
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::collections::BTreeSet;
@@ -66,6 +67,19 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
             (percent_decode(k, true), percent_decode(v, true))
         })
         .collect()
+}
+
+/// Only `attributes` and `excludedAttributes` from a query string (requests on one resource).
+pub fn projection_from_query(query: &str) -> Projection {
+    let mut projection = Projection::default();
+    for (key, value) in query_pairs(query) {
+        if key.eq_ignore_ascii_case("attributes") {
+            projection.attributes = parse_attribute_list(&value);
+        } else if key.eq_ignore_ascii_case("excludedAttributes") {
+            projection.excluded = parse_attribute_list(&value);
+        }
+    }
+    projection
 }
 
 /// Parameters of one list or search request.
@@ -228,8 +242,9 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
     let Some(filter) = filter else {
         return Plan::Scan;
     };
+    let parts = conjuncts_of(filter);
     let mut range = None;
-    for part in conjuncts_of(filter) {
+    for part in &parts {
         let Filter::Compare(path, op, Literal::String(value)) = part else {
             continue;
         };
@@ -238,12 +253,8 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
         };
         match (name, op) {
             ("id", CompareOp::Eq) => return Plan::Id(value.clone()),
-            ("userName", CompareOp::Eq) if rs.name == "User" => {
-                return Plan::Name(fold_case(value))
-            }
-            ("displayName", CompareOp::Eq) if rs.name != "User" => {
-                return Plan::Name(fold_case(value))
-            }
+            ("userName", CompareOp::Eq) if rs.name == "User" => return Plan::Name(fold(value)),
+            ("displayName", CompareOp::Eq) if rs.name != "User" => return Plan::Name(fold(value)),
             ("externalId", CompareOp::Eq) => return Plan::ExternalId(value.clone()),
             ("id", CompareOp::Gt) => range = range.or(Some(Plan::IdsAfter(value.clone(), false))),
             ("id", CompareOp::Ge) => range = range.or(Some(Plan::IdsAfter(value.clone(), true))),
@@ -253,7 +264,7 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
     if let Some(range) = range {
         return range;
     }
-    for part in conjuncts_of(filter) {
+    for part in parts {
         if let Filter::Compare(
             path,
             op @ (CompareOp::Eq | CompareOp::Co | CompareOp::Sw | CompareOp::Ew),
@@ -388,11 +399,7 @@ impl<'a> SortKey<'a> {
 
     /// The value sorted on: for multi-valued attributes, the primary element (or the first).
     fn of<'v>(&self, resource: &'v Value) -> Option<&'v Value> {
-        let holder = match self.container {
-            Container::Core => resource,
-            Container::Extension(urn) => resource.get(urn)?,
-        };
-        let mut value = holder.get(&self.attr.name)?;
+        let mut value = self.container.get(resource, &self.attr.name)?;
         if let Value::Array(items) = value {
             value = items
                 .iter()

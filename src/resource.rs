@@ -5,12 +5,13 @@
 //! versions, then writes through [`Tenant::put`]/[`Tenant::remove`] so indexes and the
 //! change set stay exact. HTTP routing and Bulk both call these; neither re-implements them.
 
+use crate::column::fold;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::project::{Projection, ProjectionPlan};
 use crate::schema::validate::{check_immutable, check_required, normalize_resource};
 use crate::schema::{Container, ResourceSchema, Uniqueness};
-use crate::tenant::{fold_case, member_ids, meta_mut, ChangeSet, Tenant};
+use crate::tenant::{member_ids, meta_mut, ChangeSet, Tenant};
 use crate::time::format_millis;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -278,7 +279,7 @@ fn check_unique(
         |ids: &alloc::collections::BTreeSet<String>| ids.iter().any(|i| Some(i.as_str()) != own_id);
     if rs.name == "User" {
         if let Some(name) = value.get("userName").and_then(Value::as_str) {
-            if store.by_name.get(&fold_case(name)).is_some_and(others) {
+            if store.by_name.get(&fold(name)).is_some_and(others) {
                 return Err(ScimError::uniqueness(format!(
                     "userName \"{name}\" is already taken"
                 )));
@@ -303,19 +304,14 @@ fn check_unique(
         {
             continue;
         }
-        let lookup = |r: &Value| -> Option<Value> {
-            match container {
-                Container::Core => r.get(&attr.name).cloned(),
-                Container::Extension(urn) => r.get(urn)?.get(&attr.name).cloned(),
-            }
-        };
+        // Borrowed, not cloned: this runs once per stored resource.
+        let lookup = |r| container.get(r, &attr.name);
         let Some(mine) = lookup(value) else { continue };
         let clash = store.by_id.iter().any(|(id, row)| {
             let r = &row.value;
             Some(id.as_str()) != own_id
-                && lookup(r).is_some_and(|theirs| {
-                    crate::filter::compare_values(attr, &theirs, &mine).is_eq()
-                })
+                && lookup(r)
+                    .is_some_and(|theirs| crate::filter::compare_values(attr, theirs, mine).is_eq())
         });
         if clash {
             return Err(ScimError::uniqueness(format!(

@@ -4,6 +4,7 @@
 //! the tenant's resource types declare them), `.search` at the root and per type, and
 //! `/Bulk`. Paths match with or without a trailing slash, endpoint names ignoring case.
 
+use crate::discovery;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Method, Request, Response, SCIM_JSON};
@@ -128,42 +129,24 @@ fn dispatch(
         )),
         Route::ServiceProviderConfig => Ok(json_response(
             200,
-            &crate::discovery::service_provider_config(&tenant.settings, base),
+            &discovery::service_provider_config(&tenant.settings, base),
         )),
-        Route::ResourceTypes(None) => {
-            let all: Vec<Value> = tenant
-                .types
-                .iter()
-                .map(|rs| crate::discovery::resource_type(rs, base))
-                .collect();
-            Ok(json_response(200, &list_of(all)))
-        }
+        Route::ResourceTypes(None) => Ok(json_response(
+            200,
+            &list_of(discovery::resource_types(&tenant.types, base)),
+        )),
         Route::ResourceTypes(Some(name)) => {
-            let rs = tenant
-                .types
-                .iter()
-                .find(|rs| rs.name.eq_ignore_ascii_case(&name))
-                .ok_or_else(|| ScimError::not_found(format!("resource type {name} not found")))?;
-            Ok(json_response(
-                200,
-                &crate::discovery::resource_type(rs, base),
-            ))
+            discovery::resource_type_by_id(&tenant.types, &name, base)
+                .map(|rt| json_response(200, &rt))
+                .ok_or_else(|| ScimError::not_found(format!("resource type {name} not found")))
         }
         Route::Schemas(None) => Ok(json_response(
             200,
-            &list_of(crate::discovery::schemas(&tenant.types, base)),
+            &list_of(discovery::schemas(&tenant.types, base)),
         )),
-        Route::Schemas(Some(urn)) => {
-            let schema = crate::discovery::schemas(&tenant.types, base)
-                .into_iter()
-                .find(|s| {
-                    s.get("id")
-                        .and_then(Value::as_str)
-                        .is_some_and(|id| id.eq_ignore_ascii_case(&urn))
-                })
-                .ok_or_else(|| ScimError::not_found(format!("schema {urn} not found")))?;
-            Ok(json_response(200, &schema))
-        }
+        Route::Schemas(Some(urn)) => discovery::schema_by_id(&tenant.types, &urn, base)
+            .map(|schema| json_response(200, &schema))
+            .ok_or_else(|| ScimError::not_found(format!("schema {urn} not found"))),
         Route::RootSearch => {
             let params = ListParams::from_search_request(&json_body(tenant, req)?)?;
             let all: Vec<usize> = (0..tenant.types.len()).collect();
@@ -194,7 +177,7 @@ fn dispatch(
                 ti,
                 201,
                 &created,
-                &projection(req)?,
+                &projection(req),
                 base,
             ))
         }
@@ -219,7 +202,7 @@ fn dispatch(
                     ti,
                     200,
                     &found,
-                    &projection(req)?,
+                    &projection(req),
                     base,
                 ))
             }
@@ -239,7 +222,7 @@ fn dispatch(
                     ti,
                     200,
                     &replaced,
-                    &projection(req)?,
+                    &projection(req),
                     base,
                 ))
             }
@@ -260,7 +243,7 @@ fn dispatch(
                         ti,
                         200,
                         &patched,
-                        &projection(req)?,
+                        &projection(req),
                         base,
                     )),
                     PatchResponse::NoContent => Ok(no_content(Some(&patched))),
@@ -290,7 +273,7 @@ pub(crate) fn json_body(tenant: &Tenant, req: &Request) -> Result<Value> {
 /// 413 over the advertised `maxPayloadSize`; 415 for a body that says it is not JSON.
 /// A missing Content-Type is accepted (scripts forget it); `application/json` is what
 /// Okta sends.
-pub(crate) fn check_body(tenant: &Tenant, req: &Request) -> Result<()> {
+fn check_body(tenant: &Tenant, req: &Request) -> Result<()> {
     let limit = tenant.settings.bulk_max_payload_size;
     if req.body.len() > limit {
         return Err(ScimError::new(
@@ -320,10 +303,10 @@ pub(crate) fn check_body(tenant: &Tenant, req: &Request) -> Result<()> {
     Ok(())
 }
 
-fn projection(req: &Request) -> Result<Projection> {
-    Ok(ListParams::from_query(&req.query)
-        .map(|p| p.projection)
-        .unwrap_or_default())
+/// `attributes`/`excludedAttributes` of a single-resource request. Other parameters
+/// (a stray `filter`, say) are not parsed, so they cannot cost time or drop the projection.
+fn projection(req: &Request) -> Projection {
+    crate::query::projection_from_query(&req.query)
 }
 
 fn list_of(resources: Vec<Value>) -> Value {
@@ -337,7 +320,7 @@ fn list_of(resources: Vec<Value>) -> Value {
 }
 
 /// A JSON response with the SCIM media type.
-pub(crate) fn json_response(status: u16, body: &Value) -> Response {
+fn json_response(status: u16, body: &Value) -> Response {
     Response {
         status,
         headers: vec![("Content-Type".into(), SCIM_JSON.into())],
@@ -346,7 +329,7 @@ pub(crate) fn json_response(status: u16, body: &Value) -> Response {
 }
 
 /// A SCIM Error response.
-pub(crate) fn error_response(e: &ScimError) -> Response {
+fn error_response(e: &ScimError) -> Response {
     json_response(e.status, &e.to_json())
 }
 

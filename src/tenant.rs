@@ -10,12 +10,12 @@
 //! (Users) or `displayName` (other types), `externalId`, and group membership reversed
 //! (member id -> group ids) for the computed `User.groups`.
 
-use crate::column::{Column, ColumnPath};
+use crate::column::{fold, Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
 use crate::schema::builtin;
-use crate::schema::{find_attr, Extension, ResourceSchema};
+use crate::schema::{find_attr_in, Extension, ResourceSchema};
 use crate::settings::Settings;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
@@ -154,9 +154,6 @@ fn name_attribute(resource_type: &str) -> &'static str {
     }
 }
 
-/// Case-insensitive index key.
-pub(crate) use crate::column::fold as fold_case;
-
 /// The resource types a tenant serves, built from the built-ins and its settings.
 pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
     let enabled = &settings.resource_types;
@@ -185,7 +182,7 @@ pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
                 "invalid custom attribute name \"{name}\""
             )));
         }
-        if find_attr(&rs.common, name).is_some() || find_attr(&rs.core.attributes, name).is_some() {
+        if find_attr_in(rs.top_level(), name).is_some() {
             return Err(ScimError::invalid_value(format!(
                 "custom attribute \"{name}\" already exists on {}",
                 rs.name
@@ -430,7 +427,7 @@ impl Tenant {
         {
             store
                 .by_name
-                .entry(fold_case(name))
+                .entry(fold(name))
                 .or_default()
                 .insert(id.clone());
         }
@@ -521,7 +518,7 @@ impl Tenant {
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)
         {
-            remove_from(&mut store.by_name, &fold_case(name), id);
+            remove_from(&mut store.by_name, &fold(name), id);
         }
         if let Some(ext) = old.get("externalId").and_then(Value::as_str) {
             remove_from(&mut store.by_external_id, ext, id);

@@ -157,7 +157,17 @@ impl Attribute {
 
 /// Finds an attribute by name in a list, ignoring ASCII case.
 pub fn find_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
-    attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+    find_attr_in(attrs, name)
+}
+
+/// [`find_attr`] over any sequence of attributes (e.g. [`ResourceSchema::top_level`]).
+pub fn find_attr_in<'a>(
+    attrs: impl IntoIterator<Item = &'a Attribute>,
+    name: &str,
+) -> Option<&'a Attribute> {
+    attrs
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(name))
 }
 
 /// A schema: a URN and its attributes (RFC 7643 section 7).
@@ -214,6 +224,21 @@ pub enum Container<'a> {
     Extension(&'a str),
 }
 
+impl Container<'_> {
+    /// An attribute's value in a stored resource: at the top level, or inside the
+    /// extension object keyed by its URN.
+    pub fn get<'v>(
+        self,
+        resource: &'v serde_json::Value,
+        name: &str,
+    ) -> Option<&'v serde_json::Value> {
+        match self {
+            Container::Core => resource.get(name),
+            Container::Extension(urn) => resource.get(urn)?.get(name),
+        }
+    }
+}
+
 impl ResourceSchema {
     /// Every schema URN of this type: the core first, then extensions.
     pub fn schema_urns(&self) -> impl Iterator<Item = &str> {
@@ -251,9 +276,17 @@ impl ResourceSchema {
     }
 
     fn resolve_core(&self, name: &str) -> Option<(Container<'_>, &Attribute)> {
-        find_attr(&self.common, name)
-            .or_else(|| find_attr(&self.core.attributes, name))
-            .map(|a| (Container::Core, a))
+        find_attr_in(self.top_level(), name).map(|a| (Container::Core, a))
+    }
+
+    /// The attributes stored at the top level: the common ones, then the core schema's.
+    pub fn top_level(&self) -> impl Iterator<Item = &Attribute> {
+        self.common.iter().chain(&self.core.attributes)
+    }
+
+    /// A top-level attribute by its canonical name (exact case: stored keys are canonical).
+    pub fn top_level_exact(&self, name: &str) -> Option<&Attribute> {
+        self.top_level().find(|a| a.name == name)
     }
 
     /// Splits `urn:...:Schema:attr.sub` into the URN (if it names one of this type's

@@ -20,7 +20,7 @@
 //! are dropped, any value is accepted for an attribute with canonical values); a strict
 //! tenant rejects each of those with a 400.
 
-use super::{find_attr, AttrType, Attribute, Mutability, ResourceSchema};
+use super::{find_attr, find_attr_in, AttrType, Attribute, Mutability, ResourceSchema};
 use crate::error::{Result, ScimError};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -212,11 +212,7 @@ fn normalize_top_level_in_place(
         if key == "schemas" {
             continue;
         }
-        let attr = rs
-            .common
-            .iter()
-            .chain(&rs.core.attributes)
-            .find(|a| a.name == *key);
+        let attr = rs.top_level_exact(key);
         if let Some(attr) = attr {
             *value = if attr.mutability == Mutability::ReadOnly {
                 Value::Null
@@ -422,8 +418,7 @@ fn lookup<'a>(
     name: &str,
 ) -> Option<(Option<usize>, &'a Attribute)> {
     match scope {
-        Scope::Core { qualified } => find_attr(&rs.common, name)
-            .or_else(|| find_attr(&rs.core.attributes, name))
+        Scope::Core { qualified } => find_attr_in(rs.top_level(), name)
             .map(|a| (None, a))
             .or_else(|| {
                 if qualified {
