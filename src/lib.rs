@@ -44,6 +44,7 @@ pub mod schema;
 pub mod settings;
 pub mod tenant;
 pub mod time;
+pub mod value;
 
 #[cfg(any(feature = "worker", feature = "web"))]
 pub mod host;
@@ -58,6 +59,7 @@ pub use error::{ScimError, ScimType};
 pub use http::{Method, Request, Response};
 pub use settings::Settings;
 pub use tenant::{ChangeSet, Outcome, Tenant};
+pub use value::{Map, Value};
 
 /// The runtime of the bare core build (`cargo build --target wasm32-unknown-unknown
 /// --no-default-features`), which links no std: an allocator and a panic handler. The core

@@ -1,0 +1,983 @@
+//! The engine's JSON value: what resources are stored as and what every module reads.
+//!
+//! Why not `serde_json::Value`: without `std`, its objects are `BTreeMap<String, Value>`.
+//! A B-tree leaf costs about 630 bytes even for two keys and every key is a separate heap
+//! string, so a 470-byte user took 4.8 KB and ingest spent its time in the allocator
+//! and in the kernel zeroing pages. Here an object is one `Vec` of (key, value) pairs in
+//! insertion order, and keys and short strings up to 24 bytes live inline
+//! ([`CompactString`]), so a user is a handful of allocations.
+//!
+//! The API follows `serde_json::Value` and `serde_json::Map` closely, so code reads the
+//! same. Differences that matter:
+//! - Objects keep insertion order (serialized in that order too) and are compared
+//!   without regard to order.
+//! - Lookup in an object is a linear scan. SCIM objects are small (a resource has at
+//!   most a few dozen attributes); parsing stays linear in the input however large an
+//!   object is (duplicate keys are found by sorting, the last one wins, as in serde_json).
+//! - [`json!`](crate::json) builds through `serde_json::json!`, so it is for tests,
+//!   errors and discovery documents, not for hot paths.
+
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+pub use compact_str::CompactString as Key;
+pub use serde_json::Number;
+
+/// A JSON value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Value {
+    /// `null`, and what an absent attribute reads as.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as serde_json keeps it (integer or finite float).
+    Number(Number),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object.
+    Object(Map),
+}
+
+/// A JSON object: (key, value) pairs in insertion order, keys unique.
+#[derive(Clone, Default)]
+pub struct Map {
+    entries: Vec<(Key, Value)>,
+}
+
+static NULL: Value = Value::Null;
+
+/// Objects above this size find duplicate keys by sorting rather than pairwise.
+const SMALL: usize = 16;
+
+impl Map {
+    /// An empty object.
+    pub const fn new() -> Map {
+        Map {
+            entries: Vec::new(),
+        }
+    }
+
+    /// An empty object with room for `n` keys.
+    pub fn with_capacity(n: usize) -> Map {
+        Map {
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.entries.iter().position(|(k, _)| k.as_str() == key)
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The value at `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The stored key and value at `key`.
+    pub fn get_key_value(&self, key: &str) -> Option<(&Key, &Value)> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_str() == key)
+            .map(|(k, v)| (k, v))
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Sets `key` (in place if present, else at the end) and returns the old value.
+    pub fn insert(&mut self, key: impl Into<Key>, value: Value) -> Option<Value> {
+        let key = key.into();
+        match self.position(&key) {
+            Some(i) => self
+                .entries
+                .get_mut(i)
+                .map(|slot| core::mem::replace(&mut slot.1, value)),
+            None => {
+                self.entries.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, keeping the order of the others, and returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.position(key)?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// Removes `key` and returns the stored key with its value.
+    pub fn remove_entry(&mut self, key: &str) -> Option<(Key, Value)> {
+        let i = self.position(key)?;
+        Some(self.entries.remove(i))
+    }
+
+    /// The slot for `key`, to fill or change in one lookup.
+    pub fn entry(&mut self, key: impl Into<Key>) -> Entry<'_> {
+        let key = key.into();
+        match self.position(&key) {
+            Some(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
+            None => Entry::Vacant(VacantEntry { map: self, key }),
+        }
+    }
+
+    /// Keeps the pairs `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Key, &mut Value) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// The pairs, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &Value)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The pairs, in order, values mutable.
+    pub fn iter_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = (&Key, &mut Value)> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// The values, in order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// The values, in order, mutable.
+    pub fn values_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Builds an object from pairs that may repeat keys: the last value wins, at the
+    /// place of the first. Linear-logarithmic, whatever the input.
+    fn from_pairs(mut entries: Vec<(Key, Value)>) -> Map {
+        if entries.len() <= SMALL {
+            let mut map = Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                map.insert(k, v);
+            }
+            return map;
+        }
+        // Indices sorted by key (stable, so equal keys stay in input order): every run of
+        // equal keys keeps its first slot and takes its last value.
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by(|&a, &b| match (entries.get(a), entries.get(b)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            _ => core::cmp::Ordering::Equal,
+        });
+        let mut dropped = alloc::vec![false; entries.len()];
+        let mut run = 0;
+        while run < order.len() {
+            let mut end = run + 1;
+            while end < order.len()
+                && order
+                    .get(end)
+                    .zip(order.get(run))
+                    .and_then(|(&e, &r)| Some(entries.get(e)?.0 == entries.get(r)?.0))
+                    .unwrap_or(false)
+            {
+                end += 1;
+            }
+            if end - run > 1 {
+                if let (Some(&first), Some(&last)) = (order.get(run), order.get(end - 1)) {
+                    let value = entries
+                        .get_mut(last)
+                        .map(|e| core::mem::take(&mut e.1))
+                        .unwrap_or_default();
+                    if let Some(e) = entries.get_mut(first) {
+                        e.1 = value;
+                    }
+                    for &i in order.get(run + 1..end).unwrap_or_default() {
+                        if let Some(d) = dropped.get_mut(i) {
+                            *d = true;
+                        }
+                    }
+                }
+            }
+            run = end;
+        }
+        let mut i = 0;
+        entries.retain(|_| {
+            let keep = !dropped.get(i).copied().unwrap_or(false);
+            i += 1;
+            keep
+        });
+        Map { entries }
+    }
+}
+
+impl PartialEq for Map {
+    /// Same keys with equal values, in any order.
+    fn eq(&self, other: &Map) -> bool {
+        self.len() == other.len()
+            && self
+                .entries
+                .iter()
+                .all(|(k, v)| other.get(k).is_some_and(|w| v == w))
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Map {
+        Map::from_pairs(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+impl<K: Into<Key>> Extend<(K, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (Key, Value);
+    type IntoIter = alloc::vec::IntoIter<(Key, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a Key, &'a Value);
+    type IntoIter = core::iter::Map<
+        core::slice::Iter<'a, (Key, Value)>,
+        fn(&'a (Key, Value)) -> (&'a Key, &'a Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Map {
+    type Item = (&'a Key, &'a mut Value);
+    type IntoIter = core::iter::Map<
+        core::slice::IterMut<'a, (Key, Value)>,
+        fn(&'a mut (Key, Value)) -> (&'a Key, &'a mut Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+}
+
+impl core::ops::Index<&str> for Map {
+    type Output = Value;
+    /// The value at `key`, or `null`.
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+/// A slot in a [`Map`], from [`Map::entry`].
+pub enum Entry<'a> {
+    /// The key is absent.
+    Vacant(VacantEntry<'a>),
+    /// The key is present.
+    Occupied(OccupiedEntry<'a>),
+}
+
+/// An absent key's slot.
+pub struct VacantEntry<'a> {
+    map: &'a mut Map,
+    key: Key,
+}
+
+/// A present key's slot.
+pub struct OccupiedEntry<'a> {
+    map: &'a mut Map,
+    index: usize,
+}
+
+impl<'a> VacantEntry<'a> {
+    /// Adds the key with `value`.
+    pub fn insert(self, value: Value) -> &'a mut Value {
+        let entries = &mut self.map.entries;
+        entries.push((self.key, value));
+        // Just pushed, so `last_mut` is that entry.
+        match entries.last_mut() {
+            Some((_, v)) => v,
+            None => unreachable_empty(),
+        }
+    }
+}
+
+impl<'a> OccupiedEntry<'a> {
+    /// The value.
+    pub fn get_mut(&mut self) -> &mut Value {
+        match self.map.entries.get_mut(self.index) {
+            Some((_, v)) => v,
+            None => unreachable_empty(),
+        }
+    }
+
+    /// The value, for as long as the map is borrowed.
+    pub fn into_mut(self) -> &'a mut Value {
+        match self.map.entries.get_mut(self.index) {
+            Some((_, v)) => v,
+            None => unreachable_empty(),
+        }
+    }
+}
+
+/// Where a just-pushed or known-present entry is missing, which cannot happen: a fresh,
+/// unattached null, so that even an impossible branch neither panics nor loops.
+fn unreachable_empty<'a>() -> &'a mut Value {
+    alloc::boxed::Box::leak(alloc::boxed::Box::new(Value::Null))
+}
+
+impl<'a> Entry<'a> {
+    /// The value, inserting `default` first if absent.
+    pub fn or_insert(self, default: Value) -> &'a mut Value {
+        match self {
+            Entry::Vacant(slot) => slot.insert(default),
+            Entry::Occupied(slot) => slot.into_mut(),
+        }
+    }
+
+    /// The value, inserting `make()` first if absent.
+    pub fn or_insert_with(self, make: impl FnOnce() -> Value) -> &'a mut Value {
+        match self {
+            Entry::Vacant(slot) => slot.insert(make()),
+            Entry::Occupied(slot) => slot.into_mut(),
+        }
+    }
+}
+
+impl Value {
+    /// `self[index]` without the default: `None` if absent or of the wrong kind.
+    pub fn get<I: ValueIndex>(&self, index: I) -> Option<&Value> {
+        index.index_into(self)
+    }
+
+    /// [`Value::get`], mutably.
+    pub fn get_mut<I: ValueIndex>(&mut self, index: I) -> Option<&mut Value> {
+        index.index_into_mut(self)
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number as `i64`, if it is an integer that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    /// The number as `u64`, if it is a non-negative integer that fits.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        }
+    }
+
+    /// The number as `f64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The elements, mutably, if this is an array.
+    pub fn as_array_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The object, if this is one.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The object, mutably, if this is one.
+    pub fn as_object_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Whether this is a string.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+
+    /// Whether this is a boolean.
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Value::Bool(_))
+    }
+
+    /// Whether this is a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+
+    /// Takes the value out, leaving `null`.
+    pub fn take(&mut self) -> Value {
+        core::mem::take(self)
+    }
+
+    /// The value at a JSON Pointer (RFC 6901), such as `/meta/version`.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        rest.split('/').try_fold(self, |target, token| {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match target {
+                Value::Object(map) => map.get(&token),
+                Value::Array(list) => token.parse::<usize>().ok().and_then(|i| list.get(i)),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// What [`Value::get`] accepts: an object key or an array position.
+pub trait ValueIndex {
+    /// The value at this index in `v`.
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value>;
+    /// The value at this index in `v`, mutably.
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value>;
+}
+
+impl ValueIndex for str {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_object()?.get(self)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        v.as_object_mut()?.get_mut(self)
+    }
+}
+
+impl ValueIndex for String {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().index_into(v)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        self.as_str().index_into_mut(v)
+    }
+}
+
+impl ValueIndex for Key {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().index_into(v)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        self.as_str().index_into_mut(v)
+    }
+}
+
+impl ValueIndex for usize {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_array()?.get(*self)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        v.as_array_mut()?.get_mut(*self)
+    }
+}
+
+impl<T: ValueIndex + ?Sized> ValueIndex for &T {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        (**self).index_into(v)
+    }
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        (**self).index_into_mut(v)
+    }
+}
+
+impl<I: ValueIndex> core::ops::Index<I> for Value {
+    type Output = Value;
+    /// The value at `index`, or `null` (never panics).
+    fn index(&self, index: I) -> &Value {
+        index.index_into(self).unwrap_or(&NULL)
+    }
+}
+
+/// `value["key"] = ...` in tests, as with serde_json. Runtime code uses
+/// [`Value::get_mut`] and [`Map::insert`], which cannot panic.
+#[cfg(test)]
+impl core::ops::IndexMut<&str> for Value {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        if self.is_null() {
+            *self = Value::Object(Map::new());
+        }
+        match self {
+            Value::Object(map) => map.entry(key).or_insert(Value::Null),
+            _ => panic!("cannot index {self:?} with {key:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+impl core::ops::IndexMut<usize> for Value {
+    fn index_mut(&mut self, i: usize) -> &mut Value {
+        match self {
+            Value::Array(list) => &mut list[i],
+            _ => panic!("cannot index {self:?} with {i}"),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Compact JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+macro_rules! eq_via {
+    ($($t:ty => |$v:ident, $o:ident| $e:expr;)*) => {$(
+        impl PartialEq<$t> for Value {
+            fn eq(&self, other: &$t) -> bool {
+                let ($v, $o) = (self, other);
+                $e
+            }
+        }
+    )*};
+}
+
+eq_via! {
+    str => |v, o| v.as_str() == Some(o);
+    &str => |v, o| v.as_str() == Some(*o);
+    String => |v, o| v.as_str() == Some(o.as_str());
+    bool => |v, o| v.as_bool() == Some(*o);
+    i64 => |v, o| v.as_i64() == Some(*o);
+    u64 => |v, o| v.as_u64() == Some(*o);
+    i32 => |v, o| v.as_i64() == Some(i64::from(*o));
+    usize => |v, o| v.as_u64() == u64::try_from(*o).ok();
+}
+
+macro_rules! from_number {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(n: $t) -> Value {
+                Value::Number(Number::from(n))
+            }
+        }
+    )*};
+}
+
+from_number!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl From<f64> for Value {
+    /// A finite float; NaN and infinities become `null`, as JSON has no place for them.
+    fn from(n: f64) -> Value {
+        Number::from_f64(n).map_or(Value::Null, Value::Number)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_owned())
+    }
+}
+
+impl From<&String> for Value {
+    fn from(s: &String) -> Value {
+        Value::String(s.clone())
+    }
+}
+
+impl From<Number> for Value {
+    fn from(n: Number) -> Value {
+        Value::Number(n)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::Object(m)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(list: Vec<T>) -> Value {
+        Value::Array(list.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => Value::Number(n),
+            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::Array(a) => Value::Array(a.into_iter().map(Value::from).collect()),
+            // serde_json's keys are already unique.
+            serde_json::Value::Object(m) => Value::Object(Map {
+                entries: m.into_iter().map(|(k, v)| (Key::from(k), Value::from(v))).collect(),
+            }),
+        }
+    }
+}
+
+impl From<Value> for serde_json::Value {
+    fn from(v: Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(b),
+            Value::Number(n) => serde_json::Value::Number(n),
+            Value::String(s) => serde_json::Value::String(s),
+            Value::Array(a) => {
+                serde_json::Value::Array(a.into_iter().map(serde_json::Value::from).collect())
+            }
+            Value::Object(m) => serde_json::Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| (String::from(k), serde_json::Value::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Serializes `value` into a [`Value`] (through serde_json; not for hot paths).
+pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    serde_json::to_value(value).map(Value::from)
+}
+
+/// Deserializes a `T` from a [`Value`] (through serde_json; not for hot paths).
+pub fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value(serde_json::Value::from(value))
+}
+
+/// A JSON literal, as `serde_json::json!` writes it, as a [`Value`].
+#[macro_export]
+macro_rules! json {
+    ($($json:tt)+) => {
+        $crate::value::Value::from(::serde_json::json!($($json)+))
+    };
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => n.serialize(s),
+            Value::String(text) => s.serialize_str(text),
+            Value::Array(list) => s.collect_seq(list),
+            Value::Object(map) => map.serialize(s),
+        }
+    }
+}
+
+impl Serialize for Map {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_map(Some(self.len()))?;
+        for (k, v) in &self.entries {
+            out.serialize_entry(k.as_str(), v)?;
+        }
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Map {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Object(map) => Ok(map),
+            _ => Err(de::Error::custom("expected a JSON object")),
+        }
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element()? {
+            list.push(item);
+        }
+        Ok(Value::Array(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut pairs: Vec<(Key, Value)> = Vec::new();
+        while let Some(key) = access.next_key::<KeySeed>()? {
+            let value = access.next_value()?;
+            pairs.push((key.0, value));
+        }
+        let mut map = Map::from_pairs(pairs);
+        map.entries.shrink_to_fit();
+        Ok(Value::Object(map))
+    }
+}
+
+/// An object key, read without an intermediate `String` when it fits inline.
+struct KeySeed(Key);
+
+impl<'de> Deserialize<'de> for KeySeed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeySeed, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = KeySeed;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E>(self, s: &str) -> Result<KeySeed, E> {
+                Ok(KeySeed(Key::new(s)))
+            }
+            fn visit_string<E>(self, s: String) -> Result<KeySeed, E> {
+                Ok(KeySeed(Key::from(s)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    /// (JSON text, what serde_json makes of it): parsing and printing agree with
+    /// serde_json except for key order.
+    #[test]
+    fn parses_like_serde_json() {
+        let cases = [
+            r#"null"#,
+            r#"[true, false, 0, -1, 1.5, 18446744073709551615, "x", "\u00e9"]"#,
+            r#"{"b": 1, "a": {"c": [1, {"d": null}]}}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k1":100,"k17":17}"#,
+        ];
+        for text in cases {
+            let ours: Value = serde_json::from_str(text).unwrap();
+            let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, Value::from(theirs.clone()), "{text}");
+            assert_eq!(serde_json::Value::from(ours.clone()), theirs, "{text}");
+            let reprinted: Value = serde_json::from_str(&ours.to_string()).unwrap();
+            assert_eq!(reprinted, ours, "{text}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_place_and_the_last_value() {
+        for n in [3, 40] {
+            let mut text = String::from("{");
+            for i in 0..n {
+                text.push_str(&alloc::format!("\"k{i}\":{i},"));
+            }
+            text.push_str("\"k1\":\"last\",\"k0\":\"again\"}");
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let map = v.as_object().unwrap();
+            assert_eq!(map.len(), n);
+            let keys: Vec<&str> = map.keys().map(|k| k.as_str()).collect();
+            assert_eq!(keys.get(..3), Some(&["k0", "k1", "k2"][..]));
+            assert_eq!(map["k1"], "last");
+            assert_eq!(map["k0"], "again");
+        }
+    }
+
+    #[test]
+    fn objects_keep_insertion_order_and_compare_without_it() {
+        let mut a = Map::new();
+        a.insert("z", Value::from(1));
+        a.insert("a", Value::from(2));
+        a.insert("z", Value::from(3));
+        assert_eq!(Value::Object(a.clone()).to_string(), r#"{"z":3,"a":2}"#);
+        let b: Map = [("a", Value::from(2)), ("z", Value::from(3))].into_iter().collect();
+        assert_eq!(a, b);
+        a.remove("z");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn lookups_follow_serde_json() {
+        let v = json!({"meta": {"version": "W/\"1\"", "a/b": [10, 20]}, "list": [1, 2]});
+        let cases: [(&str, Option<Value>); 6] = [
+            ("/meta/version", Some(json!("W/\"1\""))),
+            ("/meta/a~1b/1", Some(json!(20))),
+            ("/list/2", None),
+            ("/nope", None),
+            ("", Some(v.clone())),
+            ("meta", None),
+        ];
+        for (pointer, expected) in cases {
+            assert_eq!(v.pointer(pointer).cloned(), expected, "{pointer}");
+        }
+        assert_eq!(v["list"][1], 2);
+        assert!(v["missing"]["deeper"].is_null());
+        assert_eq!(v.get("list").and_then(|l| l.get(0)), Some(&json!(1)));
+        assert_eq!(Value::from(f64::NAN), Value::Null);
+        assert_eq!(Value::from(vec!["a", "b"]), json!(["a", "b"]));
+    }
+
+    #[test]
+    fn entry_fills_once() {
+        let mut m = Map::new();
+        *m.entry("n").or_insert(Value::from(1)) = Value::from(2);
+        m.entry("n").or_insert_with(|| Value::from(9));
+        assert_eq!(m["n"], 2);
+        match m.entry("x") {
+            Entry::Vacant(slot) => {
+                slot.insert(Value::Bool(true));
+            }
+            Entry::Occupied(_) => panic!("x was absent"),
+        }
+        assert_eq!(m["x"], true);
+    }
+}
