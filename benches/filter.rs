@@ -9,7 +9,7 @@
 
 use scimlet::filter::{compile, parse};
 use scimlet::schema::builtin::{resource_types, ENTERPRISE_USER, USER};
-use serde_json::{json, Value};
+use scimlet::{json, Value};
 use std::time::{Duration, Instant};
 
 const USERS: usize = 100_000;

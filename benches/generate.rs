@@ -10,8 +10,8 @@
 
 use scimlet::env::{Env, SequentialIds};
 use scimlet::generate::{generate, populate, People, SeedSpec};
+use scimlet::Value;
 use scimlet::{Settings, Tenant};
-use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
@@ -99,7 +99,7 @@ fn main() {
             generate(&spec, &mut |_, mut resource: Value| {
                 next += 1;
                 if let Value::Object(map) = &mut resource {
-                    map.insert("id".into(), Value::String(next.to_string()));
+                    map.insert("id", Value::String(next.to_string()));
                 }
                 let resource = Arc::new(resource);
                 stored.push(resource.clone());

@@ -336,10 +336,10 @@ mod tests {
     #[test]
     fn record_round_trips_through_json_in_camel_case() {
         let record = ServerRecord::new("demo", "t", 7, Settings::default());
-        let json = serde_json::to_value(&record).unwrap();
+        let json = crate::value::to_value(&record).unwrap();
         assert_eq!(json["createdMs"], 7);
         assert_eq!(json["tokenDigests"][0], token_digest("t"));
-        let back: ServerRecord = serde_json::from_value(json).unwrap();
+        let back: ServerRecord = crate::value::from_value(json).unwrap();
         assert_eq!(back, record);
     }
 
@@ -352,10 +352,10 @@ mod tests {
             Some("Bearer realm=\"scimlet\"")
         );
         assert_eq!(response.header("content-type"), Some(SCIM_JSON));
-        let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        let body: crate::value::Value = serde_json::from_slice(&response.body).unwrap();
         assert_eq!(
             body,
-            serde_json::json!({
+            crate::json!({
                 "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
                 "status": "401",
                 "detail": "missing token",

@@ -16,13 +16,13 @@ use crate::resource;
 use crate::router::{json_body, resolve, Route};
 use crate::schema::builtin::BULK_RESPONSE;
 use crate::tenant::{ChangeSet, Tenant};
+use crate::value::{Map, Value};
 use crate::Request;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 const BULK_ID_PREFIX: &str = "bulkId:";
 
@@ -40,7 +40,7 @@ struct Operation {
     refs: BTreeSet<String>,
 }
 
-fn field<'v>(op: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+fn field<'v>(op: &'v Map, name: &str) -> Option<&'v Value> {
     op.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v)

@@ -8,10 +8,10 @@
 //! candidate rows, and the full filter is still evaluated on each candidate.
 
 use crate::filter::CompareOp;
+use crate::value::Value;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use serde_json::Value;
 
 /// Case folding for case-insensitive comparison, indexes and columns: one definition,
 /// char by char, so `eq`, `co` and the indexes agree on every input.
@@ -212,7 +212,7 @@ impl Bitmap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn column(case_exact: bool, values: &[Value]) -> Column {
         let path = ColumnPath {

@@ -12,16 +12,17 @@
 //! All functions are pure: the router calls them with the tenant's settings, its enabled
 //! resource types and the SCIM base URL.
 
+use crate::json;
 use crate::schema::builtin::{RESOURCE_TYPE, SCHEMA, SERVICE_PROVIDER_CONFIG};
 use crate::schema::{
     AttrType, Attribute, Mutability, ResourceSchema, Returned, Schema, Uniqueness,
 };
 use crate::settings::Settings;
+use crate::value::{Map, Value};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use serde_json::{json, Map, Value};
 
 /// `GET /ServiceProviderConfig` (RFC 7643 section 5).
 ///
@@ -159,23 +160,23 @@ fn trim_base(base_url: &str) -> &str {
 /// spelled out, `referenceTypes` on references, `subAttributes` on complex attributes,
 /// and nothing non-standard (the engine's `x-computed` flag stays inside).
 pub fn attribute(attr: &Attribute) -> Value {
-    let mut value = serde_json::to_value(attr).unwrap_or(Value::Null);
+    let mut value = crate::value::to_value(attr).unwrap_or(Value::Null);
     if let Value::Object(fields) = &mut value {
         tidy(attr, fields);
     }
     value
 }
 
-fn tidy(attr: &Attribute, fields: &mut Map<String, Value>) {
+fn tidy(attr: &Attribute, fields: &mut Map) {
     fields.remove("x-computed");
     match attr.ty {
         // scim2-models cannot build a model for a reference without its types.
         AttrType::Reference if attr.reference_types.is_empty() => {
-            fields.insert("referenceTypes".into(), json!(["external"]));
+            fields.insert("referenceTypes", json!(["external"]));
         }
         AttrType::Complex => {
             let subs = attr.sub_attributes.iter().map(attribute).collect();
-            fields.insert("subAttributes".into(), Value::Array(subs));
+            fields.insert("subAttributes", Value::Array(subs));
         }
         _ => {}
     }
@@ -554,7 +555,7 @@ mod tests {
                 assert_rfc_shape(&id, attr);
             }
             // What a client reads back is the schema the engine uses (minus x-computed).
-            let read_back: Schema = serde_json::from_value(listed.clone()).expect("a Schema");
+            let read_back: Schema = crate::value::from_value(listed.clone()).expect("a Schema");
             let mut original = distinct_schemas(&types)
                 .into_iter()
                 .find(|s| s.id == id)
@@ -662,11 +663,12 @@ mod tests {
     #[test]
     fn references_without_types_are_advertised_as_external() {
         let attr: Attribute =
-            serde_json::from_value(json!({"name": "homepage", "type": "reference"}))
+            crate::value::from_value(json!({"name": "homepage", "type": "reference"}))
                 .expect("attribute");
         assert_eq!(attribute(&attr)["referenceTypes"], json!(["external"]));
         let empty_complex: Attribute =
-            serde_json::from_value(json!({"name": "blob", "type": "complex"})).expect("attribute");
+            crate::value::from_value(json!({"name": "blob", "type": "complex"}))
+                .expect("attribute");
         assert_eq!(attribute(&empty_complex)["subAttributes"], json!([]));
     }
 }

@@ -4,9 +4,10 @@
 //! [`ScimType`] and a human-readable detail. The core never panics on bad input;
 //! it returns one of these instead, and the router renders it as a SCIM Error body.
 
+use crate::json;
+use crate::value::Value;
 use alloc::string::{String, ToString};
 use core::fmt;
-use serde_json::{json, Value};
 
 /// The SCIM Error schema URN.
 pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -127,7 +128,7 @@ impl ScimError {
             "detail": self.detail,
         });
         if let (Some(t), Some(obj)) = (self.scim_type, body.as_object_mut()) {
-            obj.insert("scimType".into(), Value::String(t.as_str().into()));
+            obj.insert("scimType", Value::String(t.as_str().into()));
         }
         body
     }

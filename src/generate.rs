@@ -25,6 +25,7 @@ use crate::env::{Env, Rng};
 use crate::error::{Result, ScimError};
 use crate::schema::builtin::{ENTERPRISE_USER, GROUP, OKTA_ENTITLEMENT, OKTA_ROLE, USER};
 use crate::tenant::{ChangeSet, Tenant};
+use crate::value::{Map, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
@@ -33,7 +34,6 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// The most users one spec may ask for.
 pub const MAX_USERS: usize = 10_000_000;
@@ -270,7 +270,7 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
         if let Some(manager) = person.manager.and_then(|m| users.get(m)) {
             let id = stored_id(manager)?;
             if let Some(Value::Object(enterprise)) = person.user.get_mut(ENTERPRISE_USER) {
-                enterprise.insert("manager".into(), object([("value", text(id))]));
+                enterprise.insert("manager", object([("value", text(id))]));
             }
         }
         assign(
@@ -295,11 +295,11 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
                 continue;
             };
             let mut member = Map::new();
-            member.insert("value".into(), text(stored_id(user)?));
+            member.insert("value", text(stored_id(user)?));
             if let Some(display) = user.get("displayName") {
-                member.insert("display".into(), display.clone());
+                member.insert("display", display.clone());
             }
-            member.insert("type".into(), text("User"));
+            member.insert("type", text("User"));
             list.push(Value::Object(member));
         }
         sink(
@@ -337,24 +337,24 @@ impl Grant {
     /// The multi-valued attribute entry: `{"value", "display", "type"}`.
     pub fn to_value(&self) -> Value {
         let mut entry = Map::new();
-        entry.insert("value".into(), text(&self.id));
-        entry.insert("display".into(), text(&self.display));
+        entry.insert("value", text(&self.id));
+        entry.insert("display", text(&self.display));
         if let Some(kind) = &self.kind {
-            entry.insert("type".into(), text(kind));
+            entry.insert("type", text(kind));
         }
         Value::Object(entry)
     }
 }
 
 /// Sets `user[attribute]` to the grants at `picks` (nothing when there are none).
-pub fn assign(user: &mut Map<String, Value>, attribute: &str, picks: &[usize], grants: &[Grant]) {
+pub fn assign(user: &mut Map, attribute: &str, picks: &[usize], grants: &[Grant]) {
     let values: Vec<Value> = picks
         .iter()
         .filter_map(|i| grants.get(*i))
         .map(Grant::to_value)
         .collect();
     if !values.is_empty() {
-        user.insert(attribute.into(), Value::Array(values));
+        user.insert(attribute, Value::Array(values));
     }
 }
 
@@ -371,7 +371,7 @@ pub struct Person {
     /// Its number, from 0, in generation order.
     pub index: usize,
     /// Client JSON for `POST /Users` (without `manager`, `entitlements` and `roles`).
-    pub user: Map<String, Value>,
+    pub user: Map,
     /// The number of an earlier person who manages this one.
     pub manager: Option<usize>,
     /// Group numbers (`0..spec.groups`) this person belongs to, distinct.
@@ -492,59 +492,56 @@ impl People {
         );
 
         let mut name = Map::new();
-        name.insert("formatted".into(), text(&display));
-        name.insert("familyName".into(), text(family_name));
-        name.insert("givenName".into(), text(given_name));
+        name.insert("formatted", text(&display));
+        name.insert("familyName", text(family_name));
+        name.insert("givenName", text(given_name));
 
         let mut email = Map::new();
-        email.insert("value".into(), text(&user_name));
-        email.insert("type".into(), text("work"));
-        email.insert("primary".into(), Value::Bool(true));
+        email.insert("value", text(&user_name));
+        email.insert("type", text("work"));
+        email.insert("primary", Value::Bool(true));
 
         let mut address = Map::new();
         if let Some(o) = office {
-            address.insert("type".into(), text("work"));
-            address.insert("streetAddress".into(), text(o.street));
-            address.insert("locality".into(), text(o.locality));
-            address.insert("region".into(), text(o.region));
-            address.insert("postalCode".into(), text(o.postal_code));
-            address.insert("country".into(), text(o.country));
-            address.insert("formatted".into(), text(o.formatted));
-            address.insert("primary".into(), Value::Bool(true));
+            address.insert("type", text("work"));
+            address.insert("streetAddress", text(o.street));
+            address.insert("locality", text(o.locality));
+            address.insert("region", text(o.region));
+            address.insert("postalCode", text(o.postal_code));
+            address.insert("country", text(o.country));
+            address.insert("formatted", text(o.formatted));
+            address.insert("primary", Value::Bool(true));
         }
 
         let mut enterprise = Map::new();
         let mut employee_number = String::with_capacity(8);
         let _ = write!(employee_number, "{}", 100_001 + n as u64);
-        enterprise.insert("employeeNumber".into(), Value::String(employee_number));
+        enterprise.insert("employeeNumber", Value::String(employee_number));
         if let Some(d) = department {
-            enterprise.insert("costCenter".into(), text(d.cost_center));
-            enterprise.insert("organization".into(), text(&cat.organization));
-            enterprise.insert("division".into(), text(d.division));
-            enterprise.insert("department".into(), text(d.name));
+            enterprise.insert("costCenter", text(d.cost_center));
+            enterprise.insert("organization", text(&cat.organization));
+            enterprise.insert("division", text(d.division));
+            enterprise.insert("department", text(d.name));
         }
 
         let mut user = Map::new();
-        user.insert("schemas".into(), strings(&[USER, ENTERPRISE_USER]));
-        user.insert("userName".into(), Value::String(user_name));
-        user.insert("name".into(), Value::Object(name));
-        user.insert("displayName".into(), Value::String(display));
-        user.insert("nickName".into(), text(nick.unwrap_or(given_name)));
-        user.insert("title".into(), Value::String(title));
+        user.insert("schemas", strings(&[USER, ENTERPRISE_USER]));
+        user.insert("userName", Value::String(user_name));
+        user.insert("name", Value::Object(name));
+        user.insert("displayName", Value::String(display));
+        user.insert("nickName", text(nick.unwrap_or(given_name)));
+        user.insert("title", Value::String(title));
         user.insert(
-            "userType".into(),
+            "userType",
             text(if contractor { "Contractor" } else { "Employee" }),
         );
-        user.insert("preferredLanguage".into(), text(locale));
-        user.insert("locale".into(), text(locale));
+        user.insert("preferredLanguage", text(locale));
+        user.insert("locale", text(locale));
+        user.insert("timezone", text(office.map_or("UTC", |o| o.timezone)));
+        user.insert("active", Value::Bool(active));
+        user.insert("emails", Value::Array(vec![Value::Object(email)]));
         user.insert(
-            "timezone".into(),
-            text(office.map_or("UTC", |o| o.timezone)),
-        );
-        user.insert("active".into(), Value::Bool(active));
-        user.insert("emails".into(), Value::Array(vec![Value::Object(email)]));
-        user.insert(
-            "phoneNumbers".into(),
+            "phoneNumbers",
             Value::Array(vec![
                 object([("value", Value::String(work_phone)), ("type", text("work"))]),
                 object([
@@ -554,12 +551,9 @@ impl People {
             ]),
         );
         if !address.is_empty() {
-            user.insert(
-                "addresses".into(),
-                Value::Array(vec![Value::Object(address)]),
-            );
+            user.insert("addresses", Value::Array(vec![Value::Object(address)]));
         }
-        user.insert(ENTERPRISE_USER.into(), Value::Object(enterprise));
+        user.insert(ENTERPRISE_USER, Value::Object(enterprise));
 
         // A manager a little up the list keeps teams at about six reports and the
         // hierarchy a few levels deep, whatever the size.
@@ -929,7 +923,7 @@ fn strings(items: &[&str]) -> Value {
 fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     let mut map = Map::new();
     for (key, value) in entries {
-        map.insert(key.into(), value);
+        map.insert(key, value);
     }
     Value::Object(map)
 }

@@ -43,11 +43,11 @@ use crate::path::{self, PatchPath};
 use crate::schema::builtin::PATCH_OP;
 use crate::schema::validate::normalize_value;
 use crate::schema::{AttrType, Attribute, Container, Mutability, ResourceSchema};
+use crate::value::{Map, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-use serde_json::{Map, Value};
 
 /// Applies a PatchOp message to a stored resource and returns the patched resource.
 ///
@@ -109,7 +109,7 @@ fn operations(body: &Value, strict: bool) -> Result<&[Value]> {
 }
 
 /// A JSON object member by name: exact first, then ignoring ASCII case.
-fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+fn member<'a>(obj: &'a Map, name: &str) -> Option<&'a Value> {
     obj.get(name).or_else(|| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -195,12 +195,7 @@ enum Origin {
     ValueKey,
 }
 
-fn apply_op(
-    rs: &ResourceSchema,
-    obj: &mut Map<String, Value>,
-    op: &Operation<'_>,
-    strict: bool,
-) -> Result<()> {
+fn apply_op(rs: &ResourceSchema, obj: &mut Map, op: &Operation<'_>, strict: bool) -> Result<()> {
     let Some(text) = op.path else {
         if op.kind == Kind::Remove {
             return Err(ScimError::no_target("`remove` needs a `path`"));
@@ -242,9 +237,9 @@ fn is_unknown_urn(rs: &ResourceSchema, path: &PatchPath) -> bool {
 /// client data beyond it).
 fn apply_pathless(
     rs: &ResourceSchema,
-    obj: &mut Map<String, Value>,
+    obj: &mut Map,
     kind: Kind,
-    attrs: &Map<String, Value>,
+    attrs: &Map,
     within: Option<&str>,
     strict: bool,
 ) -> Result<()> {
@@ -268,7 +263,7 @@ fn apply_pathless(
         }
         let text = match within {
             Some(urn) => format!("{urn}:{key}"),
-            None => key.clone(),
+            None => key.to_string(),
         };
         let path = match path::parse(&text, rs) {
             Ok(p) if is_unknown_urn(rs, &p) && !strict => continue,
@@ -298,7 +293,7 @@ fn apply_pathless(
 /// Applies one operation to one parsed path whose URN (if any) is a known schema.
 fn apply_path(
     rs: &ResourceSchema,
-    obj: &mut Map<String, Value>,
+    obj: &mut Map,
     kind: Kind,
     path: &PatchPath,
     value: Option<&Value>,
@@ -356,7 +351,7 @@ fn apply_path(
 /// `add`/`replace`/`remove` on a bare extension URN path.
 fn apply_whole_extension(
     rs: &ResourceSchema,
-    obj: &mut Map<String, Value>,
+    obj: &mut Map,
     kind: Kind,
     path: &PatchPath,
     value: Option<&Value>,
@@ -386,11 +381,7 @@ fn apply_whole_extension(
 
 /// The object holding a top-level attribute: the resource itself or its extension object
 /// (created when `create`).
-fn holder_mut<'m>(
-    obj: &'m mut Map<String, Value>,
-    container: Container<'_>,
-    create: bool,
-) -> Option<&'m mut Map<String, Value>> {
+fn holder_mut<'m>(obj: &'m mut Map, container: Container<'_>, create: bool) -> Option<&'m mut Map> {
     match container {
         Container::Core => Some(obj),
         Container::Extension(urn) if create => {
@@ -429,12 +420,7 @@ impl Target<'_> {
     }
 
     /// `attr` (no filter, no sub-attribute).
-    fn on_attribute(
-        &self,
-        holder: &mut Map<String, Value>,
-        kind: Kind,
-        raw: Option<&Value>,
-    ) -> Result<()> {
+    fn on_attribute(&self, holder: &mut Map, kind: Kind, raw: Option<&Value>) -> Result<()> {
         let def = self.def;
         let key = def.name.as_str();
         let raw = match (kind, raw) {
@@ -505,7 +491,7 @@ impl Target<'_> {
 
     /// `remove attr` with a `value` list (Entra's member removal): removes the listed
     /// elements only.
-    fn remove_listed(&self, holder: &mut Map<String, Value>, list: &Value) -> Result<()> {
+    fn remove_listed(&self, holder: &mut Map, list: &Value) -> Result<()> {
         let key = self.def.name.as_str();
         let listed = match normalize_value(self.def, list.clone(), self.strict)? {
             Some(Value::Array(items)) => items,
@@ -524,7 +510,7 @@ impl Target<'_> {
     /// `attr.sub` on a single-valued complex attribute.
     fn on_sub(
         &self,
-        holder: &mut Map<String, Value>,
+        holder: &mut Map,
         sub: &Attribute,
         kind: Kind,
         raw: Option<&Value>,
@@ -552,7 +538,7 @@ impl Target<'_> {
     /// (every element selected).
     fn on_elements(
         &self,
-        holder: &mut Map<String, Value>,
+        holder: &mut Map,
         selector: Option<&(&Filter, filter::Compiled)>,
         kind: Kind,
         raw: Option<&Value>,
@@ -668,7 +654,7 @@ impl Target<'_> {
 
     /// A new element holding the `eq` conditions of a filter (`type eq "work"` gives
     /// `{"type":"work"}`); 400 `noTarget` when the filter is not a conjunction of `eq`.
-    fn element_from_filter(&self, filter: Option<&Filter>) -> Result<Map<String, Value>> {
+    fn element_from_filter(&self, filter: Option<&Filter>) -> Result<Map> {
         let mut element = Map::new();
         let Some(filter) = filter else {
             return Ok(element);
@@ -715,12 +701,7 @@ impl Target<'_> {
     /// Stores a multi-valued attribute back (dropping it when empty) and enforces one
     /// `primary`: the last written element that is primary wins.
     /// Elements set to `null` by an edit are dropped here, after `written` was used.
-    fn store_list(
-        &self,
-        holder: &mut Map<String, Value>,
-        mut items: Vec<Value>,
-        written: &[usize],
-    ) {
+    fn store_list(&self, holder: &mut Map, mut items: Vec<Value>, written: &[usize]) {
         if self.def.sub("primary").is_some() {
             let is_primary = |e: &Value| e.get("primary") == Some(&Value::Bool(true));
             let winner = written
@@ -839,7 +820,7 @@ fn remove_indices(items: &mut [Value], selected: &[usize]) {
 
 /// Drops extension objects left empty and keeps `schemas` in step with the extensions the
 /// resource carries.
-fn tidy_extensions(rs: &ResourceSchema, obj: &mut Map<String, Value>) {
+fn tidy_extensions(rs: &ResourceSchema, obj: &mut Map) {
     for ext in &rs.extensions {
         let urn = ext.schema.id.as_str();
         if obj
@@ -877,10 +858,10 @@ fn tidy_extensions(rs: &ResourceSchema, obj: &mut Map<String, Value>) {
 mod tests {
     use super::*;
     use crate::error::ScimType;
+    use crate::json;
     use crate::schema::builtin::{self, ENTERPRISE_USER, GROUP, USER};
     use alloc::vec::Vec;
     use proptest::prelude::*;
-    use serde_json::json;
 
     fn schema(name: &str) -> ResourceSchema {
         builtin::resource_type(name).expect("built-in resource type")
@@ -1948,12 +1929,12 @@ mod tests {
         )
             .prop_map(|(op, path, value)| {
                 let mut o = Map::new();
-                o.insert("op".into(), json!(op));
+                o.insert("op", json!(op));
                 if let Some(p) = path {
-                    o.insert("path".into(), json!(p));
+                    o.insert("path", json!(p));
                 }
                 if let Some(v) = value {
-                    o.insert("value".into(), v);
+                    o.insert("value", v);
                 }
                 Value::Object(o)
             })

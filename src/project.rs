@@ -17,9 +17,9 @@
 //! the plan to each resource; [`project`] does both for one resource.
 
 use crate::schema::{find_attr, AttrType, Attribute, Container, ResourceSchema, Returned};
+use crate::value::{Map, Value};
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde_json::{Map, Value};
 
 /// Which attributes the client asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -162,13 +162,13 @@ impl<'a> ProjectionPlan<'a> {
             self.apply_default(stored, &mut out);
         }
         if let Some(schemas) = stored.get("schemas") {
-            out.insert("schemas".into(), self.schemas_present(schemas, &out));
+            out.insert("schemas", self.schemas_present(schemas, &out));
         }
         Value::Object(out)
     }
 
     /// `attributes` given: `always` attributes, then what is named.
-    fn apply_only(&self, stored: &Map<String, Value>, out: &mut Map<String, Value>) {
+    fn apply_only(&self, stored: &Map, out: &mut Map) {
         let rs = self.rs;
         if self.core_whole {
             copy_area(rs.top_level(), stored, out, &[], false);
@@ -197,13 +197,13 @@ impl<'a> ProjectionPlan<'a> {
                 copy_picks(picks, stored_ext, &mut out_ext);
             }
             if !out_ext.is_empty() {
-                out.insert(urn.into(), Value::Object(out_ext));
+                out.insert(urn, Value::Object(out_ext));
             }
         }
     }
 
     /// No `attributes`: everything returned by default, minus what is excluded.
-    fn apply_default(&self, stored: &Map<String, Value>, out: &mut Map<String, Value>) {
+    fn apply_default(&self, stored: &Map, out: &mut Map) {
         let rs = self.rs;
         for (key, value) in stored {
             if key == "schemas" {
@@ -245,7 +245,7 @@ impl<'a> ProjectionPlan<'a> {
     }
 
     /// The stored `schemas`, minus extensions whose object is not in the output.
-    fn schemas_present(&self, schemas: &Value, out: &Map<String, Value>) -> Value {
+    fn schemas_present(&self, schemas: &Value, out: &Map) -> Value {
         let Value::Array(urns) = schemas else {
             return schemas.clone();
         };
@@ -267,8 +267,8 @@ fn extension_position(rs: &ResourceSchema, urn: &str) -> Option<usize> {
 /// `default` attributes, minus the `excluded` picks; `excluded_all` leaves only `always`.
 fn copy_area<'a>(
     attrs: impl IntoIterator<Item = &'a Attribute>,
-    stored: &Map<String, Value>,
-    out: &mut Map<String, Value>,
+    stored: &Map,
+    out: &mut Map,
     excluded: &[Pick<'_>],
     excluded_all: bool,
 ) {
@@ -283,12 +283,7 @@ fn copy_area<'a>(
 }
 
 /// One attribute under the default rules, given the excluded picks of its area.
-fn copy_default(
-    attr: &Attribute,
-    value: &Value,
-    out: &mut Map<String, Value>,
-    excluded: &[Pick<'_>],
-) {
+fn copy_default(attr: &Attribute, value: &Value, out: &mut Map, excluded: &[Pick<'_>]) {
     match attr.returned {
         Returned::Never | Returned::Request => return,
         Returned::Always => {
@@ -312,12 +307,7 @@ fn returned_by_default(sub: &Attribute) -> bool {
 }
 
 /// An attribute named as a whole (or `always`): its default sub-attributes.
-fn copy_whole(
-    attr: &Attribute,
-    stored: &Map<String, Value>,
-    out: &mut Map<String, Value>,
-    subs: &[&str],
-) {
+fn copy_whole(attr: &Attribute, stored: &Map, out: &mut Map, subs: &[&str]) {
     if attr.returned == Returned::Never {
         return;
     }
@@ -330,7 +320,7 @@ fn copy_whole(
 }
 
 /// The attributes `attributes` names, each whole or with the named sub-attributes.
-fn copy_picks(picks: &[Pick<'_>], stored: &Map<String, Value>, out: &mut Map<String, Value>) {
+fn copy_picks(picks: &[Pick<'_>], stored: &Map, out: &mut Map) {
     for pick in picks {
         let attr = pick.attr;
         if attr.returned == Returned::Never || attr.returned == Returned::Always {
@@ -353,7 +343,7 @@ fn copy_picks(picks: &[Pick<'_>], stored: &Map<String, Value>, out: &mut Map<Str
 fn insert_filtered(
     attr: &Attribute,
     value: &Value,
-    out: &mut Map<String, Value>,
+    out: &mut Map,
     keep: impl Fn(&Attribute) -> bool,
 ) {
     let filtered = if attr.ty != AttrType::Complex || attr.sub_attributes.iter().all(&keep) {
@@ -391,7 +381,7 @@ fn filter_subs(
     let Value::Object(fields) = value else {
         return Some(value.clone());
     };
-    let kept: Map<String, Value> = fields
+    let kept: Map = fields
         .iter()
         .filter(|(k, _)| find_attr(&attr.sub_attributes, k).is_some_and(keep))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -402,9 +392,9 @@ fn filter_subs(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
     use crate::schema::builtin::{self, ENTERPRISE_USER, GROUP, USER};
     use alloc::vec;
-    use serde_json::json;
 
     fn resource_type(name: &str) -> ResourceSchema {
         builtin::resource_type(name).expect("built-in resource type")
@@ -528,7 +518,7 @@ mod tests {
                     .as_object()
                     .map(|o| {
                         let mut o = o.clone();
-                        o.insert("schemas".into(), json!([USER]));
+                        o.insert("schemas", json!([USER]));
                         Value::Object(o)
                     })
                     .unwrap_or_default(),
@@ -607,11 +597,11 @@ mod tests {
     fn returned_request_and_never_sub_attributes() {
         let mut rs = resource_type("User");
         rs.core.attributes.extend([
-            serde_json::from_value(
+            crate::value::from_value(
                 json!({"name": "secretQuestion", "type": "string", "returned": "request"}),
             )
             .expect("attribute"),
-            serde_json::from_value(
+            crate::value::from_value(
                 json!({"name": "badge", "type": "complex", "subAttributes": [
                     {"name": "value", "type": "string"},
                     {"name": "pin", "type": "string", "returned": "never"},
@@ -742,7 +732,7 @@ mod tests {
             attributes in "[a-zA-Z.:, ]{0,30}",
             excluded in "[a-zA-Z.:, ]{0,30}",
         ) {
-            let stored: Map<String, Value> =
+            let stored: Map =
                 stored.into_iter().map(|(k, v)| (String::from(k), v)).collect();
             let projection = Projection {
                 attributes: parse_attribute_list(&attributes),

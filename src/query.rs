@@ -11,10 +11,12 @@ use crate::column::fold;
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
+use crate::json;
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
 use crate::tenant::{Row, Store, Tenant};
+use crate::value::Value;
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::collections::BTreeSet;
@@ -23,7 +25,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::ops::Bound;
-use serde_json::{json, Value};
 
 /// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
 /// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
@@ -673,7 +674,7 @@ fn with_groups<'v>(tenant: &Tenant, resource: &'v Value, base_url: &str) -> Cow<
         Some(groups) => {
             let mut view = resource.clone();
             if let Some(obj) = view.as_object_mut() {
-                obj.insert("groups".into(), groups);
+                obj.insert("groups", groups);
             }
             Cow::Owned(view)
         }

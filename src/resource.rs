@@ -8,16 +8,17 @@
 use crate::column::fold;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
+use crate::json;
 use crate::project::{Projection, ProjectionPlan};
 use crate::schema::validate::{check_immutable, check_required, normalize_resource};
 use crate::schema::{Container, ResourceSchema, Uniqueness};
 use crate::tenant::{member_ids, meta_mut, ChangeSet, Tenant};
 use crate::time::format_millis;
+use crate::value::{Map, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use serde_json::{json, Map, Value};
 
 /// How many fresh ids to try before giving up: only a broken id source repeats itself.
 const ID_ATTEMPTS: usize = 16;
@@ -81,9 +82,9 @@ pub(crate) fn create(
     let now = format_millis(env.now_ms);
     let version = tenant.next_version();
     if let Some(obj) = value.as_object_mut() {
-        obj.insert("id".into(), Value::String(id));
+        obj.insert("id", Value::String(id));
         obj.insert(
-            "meta".into(),
+            "meta",
             json!({ "resourceType": type_name, "created": now, "lastModified": now, "version": version }),
         );
     }
@@ -154,7 +155,7 @@ pub(crate) fn replace(
         obj.entry("password").or_insert_with(|| password.clone());
     }
     if let (Some(obj), Some(id_value)) = (value.as_object_mut(), old.get("id")) {
-        obj.insert("id".into(), id_value.clone());
+        obj.insert("id", id_value.clone());
     }
     finish_update(tenant, type_index, &old, value, env, changes)
 }
@@ -205,15 +206,12 @@ fn finish_update(
         .cloned()
         .unwrap_or_else(|| json!({ "resourceType": type_name }));
     if let Some(m) = meta.as_object_mut() {
-        m.insert(
-            "lastModified".into(),
-            Value::String(format_millis(env.now_ms)),
-        );
-        m.insert("version".into(), Value::String(version));
+        m.insert("lastModified", Value::String(format_millis(env.now_ms)));
+        m.insert("version", Value::String(version));
         m.remove("location");
     }
     if let Some(obj) = value.as_object_mut() {
-        obj.insert("meta".into(), meta);
+        obj.insert("meta", meta);
     }
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), Some(changes), false);
@@ -253,11 +251,8 @@ pub(crate) fn delete(
         }
         let version = tenant.next_version();
         if let Some(meta) = meta_mut(&mut updated) {
-            meta.insert(
-                "lastModified".into(),
-                Value::String(format_millis(env.now_ms)),
-            );
-            meta.insert("version".into(), Value::String(version));
+            meta.insert("lastModified", Value::String(format_millis(env.now_ms)));
+            meta.insert("version", Value::String(version));
         }
         tenant.put("Group", Arc::new(updated), Some(changes), false);
     }
@@ -372,14 +367,14 @@ pub(crate) fn render_with(
     let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
     if let Some(meta) = meta_mut(&mut view) {
         meta.insert(
-            "location".into(),
+            "location",
             Value::String(format!("{base_url}{}/{id}", rs.endpoint)),
         );
     }
     if rs.name == "User" && with_groups {
         if let (Some(groups), Some(obj)) = (user_groups(tenant, id, base_url), view.as_object_mut())
         {
-            obj.insert("groups".into(), groups);
+            obj.insert("groups", groups);
         }
     }
     if rs.name == "Group" {
@@ -414,22 +409,19 @@ pub(crate) fn user_groups(tenant: &Tenant, user_id: &str, base_url: &str) -> Opt
         .filter_map(|gid| {
             let group = tenant.get("Group", gid)?;
             let mut entry = Map::new();
-            entry.insert("value".into(), Value::String(gid.clone()));
-            entry.insert(
-                "$ref".into(),
-                Value::String(format!("{base_url}/Groups/{gid}")),
-            );
+            entry.insert("value", Value::String(gid.clone()));
+            entry.insert("$ref", Value::String(format!("{base_url}/Groups/{gid}")));
             if let Some(display) = group.get("displayName") {
-                entry.insert("display".into(), display.clone());
+                entry.insert("display", display.clone());
             }
-            entry.insert("type".into(), Value::String("direct".into()));
+            entry.insert("type", Value::String("direct".into()));
             Some(Value::Object(entry))
         })
         .collect();
     (!groups.is_empty()).then_some(Value::Array(groups))
 }
 
-fn fill_member_ref(tenant: &Tenant, member: &mut Map<String, Value>, base_url: &str) {
+fn fill_member_ref(tenant: &Tenant, member: &mut Map, base_url: &str) {
     let Some(id) = member
         .get("value")
         .and_then(Value::as_str)
@@ -448,7 +440,7 @@ fn fill_member_ref(tenant: &Tenant, member: &mut Map<String, Value>, base_url: &
         .or_insert_with(|| Value::String(format!("{base_url}{}/{id}", rs.endpoint)));
     if !member.contains_key("display") {
         if let Some(display) = tenant.get(&rs.name, &id).and_then(|r| r.get("displayName")) {
-            member.insert("display".into(), display.clone());
+            member.insert("display", display.clone());
         }
     }
 }

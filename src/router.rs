@@ -8,18 +8,19 @@ use crate::discovery;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Method, Request, Response, SCIM_JSON};
+use crate::json;
 use crate::project::Projection;
 use crate::query::{percent_decode, ListParams};
 use crate::resource;
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::settings::PatchResponse;
 use crate::tenant::{ChangeSet, Outcome, Tenant};
+use crate::value::Value;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
-use serde_json::{json, Value};
 
 /// Where a request goes.
 #[derive(Debug, PartialEq)]

@@ -14,16 +14,17 @@ use crate::column::{fold, Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
+use crate::json;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema};
 use crate::settings::Settings;
+use crate::value::{Map, Value};
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use serde_json::{json, Map, Value};
 
 /// Identifies one stored resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -323,7 +324,7 @@ impl Tenant {
     pub fn export(&self) -> Value {
         let resources: Vec<Value> = self.resources().map(|r| Value::clone(r)).collect();
         json!({
-            "settings": serde_json::to_value(&self.settings).unwrap_or(Value::Null),
+            "settings": crate::value::to_value(&self.settings).unwrap_or(Value::Null),
             "resources": resources,
         })
     }
@@ -332,7 +333,7 @@ impl Tenant {
     pub fn import(export: &Value) -> Result<Tenant> {
         let settings = match export.get("settings") {
             None | Some(Value::Null) => Settings::default(),
-            Some(s) => serde_json::from_value(s.clone()).map_err(|e| {
+            Some(s) => crate::value::from_value(s.clone()).map_err(|e| {
                 ScimError::invalid_syntax(format!("invalid settings in import: {e}"))
             })?,
         };
@@ -550,6 +551,6 @@ pub(crate) fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
 }
 
 /// A stored resource's `meta` object, for updating it in place.
-pub(crate) fn meta_mut(resource: &mut Value) -> Option<&mut Map<String, Value>> {
+pub(crate) fn meta_mut(resource: &mut Value) -> Option<&mut Map> {
     resource.get_mut("meta").and_then(Value::as_object_mut)
 }

@@ -719,7 +719,10 @@ impl From<serde_json::Value> for Value {
             serde_json::Value::Array(a) => Value::Array(a.into_iter().map(Value::from).collect()),
             // serde_json's keys are already unique.
             serde_json::Value::Object(m) => Value::Object(Map {
-                entries: m.into_iter().map(|(k, v)| (Key::from(k), Value::from(v))).collect(),
+                entries: m
+                    .into_iter()
+                    .map(|(k, v)| (Key::from(k), Value::from(v)))
+                    .collect(),
             }),
         }
     }
@@ -939,7 +942,9 @@ mod tests {
         a.insert("a", Value::from(2));
         a.insert("z", Value::from(3));
         assert_eq!(Value::Object(a.clone()).to_string(), r#"{"z":3,"a":2}"#);
-        let b: Map = [("a", Value::from(2)), ("z", Value::from(3))].into_iter().collect();
+        let b: Map = [("a", Value::from(2)), ("z", Value::from(3))]
+            .into_iter()
+            .collect();
         assert_eq!(a, b);
         a.remove("z");
         assert_ne!(a, b);

@@ -8,8 +8,9 @@ use scimlet::filter::{
 };
 use scimlet::schema::builtin::{resource_types, ENTERPRISE_USER, USER};
 use scimlet::schema::{Attribute, Extension, ResourceSchema, Schema};
+use scimlet::value::from_value;
 use scimlet::ScimType;
-use serde_json::{json, Value};
+use scimlet::{json, Value};
 use std::cmp::Ordering;
 
 /// A test extension with the types the built-in schemas lack.
@@ -17,7 +18,7 @@ const TEST_EXT: &str = "urn:example:params:scim:schemas:extension:test:2.0:User"
 
 fn users_schema() -> ResourceSchema {
     let mut users = resource_types().remove(0);
-    let attributes: Vec<Attribute> = serde_json::from_value(json!([
+    let attributes: Vec<Attribute> = from_value(json!([
         {"name": "level", "type": "integer"},
         {"name": "score", "type": "decimal"},
         {"name": "hired", "type": "dateTime"},

@@ -968,10 +968,10 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
             ids.get(m).and_then(|slot| slot.get()).cloned()
         }
     };
-    let set_manager = |user: &mut Map<String, Value>, value: Option<String>| {
-        if let Some(Value::Object(enterprise)) = user.get_mut(ENTERPRISE_USER) {
+    let set_manager = |user: &mut scimlet::Map, value: Option<String>| {
+        if let Some(scimlet::Value::Object(enterprise)) = user.get_mut(ENTERPRISE_USER) {
             match value {
-                Some(v) => enterprise.insert("manager".into(), json!({ "value": v })),
+                Some(v) => enterprise.insert("manager", scimlet::json!({ "value": v })),
                 None => enterprise.remove("manager"),
             };
         }
@@ -1032,7 +1032,7 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
         let user_name = person
             .user
             .get("userName")
-            .and_then(Value::as_str)
+            .and_then(scimlet::Value::as_str)
             .unwrap_or("")
             .to_string();
         batch_bytes += bytes.len() + 1;
@@ -1059,7 +1059,7 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
 }
 
 /// A Bulk `POST /Users` operation, serialized.
-fn create_operation(bulk_id: &str, user: &Map<String, Value>) -> Vec<u8> {
+fn create_operation(bulk_id: &str, user: &scimlet::Map) -> Vec<u8> {
     let data = serde_json::to_vec(user).unwrap_or_default();
     let mut op = Vec::with_capacity(data.len() + 64);
     op.extend_from_slice(b"{\"method\":\"POST\",\"path\":\"/Users\",\"bulkId\":\"");

@@ -8,8 +8,8 @@
 
 use crate::schema::{AttrType, Attribute};
 use crate::time::Instant;
+use crate::value::Value;
 use core::cmp::Ordering;
-use serde_json::Value;
 
 /// The characters of `text`, lowercased one by one.
 fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
@@ -142,7 +142,7 @@ pub(crate) enum Num {
 
 impl Num {
     /// A stored JSON number.
-    pub(crate) fn from_json(n: &serde_json::Number) -> Option<Num> {
+    pub(crate) fn from_json(n: &crate::value::Number) -> Option<Num> {
         if let Some(i) = n.as_i64() {
             Some(Num::Int(i as i128))
         } else if let Some(u) = n.as_u64() {

@@ -23,13 +23,13 @@ use super::{AttrPath, CompareOp, Filter, Literal};
 use crate::error::{Result, ScimError};
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
 use crate::time::Instant;
+use crate::value::Value;
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-use serde_json::Value;
 
 /// Recursion bound for compiling (hand-built trees may be deeper than parsed ones).
 const MAX_COMPILE_DEPTH: usize = 4 * MAX_NESTING + 8;

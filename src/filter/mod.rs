@@ -3,7 +3,7 @@
 //! ```
 //! use scimlet::filter::{compile, parse};
 //! use scimlet::schema::builtin::resource_types;
-//! use serde_json::json;
+//! use scimlet::json;
 //!
 //! let filter = parse(r#"emails[type eq "work" and value co "@example.com"] or userName sw "bj""#)?;
 //! assert_eq!(
@@ -32,10 +32,10 @@ mod print;
 
 use crate::error::Result;
 use crate::schema::{Attribute, ResourceSchema};
+use crate::value::Value;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde_json::Value;
 
 pub use compare::compare_values;
 pub use parse::{parse, MAX_EXPRESSIONS, MAX_NESTING};

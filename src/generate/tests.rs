@@ -10,7 +10,7 @@ fn collect(spec: &SeedSpec) -> Vec<(String, Value)> {
     let mut sink = |resource_type: &str, mut resource: Value| -> Result<Arc<Value>> {
         let id = format!("{}{}", resource_type.to_ascii_lowercase(), out.len() + 1);
         if let Value::Object(map) = &mut resource {
-            map.insert("id".into(), Value::String(id));
+            map.insert("id", Value::String(id));
         }
         out.push((resource_type.to_string(), resource.clone()));
         Ok(Arc::new(resource))
@@ -224,7 +224,7 @@ fn a_user_carries_every_attribute_in_scim_shape() {
         ] {
             assert!(enterprise[key].is_string(), "{key}");
         }
-        assert_eq!(user["schemas"], serde_json::json!([USER, ENTERPRISE_USER]));
+        assert_eq!(user["schemas"], crate::json!([USER, ENTERPRISE_USER]));
     }
 }
 

@@ -14,10 +14,10 @@ use crate::generate::{populate, SeedSpec};
 use crate::http::{Method, Request};
 use crate::settings::Settings;
 use crate::tenant::{ChangeSet, Tenant};
+use crate::value::Value;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// One sandbox server: a tenant and its id source.

@@ -229,9 +229,9 @@ impl Container<'_> {
     /// extension object keyed by its URN.
     pub fn get<'v>(
         self,
-        resource: &'v serde_json::Value,
+        resource: &'v crate::value::Value,
         name: &str,
-    ) -> Option<&'v serde_json::Value> {
+    ) -> Option<&'v crate::value::Value> {
         match self {
             Container::Core => resource.get(name),
             Container::Extension(urn) => resource.get(urn)?.get(name),

@@ -22,13 +22,13 @@
 
 use super::{find_attr, find_attr_in, AttrType, Attribute, Mutability, ResourceSchema};
 use crate::error::{Result, ScimError};
+use crate::value::Entry;
+use crate::value::{Key, Map, Number, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
 
 /// How deeply complex attributes may nest in a schema. RFC 7643 allows one level
 /// (sub-attributes are simple); custom schemas get some room, but data never drives
@@ -87,7 +87,7 @@ pub fn normalize_resource(rs: &ResourceSchema, input: Value, strict: bool) -> Re
 
 /// Sets `schemas` to the core URN and the URN of each extension present, keeping the
 /// client's array when it already says exactly that.
-fn set_schemas(rs: &ResourceSchema, resource: &mut Map<String, Value>) {
+fn set_schemas(rs: &ResourceSchema, resource: &mut Map) {
     let expected = || {
         rs.schema_urns()
             .enumerate()
@@ -106,7 +106,7 @@ fn set_schemas(rs: &ResourceSchema, resource: &mut Map<String, Value>) {
     let schemas = expected()
         .map(|(_, urn)| Value::String(urn.into()))
         .collect();
-    resource.insert("schemas".into(), Value::Array(schemas));
+    resource.insert("schemas", Value::Array(schemas));
 }
 
 /// Normalizes one attribute's value (a PATCH value, a sub-tree). `Ok(None)` means unassigned.
@@ -177,8 +177,8 @@ pub fn check_immutable(rs: &ResourceSchema, old: &Value, new: &Value) -> Result<
 /// The normalized resource being built: core and common attributes at the top level,
 /// one object per extension (index of `rs.extensions`).
 struct Output {
-    core: Map<String, Value>,
-    extensions: Vec<Map<String, Value>>,
+    core: Map,
+    extensions: Vec<Map>,
 }
 
 /// Where the attributes of a map sit, for error messages.
@@ -205,7 +205,7 @@ impl<'a> Parent<'a> {
 /// far stay normalized, which is harmless because normalization is idempotent.
 fn normalize_top_level_in_place(
     rs: &ResourceSchema,
-    fields: &mut Map<String, Value>,
+    fields: &mut Map,
     strict: bool,
 ) -> Result<bool> {
     for (key, value) in fields.iter_mut() {
@@ -249,7 +249,7 @@ fn normalize_top_level_in_place(
 /// [`normalize_top_level_in_place`] on why that is harmless).
 fn normalize_fields_in_place(
     attrs: &[Attribute],
-    fields: &mut Map<String, Value>,
+    fields: &mut Map,
     strict: bool,
     parent: Parent<'_>,
 ) -> Result<bool> {
@@ -292,7 +292,7 @@ fn extension_index(rs: &ResourceSchema, urn: &str) -> Option<usize> {
 /// URN holding an object, or a flattened URN-qualified attribute path.
 fn place_top_level(
     rs: &ResourceSchema,
-    key: String,
+    key: Key,
     value: Value,
     strict: bool,
     out: &mut Output,
@@ -353,7 +353,7 @@ fn place_top_level(
 fn place(
     rs: &ResourceSchema,
     scope: Scope,
-    key: String,
+    key: Key,
     start: usize,
     value: Value,
     strict: bool,
@@ -404,7 +404,7 @@ fn place(
     let key = if start == 0 && key == attr.name {
         key
     } else {
-        attr.name.clone()
+        Key::from(attr.name.as_str())
     };
     merge(target, key, attr, value);
     Ok(())
@@ -448,7 +448,7 @@ fn unknown_attribute(strict: bool, path: &str) -> Result<()> {
 
 /// Adds a normalized value, merging with what an earlier spelling of the same attribute
 /// placed (`name` and `name.givenName`, `emails` and `EMAILS`).
-fn merge(target: &mut Map<String, Value>, key: String, attr: &Attribute, value: Value) {
+fn merge(target: &mut Map, key: Key, attr: &Attribute, value: Value) {
     match target.entry(key) {
         Entry::Vacant(slot) => {
             slot.insert(value);
@@ -591,7 +591,7 @@ fn normalize_one(
 
 fn normalize_complex(
     attr: &Attribute,
-    mut fields: Map<String, Value>,
+    mut fields: Map,
     strict: bool,
     at: &Trail<'_>,
 ) -> Result<Option<Value>> {
@@ -616,7 +616,7 @@ fn normalize_complex(
             let key = if key == sub.name {
                 key
             } else {
-                sub.name.clone()
+                Key::from(sub.name.as_str())
             };
             out.insert(key, v);
         }
@@ -836,7 +836,7 @@ fn has_required(attr: &Attribute) -> bool {
 
 fn check_required_in(
     attrs: &[Attribute],
-    values: &Map<String, Value>,
+    values: &Map,
     urn: Option<&str>,
     parent: Option<&Trail<'_>>,
 ) -> Result<()> {
@@ -886,12 +886,7 @@ fn immutable_error(urn: Option<&str>, path: fmt::Arguments<'_>) -> ScimError {
     ))
 }
 
-fn check_immutable_in(
-    attrs: &[Attribute],
-    old: &Map<String, Value>,
-    new: &Map<String, Value>,
-    urn: Option<&str>,
-) -> Result<()> {
+fn check_immutable_in(attrs: &[Attribute], old: &Map, new: &Map, urn: Option<&str>) -> Result<()> {
     for attr in attrs {
         let name = attr.name.as_str();
         let Some(before) = old.get(name).filter(|v| !is_unassigned(v)) else {
@@ -925,17 +920,17 @@ fn check_immutable_in(
 mod tests {
     use super::*;
     use crate::error::ScimType;
+    use crate::json;
     use crate::schema::builtin::{self, ENTERPRISE_USER, GROUP, USER};
     use crate::schema::{Extension, Schema};
     use proptest::prelude::*;
-    use serde_json::json;
 
     fn resource_type(name: &str) -> ResourceSchema {
         builtin::resource_type(name).expect("built-in resource type")
     }
 
     fn custom(def: Value) -> Attribute {
-        serde_json::from_value(def).expect("attribute definition")
+        crate::value::from_value(def).expect("attribute definition")
     }
 
     /// User with custom attributes of every simple type.

@@ -23,15 +23,16 @@ use crate::env::{Env as CoreEnv, UuidIds};
 use crate::error::ScimError;
 use crate::generate::{populate, SeedSpec};
 use crate::http::{Method as CoreMethod, Request as CoreRequest};
+use crate::json;
 use crate::settings::Settings;
 use crate::tenant::{ChangeSet, ResourceKey, Tenant};
+use crate::value::Value;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
