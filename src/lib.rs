@@ -34,6 +34,7 @@ pub mod error;
 pub mod filter;
 pub mod generate;
 pub mod http;
+mod index;
 pub mod patch;
 pub mod path;
 pub mod project;

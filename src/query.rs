@@ -11,6 +11,7 @@ use crate::column::fold;
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
+use crate::index::IdSet;
 use crate::json;
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
@@ -19,12 +20,10 @@ use crate::tenant::{Row, Store, Tenant};
 use crate::value::Value;
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-use core::ops::Bound;
 
 /// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
 /// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
@@ -293,43 +292,28 @@ fn candidates<'s>(
     store: &'s Store,
     plan: &Plan,
 ) -> Box<dyn Iterator<Item = (&'s str, &'s Row)> + 's> {
-    let entry = |(id, row): (&'s String, &'s Row)| (id.as_str(), row);
-    let by_ids = move |ids: Option<&'s BTreeSet<String>>| {
+    let by_ids = move |ids: Option<&'s IdSet>| {
         ids.into_iter()
-            .flatten()
+            .flat_map(IdSet::iter)
             .filter_map(move |id| store.by_id.get_key_value(id))
-            .map(entry)
     };
     match plan {
-        Plan::Id(id) => Box::new(store.by_id.get_key_value(id).map(entry).into_iter()),
+        Plan::Id(id) => Box::new(store.by_id.get_key_value(id).into_iter()),
         Plan::Name(name) => Box::new(by_ids(store.by_name.get(name))),
         Plan::ExternalId(ext) => Box::new(by_ids(store.by_external_id.get(ext))),
-        Plan::IdsAfter(after, inclusive) => {
-            let lower = if *inclusive {
-                Bound::Included(after.as_str())
-            } else {
-                Bound::Excluded(after.as_str())
-            };
-            Box::new(
-                store
-                    .by_id
-                    .range::<str, _>((lower, Bound::Unbounded))
-                    .map(entry),
-            )
-        }
+        Plan::IdsAfter(after, inclusive) => Box::new(store.by_id.after(after, *inclusive)),
         Plan::Column(path, op, needle) => {
             match store.with_column(path, |c| c.matching_rows(*op, needle)) {
                 Some(rows) => Box::new(
                     store
                         .by_id
                         .iter()
-                        .filter(move |(_, r)| rows.contains(r.row))
-                        .map(entry),
+                        .filter(move |(_, r)| rows.contains(r.row)),
                 ),
-                None => Box::new(store.by_id.iter().map(entry)),
+                None => Box::new(store.by_id.iter()),
             }
         }
-        Plan::Scan => Box::new(store.by_id.iter().map(entry)),
+        Plan::Scan => Box::new(store.by_id.iter()),
     }
 }
 

@@ -239,7 +239,7 @@ pub(crate) fn delete(
     let groups: Vec<String> = tenant
         .member_of
         .get(id)
-        .map(|g| g.iter().cloned().collect())
+        .map(|g| g.iter().map(String::from).collect())
         .unwrap_or_default();
     for group_id in groups {
         let Some(group) = tenant.get("Group", &group_id).cloned() else {
@@ -270,8 +270,7 @@ fn check_unique(
     let Some(store) = tenant.stores.get(&rs.name) else {
         return Ok(());
     };
-    let others =
-        |ids: &alloc::collections::BTreeSet<String>| ids.iter().any(|i| Some(i.as_str()) != own_id);
+    let others = |ids: &crate::index::IdSet| ids.iter().any(|i| Some(i) != own_id);
     if rs.name == "User" {
         if let Some(name) = value.get("userName").and_then(Value::as_str) {
             if store.by_name.get(&fold(name)).is_some_and(others) {
@@ -304,7 +303,7 @@ fn check_unique(
         let Some(mine) = lookup(value) else { continue };
         let clash = store.by_id.iter().any(|(id, row)| {
             let r = &row.value;
-            Some(id.as_str()) != own_id
+            Some(id) != own_id
                 && lookup(r)
                     .is_some_and(|theirs| crate::filter::compare_values(attr, theirs, mine).is_eq())
         });
@@ -409,7 +408,7 @@ pub(crate) fn user_groups(tenant: &Tenant, user_id: &str, base_url: &str) -> Opt
         .filter_map(|gid| {
             let group = tenant.get("Group", gid)?;
             let mut entry = Map::new();
-            entry.insert("value", Value::String(gid.clone()));
+            entry.insert("value", Value::String(gid.into()));
             entry.insert("$ref", Value::String(format!("{base_url}/Groups/{gid}")));
             if let Some(display) = group.get("displayName") {
                 entry.insert("display", display.clone());

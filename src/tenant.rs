@@ -14,12 +14,13 @@ use crate::column::{fold, Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
+use crate::index::{IdSet, Index};
 use crate::json;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema};
 use crate::settings::Settings;
 use crate::value::{Map, Value};
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -96,11 +97,11 @@ pub(crate) struct Row {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
     /// By id; id order is the stable default listing order.
-    pub(crate) by_id: BTreeMap<String, Row>,
+    pub(crate) by_id: Index<Row>,
     /// Case-folded `userName` (Users) or `displayName` (other types) -> ids.
-    pub(crate) by_name: BTreeMap<String, BTreeSet<String>>,
+    pub(crate) by_name: Index<IdSet>,
     /// `externalId` (case-exact) -> ids.
-    pub(crate) by_external_id: BTreeMap<String, BTreeSet<String>>,
+    pub(crate) by_external_id: Index<IdSet>,
     /// Row numbers are handed out once and never reused.
     next_row: u32,
     /// Text columns built so far (see `crate::column`); built lazily by reads, hence the cell.
@@ -141,7 +142,7 @@ pub struct Tenant {
     /// when a type is switched off and on again).
     pub(crate) stores: BTreeMap<String, Store>,
     /// Group membership, reversed: member id -> group ids.
-    pub(crate) member_of: BTreeMap<String, BTreeSet<String>>,
+    pub(crate) member_of: Index<IdSet>,
     /// Last version number handed out; versions are `W/"<n>"`.
     pub(crate) version_seq: u64,
 }
@@ -248,7 +249,7 @@ impl Tenant {
             settings,
             types,
             stores: BTreeMap::new(),
-            member_of: BTreeMap::new(),
+            member_of: Index::default(),
             version_seq: 0,
         })
     }
@@ -426,24 +427,13 @@ impl Tenant {
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)
         {
-            store
-                .by_name
-                .entry(fold(name))
-                .or_default()
-                .insert(id.clone());
+            store.by_name.add(&fold(name), &id);
         }
         if let Some(ext) = value.get("externalId").and_then(Value::as_str) {
-            store
-                .by_external_id
-                .entry(ext.to_string())
-                .or_default()
-                .insert(id.clone());
+            store.by_external_id.add(ext, &id);
         }
         for member in member_ids(&value) {
-            self.member_of
-                .entry(member.to_string())
-                .or_default()
-                .insert(id.clone());
+            self.member_of.add(member, &id);
         }
         let Some(store) = self.stores.get_mut(resource_type) else {
             return;
@@ -463,7 +453,7 @@ impl Tenant {
             column.set(row, Some(&value));
         }
         store.by_id.insert(
-            id.clone(),
+            &id,
             Row {
                 row,
                 value: value.clone(),
@@ -519,24 +509,15 @@ impl Tenant {
             .get(name_attribute(resource_type))
             .and_then(Value::as_str)
         {
-            remove_from(&mut store.by_name, &fold(name), id);
+            store.by_name.discard(&fold(name), id);
         }
         if let Some(ext) = old.get("externalId").and_then(Value::as_str) {
-            remove_from(&mut store.by_external_id, ext, id);
+            store.by_external_id.discard(ext, id);
         }
         for member in member_ids(&old) {
-            remove_from(&mut self.member_of, member, id);
+            self.member_of.discard(member, id);
         }
         Some(old)
-    }
-}
-
-fn remove_from(index: &mut BTreeMap<String, BTreeSet<String>>, key: &str, id: &str) {
-    if let Some(ids) = index.get_mut(key) {
-        ids.remove(id);
-        if ids.is_empty() {
-            index.remove(key);
-        }
     }
 }
 

@@ -1,0 +1,355 @@
+//! Ordered text indexes for a tenant: by id, by name, by externalId, by group member.
+//!
+//! Why not `BTreeMap<String, V>`: every comparison in a B-tree descent follows a key's
+//! heap pointer, so a lookup in 100,000 random ids cost some 30 cache misses (about 2 µs,
+//! a sixth of a Bulk create). An [`Index`] keeps each key's first 16 bytes inline as
+//! one big-endian `u128`: comparisons almost always end on that integer, inside the node
+//! already in cache. Order is still plain byte order of the whole text (a shorter text
+//! pads with zeros and a tie on the head falls back to the full text), so `id gt "..."`
+//! walks and the default listing order are unchanged.
+//!
+//! Lookups take `&str` and allocate nothing: the map is searched through the
+//! [`KeyView`] trait object, which both stored keys and borrowed probes implement.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use core::borrow::Borrow;
+use core::cmp::Ordering;
+use core::ops::Bound;
+
+/// The first 16 bytes of `text`, zero-padded, as a big-endian integer.
+fn head_of(text: &str) -> u128 {
+    let mut head = [0u8; 16];
+    for (slot, byte) in head.iter_mut().zip(text.bytes()) {
+        *slot = byte;
+    }
+    u128::from_be_bytes(head)
+}
+
+/// A stored key: the text and its inline head.
+#[derive(Debug, Clone)]
+pub(crate) struct IndexKey {
+    head: u128,
+    text: Box<str>,
+}
+
+impl IndexKey {
+    pub(crate) fn new(text: &str) -> IndexKey {
+        IndexKey {
+            head: head_of(text),
+            text: text.into(),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A key seen for comparison: stored ([`IndexKey`]) or borrowed for a lookup ([`Probe`]).
+pub(crate) trait KeyView {
+    fn head(&self) -> u128;
+    fn text(&self) -> &str;
+}
+
+impl KeyView for IndexKey {
+    fn head(&self) -> u128 {
+        self.head
+    }
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A borrowed lookup key.
+struct Probe<'a> {
+    head: u128,
+    text: &'a str,
+}
+
+impl<'a> Probe<'a> {
+    fn new(text: &'a str) -> Probe<'a> {
+        Probe {
+            head: head_of(text),
+            text,
+        }
+    }
+}
+
+impl KeyView for Probe<'_> {
+    fn head(&self) -> u128 {
+        self.head
+    }
+    fn text(&self) -> &str {
+        self.text
+    }
+}
+
+impl Ord for dyn KeyView + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.head()
+            .cmp(&other.head())
+            .then_with(|| self.text().cmp(other.text()))
+    }
+}
+
+impl PartialOrd for dyn KeyView + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.head() == other.head() && self.text() == other.text()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
+
+impl Ord for IndexKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self as &dyn KeyView).cmp(other as &dyn KeyView)
+    }
+}
+
+impl PartialOrd for IndexKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for IndexKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.head == other.head && self.text == other.text
+    }
+}
+
+impl Eq for IndexKey {}
+
+impl<'a> Borrow<dyn KeyView + 'a> for IndexKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+/// An ordered map from text keys to `V`.
+#[derive(Debug, Clone)]
+pub(crate) struct Index<V> {
+    map: BTreeMap<IndexKey, V>,
+}
+
+impl<V> Default for Index<V> {
+    fn default() -> Self {
+        Index {
+            map: BTreeMap::new(),
+        }
+    }
+}
+
+impl<V> Index<V> {
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(&Probe::new(key) as &dyn KeyView)
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.map.get_mut(&Probe::new(key) as &dyn KeyView)
+    }
+
+    pub(crate) fn get_key_value(&self, key: &str) -> Option<(&str, &V)> {
+        self.map
+            .get_key_value(&Probe::new(key) as &dyn KeyView)
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(crate) fn insert(&mut self, key: &str, value: V) -> Option<V> {
+        self.map.insert(IndexKey::new(key), value)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
+        self.map.remove(&Probe::new(key) as &dyn KeyView)
+    }
+
+    /// The value at `key`, created with `V::default()` when absent.
+    pub(crate) fn get_or_default(&mut self, key: &str) -> &mut V
+    where
+        V: Default,
+    {
+        self.map.entry(IndexKey::new(key)).or_default()
+    }
+
+    /// Pairs in key order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+        self.map.values()
+    }
+
+    /// Pairs whose key is after `key` (or equal to it, if `inclusive`), in key order.
+    pub(crate) fn after<'s>(
+        &'s self,
+        key: &str,
+        inclusive: bool,
+    ) -> impl DoubleEndedIterator<Item = (&'s str, &'s V)> + 's {
+        let probe = Probe::new(key);
+        let probe: &dyn KeyView = &probe;
+        let lower = if inclusive {
+            Bound::Included(probe)
+        } else {
+            Bound::Excluded(probe)
+        };
+        self.map
+            .range::<dyn KeyView, _>((lower, Bound::Unbounded))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// The ids under one key of a secondary index. Most names and externalIds belong to one
+/// resource, so that case is a single string, not a B-tree node.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum IdSet {
+    /// No ids (only transiently: an index drops empty sets).
+    #[default]
+    Empty,
+    /// One id.
+    One(String),
+    /// Several ids, ordered.
+    Many(BTreeSet<String>),
+}
+
+impl IdSet {
+    pub(crate) fn insert(&mut self, id: &str) {
+        match self {
+            IdSet::Empty => *self = IdSet::One(id.into()),
+            IdSet::One(only) if only == id => {}
+            IdSet::One(only) => {
+                let mut many = BTreeSet::new();
+                many.insert(core::mem::take(only));
+                many.insert(id.into());
+                *self = IdSet::Many(many);
+            }
+            IdSet::Many(many) => {
+                many.insert(id.into());
+            }
+        }
+    }
+
+    pub(crate) fn remove(&mut self, id: &str) {
+        match self {
+            IdSet::One(only) if only == id => *self = IdSet::Empty,
+            IdSet::Many(many) => {
+                many.remove(id);
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            IdSet::Empty => true,
+            IdSet::One(_) => false,
+            IdSet::Many(many) => many.is_empty(),
+        }
+    }
+
+    /// The ids, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            IdSet::Empty => (None, None),
+            IdSet::One(only) => (Some(only.as_str()), None),
+            IdSet::Many(many) => (None, Some(many.iter().map(String::as_str))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
+}
+
+impl Index<IdSet> {
+    /// Adds `id` under `key`.
+    pub(crate) fn add(&mut self, key: &str, id: &str) {
+        self.get_or_default(key).insert(id);
+    }
+
+    /// Removes `id` from under `key`, dropping the key when no id is left.
+    pub(crate) fn discard(&mut self, key: &str, id: &str) {
+        if let Some(ids) = self.get_mut(key) {
+            ids.remove(id);
+            if ids.is_empty() {
+                self.remove(key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    /// Keys whose order turns on bytes inside and past the 16-byte head, on padding and
+    /// on non-ASCII text: the index must list them exactly as `str` orders them.
+    #[test]
+    fn order_is_byte_order_of_the_whole_text() {
+        let mut keys = [
+            "",
+            "a",
+            "a\u{0}",
+            "a\u{0}b",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnopa",
+            "abcdefghijklmnoo",
+            "b",
+            "é",
+            "e\u{301}",
+            "2819c223-7f76-453a-919d-413861904646",
+            "2819c223-7f76-453a-919d-413861904645",
+            "2819c223-7f76-453b",
+        ];
+        let mut index = Index::default();
+        for (n, k) in keys.iter().enumerate() {
+            index.insert(k, n);
+        }
+        keys.sort_unstable();
+        let listed: Vec<&str> = index.iter().map(|(k, _)| k).collect();
+        assert_eq!(listed, keys);
+        for (i, k) in keys.iter().enumerate() {
+            assert!(index.get(k).is_some(), "{k:?}");
+            let after: Vec<&str> = index.after(k, false).map(|(k, _)| k).collect();
+            assert_eq!(after, keys.get(i + 1..).unwrap_or_default(), "after {k:?}");
+            let from: Vec<&str> = index.after(k, true).map(|(k, _)| k).collect();
+            assert_eq!(from, keys.get(i..).unwrap_or_default(), "from {k:?}");
+        }
+        assert!(index.get("abcdefghijklmnopz").is_none());
+    }
+
+    #[test]
+    fn id_sets_grow_shrink_and_vanish() {
+        let mut index: Index<IdSet> = Index::default();
+        index.add("bjensen", "2");
+        index.add("bjensen", "1");
+        index.add("bjensen", "1");
+        index.add("other", "3");
+        let ids = |index: &Index<IdSet>, k: &str| -> Vec<String> {
+            index
+                .get(k)
+                .map(|s| s.iter().map(String::from).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(ids(&index, "bjensen"), ["1", "2"]);
+        index.discard("bjensen", "1");
+        assert_eq!(ids(&index, "bjensen"), ["2"]);
+        index.discard("bjensen", "2");
+        index.discard("other", "nope");
+        assert!(index.get("bjensen").is_none());
+        assert_eq!(ids(&index, "other"), ["3"]);
+        assert_eq!(index.len(), 1);
+    }
+}
