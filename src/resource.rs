@@ -83,10 +83,13 @@ pub(crate) fn create(
     let version = tenant.next_version();
     if let Some(obj) = value.as_object_mut() {
         obj.insert("id", Value::String(id));
-        obj.insert(
-            "meta",
-            json!({ "resourceType": type_name, "created": now, "lastModified": now, "version": version }),
-        );
+        // Built directly: this runs once per created resource (json! goes through serde_json).
+        let mut meta = Map::with_capacity(4);
+        meta.insert("resourceType", Value::String(type_name.clone()));
+        meta.insert("created", Value::String(now.clone()));
+        meta.insert("lastModified", Value::String(now));
+        meta.insert("version", Value::String(version));
+        obj.insert("meta", Value::Object(meta));
     }
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), Some(changes), true);

@@ -516,9 +516,15 @@ impl Value {
         }
         let rest = pointer.strip_prefix('/')?;
         rest.split('/').try_fold(self, |target, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let unescaped;
+            let token = if token.contains('~') {
+                unescaped = token.replace("~1", "/").replace("~0", "~");
+                unescaped.as_str()
+            } else {
+                token
+            };
             match target {
-                Value::Object(map) => map.get(&token),
+                Value::Object(map) => map.get(token),
                 Value::Array(list) => token.parse::<usize>().ok().and_then(|i| list.get(i)),
                 _ => None,
             }
@@ -862,9 +868,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let value = access.next_value()?;
             pairs.push((key.0, value));
         }
-        let mut map = Map::from_pairs(pairs);
-        map.entries.shrink_to_fit();
-        Ok(Value::Object(map))
+        Ok(Value::Object(Map::from_pairs(pairs)))
     }
 }
 
