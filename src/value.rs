@@ -193,6 +193,15 @@ impl Map {
     /// place of the first. Linear-logarithmic, whatever the input.
     fn from_pairs(mut entries: Vec<(Key, Value)>) -> Map {
         if entries.len() <= SMALL {
+            let unique = entries.iter().enumerate().all(|(i, (k, _))| {
+                entries
+                    .get(..i)
+                    .is_none_or(|before| before.iter().all(|(b, _)| b != k))
+            });
+            if unique {
+                // The usual case: take the vector as it is.
+                return Map { entries };
+            }
             let mut map = Map::with_capacity(entries.len());
             for (k, v) in entries {
                 map.insert(k, v);
@@ -863,12 +872,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut pairs: Vec<(Key, Value)> = Vec::new();
+        // Room for a typical SCIM object at once; the slack is returned below (shrinking
+        // in place is cheap), so stored resources do not carry it.
+        let mut pairs: Vec<(Key, Value)> = Vec::with_capacity(8);
         while let Some(key) = access.next_key::<KeySeed>()? {
             let value = access.next_value()?;
             pairs.push((key.0, value));
         }
-        Ok(Value::Object(Map::from_pairs(pairs)))
+        let mut map = Map::from_pairs(pairs);
+        map.entries.shrink_to_fit();
+        Ok(Value::Object(map))
     }
 }
 
