@@ -152,6 +152,13 @@ fn run(n: usize) {
         .next()
         .unwrap()
         .to_string();
+    // The id in the middle of id order, so the walk below starts halfway through.
+    let middle = bench.handle(&Request::new(
+        Method::Get,
+        &format!("/Users?sortBy=id&startIndex={}&count=1&attributes=id", n / 2 + 1),
+    ));
+    let middle: serde_json::Value = serde_json::from_slice(&middle.body).unwrap();
+    let middle_id = middle["Resources"][0]["id"].as_str().unwrap().to_string();
     let co_reps = if n > 200_000 { 5 } else { 20 };
     let queries: [(&str, String, u32, Option<u64>); 5] = [
         (
@@ -183,9 +190,9 @@ fn run(n: usize) {
         ),
         (
             "id gt walk, attributes=id, 1000",
-            "/Users?filter=id%20gt%20%228%22&sortBy=id&attributes=id&count=1000".into(),
+            format!("/Users?filter=id%20gt%20%22{middle_id}%22&sortBy=id&attributes=id&count=1000"),
             50,
-            None,
+            Some((n - n / 2 - 1) as u64),
         ),
     ];
     let only = std::env::var("SCIMLET_BENCH_ONLY").unwrap_or_default();

@@ -98,7 +98,7 @@ pub(crate) fn create(
 
 fn fresh_id(tenant: &Tenant, type_name: &str, env: &mut Env) -> Result<String> {
     for _ in 0..ID_ATTEMPTS {
-        let id = env.ids.next_id();
+        let id = env.ids.next_id(env.now_ms);
         if !id.is_empty() && tenant.get(type_name, &id).is_none() {
             return Ok(id);
         }
