@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use scimlet::filter::{compile, parse};
 use scimlet::schema::builtin::resource_types;
 use scimlet::schema::ResourceSchema;
-use serde_json::{json, Value};
+use scimlet::{json, Value};
 use std::sync::OnceLock;
 
 fn fixtures() -> &'static (ResourceSchema, Value) {

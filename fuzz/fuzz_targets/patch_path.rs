@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use scimlet::schema::builtin::resource_types;
 use scimlet::schema::ResourceSchema;
-use serde_json::{json, Value};
+use scimlet::{json, Value};
 use std::sync::OnceLock;
 
 fn schemas() -> &'static [ResourceSchema] {
@@ -77,8 +77,8 @@ fuzz_target!(|data: &[u8]| {
 
         let op = ["add", "replace", "remove"][usize::from(selector / 8 % 3)];
         let mut operation = json!({"op": op, "path": text});
-        if let Some(v) = value(selector) {
-            operation["value"] = v;
+        if let (Some(v), Some(map)) = (value(selector), operation.as_object_mut()) {
+            map.insert("value", v);
         }
         let before = resource(&rs.name);
         let body = json!({"Operations": [operation]});
