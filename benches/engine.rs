@@ -155,7 +155,10 @@ fn run(n: usize) {
     // The id in the middle of id order, so the walk below starts halfway through.
     let middle = bench.handle(&Request::new(
         Method::Get,
-        &format!("/Users?sortBy=id&startIndex={}&count=1&attributes=id", n / 2 + 1),
+        &format!(
+            "/Users?sortBy=id&startIndex={}&count=1&attributes=id",
+            n / 2 + 1
+        ),
     ));
     let middle: serde_json::Value = serde_json::from_slice(&middle.body).unwrap();
     let middle_id = middle["Resources"][0]["id"].as_str().unwrap().to_string();

@@ -134,6 +134,20 @@ impl Map {
         }
     }
 
+    /// Makes room for `n` more keys.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve_exact(n);
+    }
+
+    /// Sets `key` as the first key (moving it there if present).
+    pub fn insert_first(&mut self, key: impl Into<Key>, value: Value) {
+        let key = key.into();
+        if let Some(i) = self.position(&key) {
+            self.entries.remove(i);
+        }
+        self.entries.insert(0, (key, value));
+    }
+
     /// Removes `key`, keeping the order of the others, and returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
