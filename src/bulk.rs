@@ -52,16 +52,23 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
             "Operations[{index}] is not an object"
         )));
     };
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(String::from);
-    let method = text(field(&op, "method"))
-        .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no method")))?
-        .to_ascii_uppercase();
-    let path = text(field(&op, "path"))
+    // Fields are moved out, not copied: this runs for every operation of every Bulk load.
+    let mut take = |name: &str| {
+        let key = op.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone();
+        op.remove(&key)
+    };
+    let text = |v: Option<Value>| match v {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    };
+    let mut method = text(take("method"))
+        .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no method")))?;
+    method.make_ascii_uppercase();
+    let path = text(take("path"))
         .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no path")))?;
-    let bulk_id = text(field(&op, "bulkId"));
-    let version = text(field(&op, "version"));
-    let data_key = op.keys().find(|k| k.eq_ignore_ascii_case("data")).cloned();
-    let data = data_key.and_then(|k| op.remove(&k)).unwrap_or(Value::Null);
+    let bulk_id = text(take("bulkId"));
+    let version = text(take("version"));
+    let data = take("data").unwrap_or(Value::Null);
     let mut refs = BTreeSet::new();
     collect_refs(&data, 0, &mut refs);
     if let Some(r) = path.split('/').find_map(|s| s.strip_prefix(BULK_ID_PREFIX)) {
