@@ -12,12 +12,11 @@ use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
 use crate::index::IdSet;
-use crate::json;
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
 use crate::tenant::{Row, Store, Tenant};
-use crate::value::Value;
+use crate::value::{Map, Value};
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
@@ -538,13 +537,22 @@ pub(crate) fn list<'t>(
             ))
         })
         .collect();
-    Ok(json!({
-        "schemas": [LIST_RESPONSE],
-        "totalResults": total,
-        "itemsPerPage": resources.len(),
-        "startIndex": params.start_index,
-        "Resources": resources,
-    }))
+    Ok(list_response(total, params.start_index, resources))
+}
+
+/// A ListResponse (RFC 7644 section 3.4.2). Built directly, not with `json!`, which would
+/// copy every resource on the page through serde_json twice.
+pub(crate) fn list_response(total: usize, start_index: usize, resources: Vec<Value>) -> Value {
+    let mut list = Map::with_capacity(5);
+    list.insert(
+        "schemas",
+        Value::Array(alloc::vec![Value::from(LIST_RESPONSE)]),
+    );
+    list.insert("totalResults", Value::from(total));
+    list.insert("itemsPerPage", Value::from(resources.len()));
+    list.insert("startIndex", Value::from(start_index));
+    list.insert("Resources", Value::Array(resources));
+    Value::Object(list)
 }
 
 /// A sort key, extracted once per hit: a sort of 100,000 users makes ~1.7 million

@@ -8,11 +8,9 @@ use crate::discovery;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Method, Request, Response, SCIM_JSON};
-use crate::json;
 use crate::project::Projection;
 use crate::query::{percent_decode, ListParams};
 use crate::resource;
-use crate::schema::builtin::LIST_RESPONSE;
 use crate::settings::PatchResponse;
 use crate::tenant::{ChangeSet, Outcome, Tenant};
 use crate::value::Value;
@@ -311,13 +309,7 @@ fn projection(req: &Request) -> Projection {
 }
 
 fn list_of(resources: Vec<Value>) -> Value {
-    json!({
-        "schemas": [LIST_RESPONSE],
-        "totalResults": resources.len(),
-        "itemsPerPage": resources.len(),
-        "startIndex": 1,
-        "Resources": resources,
-    })
+    crate::query::list_response(resources.len(), 1, resources)
 }
 
 /// A JSON response with the SCIM media type.
