@@ -27,9 +27,10 @@ use core::cmp::Ordering;
 /// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
 /// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
 /// what it cannot read).
-pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
+pub fn percent_decode(text: &str, plus_is_space: bool) -> Cow<'_, str> {
     if !text.contains(['%', '+']) {
-        return text.to_string();
+        // The usual case (every Bulk operation's path): nothing to decode, nothing to copy.
+        return Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -53,7 +54,7 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The decoded `name=value` pairs of a query string.
@@ -63,7 +64,10 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k, true), percent_decode(v, true))
+            (
+                percent_decode(k, true).into_owned(),
+                percent_decode(v, true).into_owned(),
+            )
         })
         .collect()
 }

@@ -14,6 +14,7 @@ use crate::resource;
 use crate::settings::PatchResponse;
 use crate::tenant::{ChangeSet, Outcome, Tenant};
 use crate::value::Value;
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -48,12 +49,12 @@ impl Route {
 }
 
 pub(crate) fn resolve(tenant: &Tenant, path: &str) -> Result<Route> {
-    let segments: Vec<String> = path
+    let segments: Vec<Cow<'_, str>> = path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| percent_decode(s, false))
         .collect();
-    let seg = |i: usize| segments.get(i).map(String::as_str);
+    let seg = |i: usize| segments.get(i).map(|s| s.as_ref());
     let endpoint = |name: &str| {
         tenant.types.iter().position(|rs| {
             rs.endpoint
