@@ -213,7 +213,7 @@ pub(crate) fn handle(
             bulk_id: op.bulk_id.clone(),
             location: None,
             version: None,
-            status: String::new(),
+            status: 0,
             response: None,
         };
         match outcome {
@@ -223,11 +223,11 @@ pub(crate) fn handle(
                 }
                 entry.location = done.location;
                 entry.version = done.version;
-                entry.status = done.status.to_string();
+                entry.status = done.status;
             }
             Err(e) => {
                 errors += 1;
-                entry.status = e.status.to_string();
+                entry.status = e.status;
                 entry.response = Some(e.to_json());
                 stopped = fail_on_errors.is_some_and(|limit| errors >= limit);
             }
@@ -257,7 +257,7 @@ pub(crate) fn handle(
                 bulk_id: op.bulk_id.clone(),
                 location: None,
                 version: None,
-                status: "409".into(),
+                status: 409,
                 response: Some(e.to_json()),
             });
         }
@@ -284,9 +284,15 @@ struct OpResult {
     location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
-    status: String,
+    /// Written as a string, as RFC 7644 section 3.7.3 shows it (no allocation per operation).
+    #[serde(serialize_with = "status_text")]
+    status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     response: Option<Value>,
+}
+
+fn status_text<S: serde::Serializer>(status: &u16, s: S) -> core::result::Result<S::Ok, S::Error> {
+    s.collect_str(status)
 }
 
 #[derive(Serialize)]

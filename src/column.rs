@@ -9,17 +9,25 @@
 
 use crate::filter::CompareOp;
 use crate::value::Value;
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
 /// Case folding for case-insensitive comparison, indexes and columns: one definition,
 /// char by char, so `eq`, `co` and the indexes agree on every input.
-pub(crate) fn fold(text: &str) -> String {
+///
+/// Text that is already folded (most userNames: lower-case emails) is borrowed, not copied:
+/// a create folds its userName twice, for the uniqueness check and for the index.
+pub(crate) fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
-        text.to_ascii_lowercase()
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        }
     } else {
-        text.chars().flat_map(char::to_lowercase).collect()
+        Cow::Owned(text.chars().flat_map(char::to_lowercase).collect())
     }
 }
 
@@ -146,11 +154,11 @@ impl Column {
     /// handles; the caller re-checks candidates with the full filter anyway.
     pub(crate) fn matching_rows(&self, op: CompareOp, needle: &str) -> Bitmap {
         let needle = if self.path.case_exact {
-            String::from(needle)
+            Cow::Borrowed(needle)
         } else {
             fold(needle)
         };
-        let needle = needle.as_str();
+        let needle = needle.as_ref();
         let test: fn(&str, &str) -> bool = match op {
             CompareOp::Eq => |h, n| h == n,
             CompareOp::Sw => |h, n| h.starts_with(n),

@@ -256,8 +256,12 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
         };
         match (name, op) {
             ("id", CompareOp::Eq) => return Plan::Id(value.clone()),
-            ("userName", CompareOp::Eq) if rs.name == "User" => return Plan::Name(fold(value)),
-            ("displayName", CompareOp::Eq) if rs.name != "User" => return Plan::Name(fold(value)),
+            ("userName", CompareOp::Eq) if rs.name == "User" => {
+                return Plan::Name(fold(value).into_owned())
+            }
+            ("displayName", CompareOp::Eq) if rs.name != "User" => {
+                return Plan::Name(fold(value).into_owned())
+            }
             ("externalId", CompareOp::Eq) => return Plan::ExternalId(value.clone()),
             ("id", CompareOp::Gt) => range = range.or(Some(Plan::IdsAfter(value.clone(), false))),
             ("id", CompareOp::Ge) => range = range.or(Some(Plan::IdsAfter(value.clone(), true))),
