@@ -192,6 +192,9 @@ pub(crate) fn handle(
     }
     let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| waiting[i] == 0).collect();
     let mut results: Vec<Option<OpResult>> = (0..ops.len()).map(|_| None).collect();
+    // Created ids are remembered only for bulkIds some operation refers to: a plain load
+    // of a million users refers to none.
+    let referenced: BTreeSet<String> = ops.iter().flat_map(|op| op.refs.iter().cloned()).collect();
     let mut created: BTreeMap<String, String> = BTreeMap::new();
     let mut errors = 0u64;
     let mut stopped = false;
@@ -219,7 +222,9 @@ pub(crate) fn handle(
         match outcome {
             Ok(done) => {
                 if let (Some(b), Some(id), "POST") = (&op.bulk_id, &done.id, op.method.as_str()) {
-                    created.insert(b.clone(), id.clone());
+                    if referenced.contains(b.as_str()) {
+                        created.insert(b.clone(), id.clone());
+                    }
                 }
                 entry.location = done.location;
                 entry.version = done.version;
