@@ -167,6 +167,7 @@ fn run(n: usize) {
         .collect();
     let bytes: usize = bodies.iter().map(Vec::len).sum();
 
+    ALLOCATIONS.store(0, Ordering::Relaxed);
     let (ingest, ingest_cpu, ()) = timed(|| {
         for (i, body) in bodies.iter().enumerate() {
             COUNTING.store(i == 0, Ordering::Relaxed);
