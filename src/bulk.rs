@@ -46,6 +46,12 @@ fn field<'v>(op: &'v Map, name: &str) -> Option<&'v Value> {
         .map(|(_, v)| v)
 }
 
+/// Removes a field whatever the case of its name, moving its value out.
+fn take_field(op: &mut Map, name: &str) -> Option<Value> {
+    let key = op.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone();
+    op.remove(&key)
+}
+
 fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
     let Value::Object(mut op) = raw else {
         return Err(ScimError::invalid_syntax(format!(
@@ -53,10 +59,7 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
         )));
     };
     // Fields are moved out, not copied: this runs for every operation of every Bulk load.
-    let mut take = |name: &str| {
-        let key = op.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone();
-        op.remove(&key)
-    };
+    let mut take = |name: &str| take_field(&mut op, name);
     let text = |v: Option<Value>| match v {
         Some(Value::String(s)) => Some(s),
         _ => None,
@@ -141,13 +144,14 @@ pub(crate) fn handle(
                 ScimError::invalid_value("failOnErrors must be a positive integer")
             })?),
         };
-    let ops_key = body
-        .keys()
-        .find(|k| k.eq_ignore_ascii_case("Operations"))
-        .cloned()
-        .ok_or_else(|| ScimError::invalid_syntax("a BulkRequest needs an \"Operations\" array"))?;
-    let Some(Value::Array(raw_ops)) = body.remove(&ops_key) else {
-        return Err(ScimError::invalid_syntax("\"Operations\" must be an array"));
+    let raw_ops = match take_field(&mut body, "Operations") {
+        Some(Value::Array(raw_ops)) => raw_ops,
+        Some(_) => return Err(ScimError::invalid_syntax("\"Operations\" must be an array")),
+        None => {
+            return Err(ScimError::invalid_syntax(
+                "a BulkRequest needs an \"Operations\" array",
+            ))
+        }
     };
     let max = tenant.settings.bulk_max_operations;
     if raw_ops.len() > max {

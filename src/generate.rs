@@ -924,7 +924,7 @@ fn strings(items: &[&str]) -> Value {
 }
 
 fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    let mut map = Map::new();
+    let mut map = Map::with_capacity(N);
     for (key, value) in entries {
         map.insert(key, value);
     }

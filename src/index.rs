@@ -176,14 +176,6 @@ impl<V> Index<V> {
         self.map.remove(&Probe::new(key) as &dyn KeyView)
     }
 
-    /// The value at `key`, created with `V::default()` when absent.
-    pub(crate) fn get_or_default(&mut self, key: &str) -> &mut V
-    where
-        V: Default,
-    {
-        self.map.entry(IndexKey::new(key)).or_default()
-    }
-
     /// Pairs in key order.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
         self.map.iter().map(|(k, v)| (k.as_str(), v))
@@ -274,7 +266,15 @@ impl IdSet {
 impl Index<IdSet> {
     /// Adds `id` under `key`.
     pub(crate) fn add(&mut self, key: &str, id: &str) {
-        self.get_or_default(key).insert(id);
+        // A stored key is allocated only for a new key (a group's members mostly add to
+        // keys that exist).
+        if let Some(ids) = self.get_mut(key) {
+            ids.insert(id);
+            return;
+        }
+        let mut ids = IdSet::default();
+        ids.insert(id);
+        self.map.insert(IndexKey::new(key), ids);
     }
 
     /// Removes `id` from under `key`, dropping the key when no id is left.

@@ -748,32 +748,4 @@ mod tests {
         }
     }
 
-    /// Timing, not a check: `cargo test --release --lib projection_speed -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn projection_speed() {
-        let rs = resource_type("User");
-        let page: Vec<Value> = (0..1000)
-            .map(|i| {
-                let mut user = stored_user();
-                user["id"] = json!(std::format!("u{i}"));
-                user
-            })
-            .collect();
-        for (name, attributes) in [("attributes=id", "id"), ("no projection", "")] {
-            let projection = Projection {
-                attributes: parse_attribute_list(attributes),
-                excluded: Vec::new(),
-            };
-            let mut best = f64::MAX;
-            for _ in 0..30 {
-                let start = std::time::Instant::now();
-                let plan = ProjectionPlan::new(&rs, &projection);
-                let out: Vec<Value> = page.iter().map(|u| plan.apply(u)).collect();
-                assert_eq!(out.len(), 1000);
-                best = best.min(start.elapsed().as_nanos() as f64 / 1000.0);
-            }
-            std::println!("{name}: {best:.0} ns per resource (page of 1,000)");
-        }
-    }
 }

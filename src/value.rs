@@ -13,7 +13,8 @@
 //!   without regard to order.
 //! - Lookup in an object is a linear scan. SCIM objects are small (a resource has at
 //!   most a few dozen attributes); parsing stays linear in the input however large an
-//!   object is (duplicate keys are found by sorting, the last one wins, as in serde_json).
+//!   object is (duplicate keys are found through an ordered map; the last one wins, as in
+//!   serde_json).
 //! - [`json!`](crate::json) builds through `serde_json::json!`, so it is for tests,
 //!   errors and discovery documents, not for hot paths.
 
@@ -53,7 +54,7 @@ pub struct Map {
 
 static NULL: Value = Value::Null;
 
-/// Objects above this size find duplicate keys by sorting rather than pairwise.
+/// Objects up to this size are checked for duplicate keys pairwise, without allocating.
 const SMALL: usize = 16;
 
 impl Map {
@@ -164,7 +165,9 @@ impl Map {
     pub fn entry(&mut self, key: impl Into<Key>) -> Entry<'_> {
         let key = key.into();
         match self.position(&key) {
-            Some(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
+            Some(i) => Entry::Occupied(OccupiedEntry {
+                value: &mut self.entries[i].1, // found just now: in bounds
+            }),
             None => Entry::Vacant(VacantEntry { map: self, key }),
         }
     }
@@ -206,63 +209,36 @@ impl Map {
     /// Builds an object from pairs that may repeat keys: the last value wins, at the
     /// place of the first. Linear-logarithmic, whatever the input.
     fn from_pairs(mut entries: Vec<(Key, Value)>) -> Map {
-        if entries.len() <= SMALL {
-            let unique = entries.iter().enumerate().all(|(i, (k, _))| {
-                entries
-                    .get(..i)
-                    .is_none_or(|before| before.iter().all(|(b, _)| b != k))
-            });
-            if unique {
-                // The usual case: take the vector as it is.
-                return Map { entries };
-            }
-            let mut map = Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                map.insert(k, v);
-            }
-            return map;
+        let small_and_unique = entries.len() <= SMALL
+            && entries
+                .iter()
+                .enumerate()
+                .all(|(i, (k, _))| entries.iter().take(i).all(|(b, _)| b != k));
+        if small_and_unique {
+            // The usual case: take the vector as it is, without allocating.
+            return Map { entries };
         }
-        // Indices sorted by key (stable, so equal keys stay in input order): every run of
-        // equal keys keeps its first slot and takes its last value.
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| match (entries.get(a), entries.get(b)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
-            _ => core::cmp::Ordering::Equal,
-        });
-        let mut dropped = alloc::vec![false; entries.len()];
-        let mut run = 0;
-        while run < order.len() {
-            let mut end = run + 1;
-            while end < order.len()
-                && order
-                    .get(end)
-                    .zip(order.get(run))
-                    .and_then(|(&e, &r)| Some(entries.get(e)?.0 == entries.get(r)?.0))
-                    .unwrap_or(false)
-            {
-                end += 1;
-            }
-            if end - run > 1 {
-                if let (Some(&first), Some(&last)) = (order.get(run), order.get(end - 1)) {
-                    let value = entries
-                        .get_mut(last)
-                        .map(|e| core::mem::take(&mut e.1))
-                        .unwrap_or_default();
-                    if let Some(e) = entries.get_mut(first) {
-                        e.1 = value;
-                    }
-                    for &i in order.get(run + 1..end).unwrap_or_default() {
-                        if let Some(d) = dropped.get_mut(i) {
-                            *d = true;
-                        }
-                    }
+        // Where each key first appears (one ordered lookup per pair), then every repeat
+        // hands its value to that first place and is dropped.
+        let mut first_seen: alloc::collections::BTreeMap<&str, usize> = Default::default();
+        let first: Vec<usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| *first_seen.entry(k.as_str()).or_insert(i))
+            .collect();
+        drop(first_seen);
+        for (i, &f) in first.iter().enumerate() {
+            if f != i {
+                // In input order, so the last repeat's value is the one that stays.
+                let value = entries.get_mut(i).map(|e| e.1.take()).unwrap_or_default();
+                if let Some(e) = entries.get_mut(f) {
+                    e.1 = value;
                 }
             }
-            run = end;
         }
         let mut i = 0;
         entries.retain(|_| {
-            let keep = !dropped.get(i).copied().unwrap_or(false);
+            let keep = first.get(i) == Some(&i);
             i += 1;
             keep
         });
@@ -355,8 +331,7 @@ pub struct VacantEntry<'a> {
 
 /// A present key's slot.
 pub struct OccupiedEntry<'a> {
-    map: &'a mut Map,
-    index: usize,
+    value: &'a mut Value,
 }
 
 impl<'a> VacantEntry<'a> {
@@ -364,36 +339,21 @@ impl<'a> VacantEntry<'a> {
     pub fn insert(self, value: Value) -> &'a mut Value {
         let entries = &mut self.map.entries;
         entries.push((self.key, value));
-        // Just pushed, so `last_mut` is that entry.
-        match entries.last_mut() {
-            Some((_, v)) => v,
-            None => unreachable_empty(),
-        }
+        let last = entries.len() - 1; // just pushed: in bounds
+        &mut entries[last].1
     }
 }
 
 impl<'a> OccupiedEntry<'a> {
     /// The value.
     pub fn get_mut(&mut self) -> &mut Value {
-        match self.map.entries.get_mut(self.index) {
-            Some((_, v)) => v,
-            None => unreachable_empty(),
-        }
+        self.value
     }
 
     /// The value, for as long as the map is borrowed.
     pub fn into_mut(self) -> &'a mut Value {
-        match self.map.entries.get_mut(self.index) {
-            Some((_, v)) => v,
-            None => unreachable_empty(),
-        }
+        self.value
     }
-}
-
-/// Where a just-pushed or known-present entry is missing, which cannot happen: a fresh,
-/// unattached null, so that even an impossible branch neither panics nor loops.
-fn unreachable_empty<'a>() -> &'a mut Value {
-    alloc::boxed::Box::leak(alloc::boxed::Box::new(Value::Null))
 }
 
 impl<'a> Entry<'a> {
@@ -613,31 +573,6 @@ impl<I: ValueIndex> core::ops::Index<I> for Value {
     /// The value at `index`, or `null` (never panics).
     fn index(&self, index: I) -> &Value {
         index.index_into(self).unwrap_or(&NULL)
-    }
-}
-
-/// `value["key"] = ...` in tests, as with serde_json. Runtime code uses
-/// [`Value::get_mut`] and [`Map::insert`], which cannot panic.
-#[cfg(test)]
-impl core::ops::IndexMut<&str> for Value {
-    fn index_mut(&mut self, key: &str) -> &mut Value {
-        if self.is_null() {
-            *self = Value::Object(Map::new());
-        }
-        match self {
-            Value::Object(map) => map.entry(key).or_insert(Value::Null),
-            _ => panic!("cannot index {self:?} with {key:?}"),
-        }
-    }
-}
-
-#[cfg(test)]
-impl core::ops::IndexMut<usize> for Value {
-    fn index_mut(&mut self, i: usize) -> &mut Value {
-        match self {
-            Value::Array(list) => &mut list[i],
-            _ => panic!("cannot index {self:?} with {i}"),
-        }
     }
 }
 
@@ -926,6 +861,29 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
     use alloc::vec;
+
+    /// `value["key"] = ...` in tests, as with serde_json. Runtime code uses
+    /// [`Value::get_mut`] and [`Map::insert`], which cannot panic.
+    impl core::ops::IndexMut<&str> for Value {
+        fn index_mut(&mut self, key: &str) -> &mut Value {
+            if self.is_null() {
+                *self = Value::Object(Map::new());
+            }
+            match self {
+                Value::Object(map) => map.entry(key).or_insert(Value::Null),
+                _ => panic!("cannot index {self:?} with {key:?}"),
+            }
+        }
+    }
+
+    impl core::ops::IndexMut<usize> for Value {
+        fn index_mut(&mut self, i: usize) -> &mut Value {
+            match self {
+                Value::Array(list) => &mut list[i],
+                _ => panic!("cannot index {self:?} with {i}"),
+            }
+        }
+    }
 
     /// (JSON text, what serde_json makes of it): parsing and printing agree with
     /// serde_json except for key order.

@@ -2,7 +2,7 @@
 
 use super::*;
 use alloc::string::ToString;
-use std::collections::{BTreeMap, HashSet};
+use alloc::collections::{BTreeMap, BTreeSet};
 
 /// Everything `generate` produced, as (resource type, stored form with a readable id).
 fn collect(spec: &SeedSpec) -> Vec<(String, Value)> {
@@ -72,7 +72,7 @@ fn name_lists_are_large_and_their_ascii_forms_unique_and_safe() {
     );
     for (list, what) in [(&catalog.given, "given"), (&catalog.family, "family")] {
         assert!(list.len() >= 400, "{what} names: {}", list.len());
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         for name in list.iter() {
             assert!(
                 !name.ascii.is_empty()
@@ -110,7 +110,7 @@ fn group_entitlement_and_role_names_stay_distinct_past_their_lists() {
             ),
             ("role", (0..2000).map(|i| naming.role(i)).collect()),
         ] {
-            let unique: HashSet<_> = names.iter().collect();
+            let unique: BTreeSet<_> = names.iter().collect();
             assert_eq!(
                 unique.len(),
                 names.len(),
@@ -368,12 +368,12 @@ fn measure(spec: &SeedSpec) -> Shares {
         groups_hist[p.groups.len()] += 1.0;
         assert!(p.groups.iter().all(|g| *g < spec.groups.max(1)));
         assert_eq!(
-            p.groups.iter().collect::<HashSet<_>>().len(),
+            p.groups.iter().collect::<BTreeSet<_>>().len(),
             p.groups.len(),
             "distinct groups"
         );
         assert_eq!(
-            p.entitlements.iter().collect::<HashSet<_>>().len(),
+            p.entitlements.iter().collect::<BTreeSet<_>>().len(),
             p.entitlements.len()
         );
         max_entitlements = max_entitlements.max(p.entitlements.len());
@@ -523,7 +523,7 @@ fn managers_form_shallow_teams() {
 
 fn assert_unique_user_names(users: usize) {
     let mut people = People::new(&spec(users, 0, 0, 0, 1)).expect("spec");
-    let mut seen = HashSet::with_capacity(users);
+    let mut seen = BTreeSet::new();
     for _ in 0..users {
         let p = people.next_person();
         let name = p.user["userName"]
