@@ -99,7 +99,7 @@ fn main() {
             generate(&spec, &mut |_, mut resource: Value| {
                 next += 1;
                 if let Value::Object(map) = &mut resource {
-                    map.insert("id", Value::String(next.to_string()));
+                    map.insert("id", Value::from(next.to_string()));
                 }
                 let resource = Arc::new(resource);
                 stored.push(resource.clone());

@@ -98,7 +98,10 @@ fn projection() {
 }
 
 fn main() {
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let run = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     if run("normalize") {
         normalize();

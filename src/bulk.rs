@@ -16,11 +16,13 @@ use crate::resource;
 use crate::router::{json_body, resolve, Route};
 use crate::schema::builtin::BULK_RESPONSE;
 use crate::tenant::{ChangeSet, Tenant};
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use crate::Request;
+use alloc::borrow::Cow;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::Serialize;
 
@@ -31,13 +33,13 @@ const MAX_DATA_DEPTH: usize = 64;
 
 /// One parsed operation.
 struct Operation {
-    method: String,
-    path: String,
-    bulk_id: Option<String>,
-    version: Option<String>,
+    method: Text,
+    path: Text,
+    bulk_id: Option<Text>,
+    version: Option<Text>,
     data: Value,
     /// `bulkId`s this operation refers to (in `data` or `path`).
-    refs: BTreeSet<String>,
+    refs: BTreeSet<Text>,
 }
 
 fn field<'v>(op: &'v Map, name: &str) -> Option<&'v Value> {
@@ -75,7 +77,7 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
     let mut refs = BTreeSet::new();
     collect_refs(&data, 0, &mut refs);
     if let Some(r) = path.split('/').find_map(|s| s.strip_prefix(BULK_ID_PREFIX)) {
-        refs.insert(r.to_string());
+        refs.insert(Text::new(r));
     }
     Ok(Operation {
         method,
@@ -87,14 +89,14 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
     })
 }
 
-fn collect_refs(v: &Value, depth: usize, out: &mut BTreeSet<String>) {
+fn collect_refs(v: &Value, depth: usize, out: &mut BTreeSet<Text>) {
     if depth > MAX_DATA_DEPTH {
         return;
     }
     match v {
         Value::String(s) => {
             if let Some(r) = s.strip_prefix(BULK_ID_PREFIX) {
-                out.insert(r.to_string());
+                out.insert(Text::new(r));
             }
         }
         Value::Array(items) => items.iter().for_each(|i| collect_refs(i, depth + 1, out)),
@@ -104,14 +106,14 @@ fn collect_refs(v: &Value, depth: usize, out: &mut BTreeSet<String>) {
 }
 
 /// Replaces `bulkId:X` strings with the ids created for `X`.
-fn substitute(v: &mut Value, created: &BTreeMap<String, String>, depth: usize) {
+fn substitute(v: &mut Value, created: &BTreeMap<Text, String>, depth: usize) {
     if depth > MAX_DATA_DEPTH {
         return;
     }
     match v {
         Value::String(s) => {
             if let Some(id) = s.strip_prefix(BULK_ID_PREFIX).and_then(|r| created.get(r)) {
-                *s = id.clone();
+                *s = Text::new(id);
             }
         }
         Value::Array(items) => items
@@ -170,7 +172,7 @@ pub(crate) fn handle(
     }
 
     // Who defines each bulkId; a repeated bulkId is an error for the later operation.
-    let mut defined: BTreeMap<String, usize> = BTreeMap::new();
+    let mut defined: BTreeMap<Text, usize> = BTreeMap::new();
     let mut duplicate = BTreeSet::new();
     for (i, op) in ops.iter().enumerate() {
         if let (Some(id), "POST") = (&op.bulk_id, op.method.as_str()) {
@@ -198,8 +200,8 @@ pub(crate) fn handle(
     let mut results: Vec<Option<OpResult>> = (0..ops.len()).map(|_| None).collect();
     // Created ids are remembered only for bulkIds some operation refers to: a plain load
     // of a million users refers to none.
-    let referenced: BTreeSet<String> = ops.iter().flat_map(|op| op.refs.iter().cloned()).collect();
-    let mut created: BTreeMap<String, String> = BTreeMap::new();
+    let referenced: BTreeSet<Text> = ops.iter().flat_map(|op| op.refs.iter().cloned()).collect();
+    let mut created: BTreeMap<Text, String> = BTreeMap::new();
     let mut errors = 0u64;
     let mut stopped = false;
     while let Some(i) = ready.pop_first() {
@@ -225,9 +227,10 @@ pub(crate) fn handle(
         };
         match outcome {
             Ok(done) => {
-                if let (Some(b), Some(id), "POST") = (&op.bulk_id, &done.id, op.method.as_str()) {
+                let id = done.created.as_deref().and_then(|r| r.get("id")?.as_str());
+                if let (Some(b), Some(id)) = (&op.bulk_id, id) {
                     if referenced.contains(b.as_str()) {
-                        created.insert(b.clone(), id.clone());
+                        created.insert(b.clone(), id.to_string());
                     }
                 }
                 entry.location = done.location;
@@ -286,13 +289,13 @@ pub(crate) fn handle(
 /// per operation).
 #[derive(Serialize)]
 struct OpResult {
-    method: String,
+    method: Text,
     #[serde(rename = "bulkId", skip_serializing_if = "Option::is_none")]
-    bulk_id: Option<String>,
+    bulk_id: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<String>,
+    version: Option<Text>,
     /// Written as a string, as RFC 7644 section 3.7.3 shows it (no allocation per operation).
     #[serde(serialize_with = "status_text")]
     status: u16,
@@ -314,16 +317,17 @@ struct BulkResponse {
 /// What a successful operation reports.
 struct Done {
     status: u16,
-    id: Option<String>,
+    /// The resource a POST created (its id is what later `bulkId:` references get).
+    created: Option<Arc<Value>>,
     location: Option<String>,
-    version: Option<String>,
+    version: Option<Text>,
 }
 
 fn run(
     tenant: &mut Tenant,
     op: &mut Operation,
-    defined: &BTreeMap<String, usize>,
-    created: &BTreeMap<String, String>,
+    defined: &BTreeMap<Text, usize>,
+    created: &BTreeMap<Text, String>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Done> {
@@ -345,37 +349,42 @@ fn run(
     if !op.refs.is_empty() {
         substitute(&mut op.data, created, 0);
     }
-    let path: String = op
-        .path
-        .split('/')
-        .map(|s| {
-            s.strip_prefix(BULK_ID_PREFIX)
-                .and_then(|r| created.get(r))
-                .map_or(s, String::as_str)
-        })
-        .collect::<Vec<_>>()
-        .join("/");
-    let base = env.base_url.trim_end_matches('/').to_string();
+    // Paths naming no `bulkId:` (nearly all) are used as sent.
+    let path: Cow<'_, str> = if op.path.contains(BULK_ID_PREFIX) {
+        Cow::Owned(
+            op.path
+                .split('/')
+                .map(|s| {
+                    s.strip_prefix(BULK_ID_PREFIX)
+                        .and_then(|r| created.get(r))
+                        .map_or(s, String::as_str)
+                })
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    } else {
+        Cow::Borrowed(op.path.as_str())
+    };
+    let base = env.base_url.trim_end_matches('/');
     let location = |tenant: &Tenant, ti: usize, id: &str| {
-        tenant
-            .types
-            .get(ti)
-            .map(|rs| format!("{base}{}/{id}", rs.endpoint))
+        tenant.types.get(ti).map(|rs| {
+            let mut url = String::with_capacity(base.len() + rs.endpoint.len() + 1 + id.len());
+            for part in [base, rs.endpoint.as_str(), "/", id] {
+                url.push_str(part);
+            }
+            url
+        })
     };
     let data = core::mem::take(&mut op.data);
     match (op.method.as_str(), resolve(tenant, &path)?) {
         ("POST", Route::Collection(ti)) => {
             let stored = resource::create(tenant, ti, data, env, changes)?;
-            let id = stored
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
             Ok(Done {
                 status: 201,
-                location: location(tenant, ti, &id),
-                version: Some(resource::version_of(&stored).to_string()),
-                id: Some(id),
+                location: location(tenant, ti, id),
+                version: Some(Text::new(resource::version_of(&stored))),
+                created: Some(stored.clone()),
             })
         }
         ("PUT", Route::Resource(ti, id)) => {
@@ -384,8 +393,8 @@ fn run(
             Ok(Done {
                 status: 200,
                 location: location(tenant, ti, &id),
-                version: Some(resource::version_of(&stored).to_string()),
-                id: Some(id),
+                version: Some(Text::new(resource::version_of(&stored))),
+                created: None,
             })
         }
         ("PATCH", Route::Resource(ti, id)) => {
@@ -394,8 +403,8 @@ fn run(
             Ok(Done {
                 status: 200,
                 location: location(tenant, ti, &id),
-                version: Some(resource::version_of(&stored).to_string()),
-                id: Some(id),
+                version: Some(Text::new(resource::version_of(&stored))),
+                created: None,
             })
         }
         ("DELETE", Route::Resource(ti, id)) => {
@@ -404,7 +413,7 @@ fn run(
                 status: 204,
                 location: location(tenant, ti, &id),
                 version: None,
-                id: Some(id),
+                created: None,
             })
         }
         (method, _) => Err(ScimError::new(

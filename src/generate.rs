@@ -240,9 +240,15 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Entitlement",
             object([
                 ("schemas", strings(&[OKTA_ENTITLEMENT])),
-                ("displayName", Value::String(name.clone())),
+                (
+                    "displayName",
+                    Value::String(crate::value::Text::from(name.clone())),
+                ),
                 ("type", text(kind)),
-                ("description", Value::String(description)),
+                (
+                    "description",
+                    Value::String(crate::value::Text::from(description)),
+                ),
             ]),
         )?;
         entitlements.push(Grant::from_stored(&stored, name, Some(kind))?);
@@ -256,8 +262,14 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Role",
             object([
                 ("schemas", strings(&[OKTA_ROLE])),
-                ("displayName", Value::String(name.clone())),
-                ("description", Value::String(description)),
+                (
+                    "displayName",
+                    Value::String(crate::value::Text::from(name.clone())),
+                ),
+                (
+                    "description",
+                    Value::String(crate::value::Text::from(description)),
+                ),
             ]),
         )?;
         roles.push(Grant::from_stored(&stored, name, None)?);
@@ -306,7 +318,10 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Group",
             object([
                 ("schemas", strings(&[GROUP])),
-                ("displayName", Value::String(naming.group(g))),
+                (
+                    "displayName",
+                    Value::String(crate::value::Text::from(naming.group(g))),
+                ),
                 ("members", Value::Array(list)),
             ]),
         )?;
@@ -517,7 +532,10 @@ impl People {
         let mut enterprise = Map::with_capacity(6);
         let mut employee_number = String::with_capacity(8);
         let _ = write!(employee_number, "{}", 100_001 + n as u64);
-        enterprise.insert("employeeNumber", Value::String(employee_number));
+        enterprise.insert(
+            "employeeNumber",
+            Value::String(crate::value::Text::from(employee_number)),
+        );
         if let Some(d) = department {
             enterprise.insert("costCenter", text(d.cost_center));
             enterprise.insert("organization", text(&cat.organization));
@@ -529,11 +547,17 @@ impl People {
         // `meta` the tenant adds (growing it key by key was a quarter of generation).
         let mut user = Map::with_capacity(20);
         user.insert("schemas", strings(&[USER, ENTERPRISE_USER]));
-        user.insert("userName", Value::String(user_name));
+        user.insert(
+            "userName",
+            Value::String(crate::value::Text::from(user_name)),
+        );
         user.insert("name", Value::Object(name));
-        user.insert("displayName", Value::String(display));
+        user.insert(
+            "displayName",
+            Value::String(crate::value::Text::from(display)),
+        );
         user.insert("nickName", text(nick.unwrap_or(given_name)));
-        user.insert("title", Value::String(title));
+        user.insert("title", Value::String(crate::value::Text::from(title)));
         user.insert(
             "userType",
             text(if contractor { "Contractor" } else { "Employee" }),
@@ -546,9 +570,15 @@ impl People {
         user.insert(
             "phoneNumbers",
             Value::Array(vec![
-                object([("value", Value::String(work_phone)), ("type", text("work"))]),
                 object([
-                    ("value", Value::String(mobile_phone)),
+                    ("value", Value::String(crate::value::Text::from(work_phone))),
+                    ("type", text("work")),
+                ]),
+                object([
+                    (
+                        "value",
+                        Value::String(crate::value::Text::from(mobile_phone)),
+                    ),
                     ("type", text("mobile")),
                 ]),
             ]),
@@ -916,7 +946,7 @@ fn transliterate(c: char) -> &'static str {
 }
 
 fn text(s: &str) -> Value {
-    Value::String(String::from(s))
+    Value::String(crate::value::Text::from(String::from(s)))
 }
 
 fn strings(items: &[&str]) -> Value {

@@ -43,7 +43,7 @@ use crate::path::{self, PatchPath};
 use crate::schema::builtin::PATCH_OP;
 use crate::schema::validate::normalize_value;
 use crate::schema::{AttrType, Attribute, Container, Mutability, ResourceSchema};
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -679,9 +679,9 @@ impl Target<'_> {
                     let sub = self.def.sub(&p.name).ok_or_else(no_target)?;
                     let value = match literal {
                         Literal::Bool(b) => Value::Bool(*b),
-                        Literal::String(s) => Value::String(s.clone()),
+                        Literal::String(s) => Value::String(Text::new(s)),
                         Literal::Number(n) => {
-                            serde_json::from_str(n).unwrap_or_else(|_| Value::String(n.clone()))
+                            serde_json::from_str(n).unwrap_or_else(|_| Value::String(Text::new(n)))
                         }
                         Literal::Null => return Err(no_target()),
                     };
@@ -849,7 +849,7 @@ fn tidy_extensions(rs: &ResourceSchema, obj: &mut Map) {
             .iter()
             .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(&urn)))
         {
-            schemas.push(Value::String(urn));
+            schemas.push(Value::String(Text::from(urn)));
         }
     }
 }
@@ -1857,7 +1857,7 @@ mod tests {
                 ENTERPRISE_USER
             ])
             .prop_map(|s| json!(s)),
-            "\\PC{0,8}".prop_map(Value::String),
+            "\\PC{0,8}".prop_map(Value::from),
         ]
     }
 

@@ -423,7 +423,7 @@ mod tests {
         let mut user = stored_user();
         if let Some(fields) = user.as_object_mut() {
             for key in keys.iter().chain(&["password"]) {
-                fields.remove(*key);
+                fields.remove(key);
             }
         }
         user
@@ -747,5 +747,4 @@ mod tests {
             }
         }
     }
-
 }

@@ -157,7 +157,7 @@ impl ListParams {
         };
         let text = |v: &Value| -> Option<String> {
             match v {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(String::from(s.as_str())),
                 Value::Number(n) => Some(n.to_string()),
                 _ => None,
             }

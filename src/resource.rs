@@ -14,7 +14,7 @@ use crate::schema::validate::{check_immutable, check_required, normalize_resourc
 use crate::schema::{Container, ResourceSchema, Uniqueness};
 use crate::tenant::{member_ids, meta_mut, ChangeSet, Tenant};
 use crate::time::format_millis;
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -85,10 +85,10 @@ pub(crate) fn create(
         // `id` first: it is what every later lookup reads (and what people look for
         // first in a response); one allocation for `id` and `meta` together.
         obj.reserve(2);
-        obj.insert_first("id", Value::String(id));
+        obj.insert_first("id", Value::from(id));
         // Built directly: this runs once per created resource (json! goes through serde_json).
         let mut meta = Map::with_capacity(4);
-        meta.insert("resourceType", Value::String(type_name.clone()));
+        meta.insert("resourceType", Value::String(Text::new(&type_name)));
         meta.insert("created", Value::String(now.clone()));
         meta.insert("lastModified", Value::String(now));
         meta.insert("version", Value::String(version));
@@ -373,7 +373,7 @@ pub(crate) fn render_with(
     if let Some(meta) = meta_mut(&mut view) {
         meta.insert(
             "location",
-            Value::String(format!("{base_url}{}/{id}", rs.endpoint)),
+            Value::from(format!("{base_url}{}/{id}", rs.endpoint)),
         );
     }
     if rs.name == "User" && with_groups {
@@ -415,7 +415,7 @@ pub(crate) fn user_groups(tenant: &Tenant, user_id: &str, base_url: &str) -> Opt
             let group = tenant.get("Group", gid)?;
             let mut entry = Map::new();
             entry.insert("value", Value::String(gid.into()));
-            entry.insert("$ref", Value::String(format!("{base_url}/Groups/{gid}")));
+            entry.insert("$ref", Value::from(format!("{base_url}/Groups/{gid}")));
             if let Some(display) = group.get("displayName") {
                 entry.insert("display", display.clone());
             }
@@ -439,10 +439,10 @@ fn fill_member_ref(tenant: &Tenant, member: &mut Map, base_url: &str) {
     };
     member
         .entry("type")
-        .or_insert_with(|| Value::String(rs.name.clone()));
+        .or_insert_with(|| Value::String(Text::new(&rs.name)));
     member
         .entry("$ref")
-        .or_insert_with(|| Value::String(format!("{base_url}{}/{id}", rs.endpoint)));
+        .or_insert_with(|| Value::from(format!("{base_url}{}/{id}", rs.endpoint)));
     if !member.contains_key("display") {
         if let Some(display) = tenant.get(&rs.name, &id).and_then(|r| r.get("displayName")) {
             member.insert("display", display.clone());

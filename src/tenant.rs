@@ -19,21 +19,22 @@ use crate::json;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema};
 use crate::settings::Settings;
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use compact_str::ToCompactString;
 use core::cell::RefCell;
 
 /// Identifies one stored resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ResourceKey {
     /// Resource type name (`User`, `Group`, ...).
-    pub resource_type: String,
+    pub resource_type: Text,
     /// The resource's `id`.
-    pub id: String,
+    pub id: Text,
 }
 
 /// What one request changed, for the host to write through.
@@ -395,9 +396,13 @@ impl Tenant {
             .find(|rs| self.get(&rs.name, id).is_some())
     }
 
-    pub(crate) fn next_version(&mut self) -> String {
+    /// A fresh weak entity tag, `W/"n"` (inline text, no `core::fmt`: one per write).
+    pub(crate) fn next_version(&mut self) -> Text {
         self.version_seq += 1;
-        format!("W/\"{}\"", self.version_seq)
+        let mut tag = Text::const_new("W/\"");
+        tag.push_str(&self.version_seq.to_compact_string());
+        tag.push('"');
+        tag
     }
 
     // ---- internal: the only two write primitives ----
@@ -411,11 +416,7 @@ impl Tenant {
         changes: Option<&mut ChangeSet>,
         fresh: bool,
     ) {
-        let id = value
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let id = Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default());
         if !fresh {
             self.unindex(resource_type, &id);
         }
@@ -462,7 +463,7 @@ impl Tenant {
         if let Some(changes) = changes {
             changes.record_upsert(
                 ResourceKey {
-                    resource_type: resource_type.to_string(),
+                    resource_type: Text::new(resource_type),
                     id,
                 },
                 value,
@@ -495,8 +496,8 @@ impl Tenant {
             }
         }
         changes.record_delete(ResourceKey {
-            resource_type: resource_type.to_string(),
-            id: id.to_string(),
+            resource_type: Text::new(resource_type),
+            id: Text::new(id),
         });
         Some(old)
     }

@@ -2,7 +2,7 @@
 //! parsing client date-times into instants so filters and sorts compare moments, not text
 //! (`2026-01-01T01:00:00+01:00` equals `2026-01-01T00:00:00Z`).
 
-use alloc::string::String;
+use crate::value::Text;
 use core::fmt::Write;
 
 /// An instant: milliseconds since the Unix epoch plus the sub-millisecond nanoseconds,
@@ -41,9 +41,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-pub fn format_millis(ms: i64) -> String {
+///
+/// Exactly 24 bytes for years 0 to 9999, so the text is stored inline. Written digit by
+/// digit: this runs for every created or modified resource, and `core::fmt` was a tenth
+/// of Bulk ingest.
+pub fn format_millis(ms: i64) -> Text {
     let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000) as u32;
     let (y, mo, d) = civil_from_days(days);
     let (h, mi, s, milli) = (
         rem / 3_600_000,
@@ -51,12 +55,42 @@ pub fn format_millis(ms: i64) -> String {
         rem / 1000 % 60,
         rem % 1000,
     );
-    let mut out = String::with_capacity(24);
-    let _ = write!(
-        out,
-        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z"
-    );
-    out
+    let year = match u32::try_from(y) {
+        Ok(year) if year <= 9999 => year,
+        // Years before 0 or after 9999: rare enough for `core::fmt`.
+        _ => {
+            let mut out = Text::default();
+            let _ = write!(
+                out,
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z"
+            );
+            return out;
+        }
+    };
+    let mut text = *b"0000-00-00T00:00:00.000Z";
+    for (range, n) in [
+        (0..4, year),
+        (5..7, mo),
+        (8..10, d),
+        (11..13, h),
+        (14..16, mi),
+        (17..19, s),
+        (20..23, milli),
+    ] {
+        write_digits(text.get_mut(range).unwrap_or_default(), n);
+    }
+    core::str::from_utf8(&text)
+        .map(Text::new)
+        .unwrap_or_default()
+}
+
+/// Writes `n` in decimal into `out`, right-aligned and zero-padded (higher digits that do
+/// not fit are dropped).
+fn write_digits(out: &mut [u8], mut n: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
@@ -139,12 +173,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn formats_years_outside_four_digits() {
+        for (ms, text) in [
+            (253_402_300_800_000, "10000-01-01T00:00:00.000Z"),
+            (-62_135_596_800_001, "0000-12-31T23:59:59.999Z"),
+            (-62_167_219_200_001, "-001-12-31T23:59:59.999Z"),
+        ] {
+            assert_eq!(format_millis(ms), text);
+        }
+    }
+
+    #[test]
     fn formats_and_parses_round_trip() {
         for (ms, text) in [
             (0, "1970-01-01T00:00:00.000Z"),
             (1_795_471_779_123, "2026-11-23T22:09:39.123Z"),
             (951_782_400_000, "2000-02-29T00:00:00.000Z"),
             (-1, "1969-12-31T23:59:59.999Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
         ] {
             assert_eq!(format_millis(ms), text);
             assert_eq!(

@@ -18,14 +18,17 @@
 //! - [`json!`](crate::json) builds through `serde_json::json!`, so it is for tests,
 //!   errors and discovery documents, not for hot paths.
 
-use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-pub use compact_str::CompactString as Key;
+/// Text in a value: strings and object keys up to 24 bytes live inline, without a heap
+/// allocation (most SCIM strings: names, types, timestamps, versions, short userNames).
+pub use compact_str::CompactString as Text;
+/// An object key.
+pub type Key = Text;
 pub use serde_json::Number;
 
 /// A JSON value.
@@ -39,7 +42,7 @@ pub enum Value {
     /// A number, as serde_json keeps it (integer or finite float).
     Number(Number),
     /// A string.
-    String(String),
+    String(Text),
     /// An array.
     Array(Vec<Value>),
     /// An object.
@@ -633,19 +636,25 @@ impl From<bool> for Value {
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
+        Value::String(Text::from(s))
+    }
+}
+
+impl From<Text> for Value {
+    fn from(s: Text) -> Value {
         Value::String(s)
     }
 }
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::String(s.to_owned())
+        Value::String(Text::new(s))
     }
 }
 
 impl From<&String> for Value {
     fn from(s: &String) -> Value {
-        Value::String(s.clone())
+        Value::String(Text::new(s))
     }
 }
 
@@ -679,7 +688,7 @@ impl From<serde_json::Value> for Value {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(b),
             serde_json::Value::Number(n) => Value::Number(n),
-            serde_json::Value::String(s) => Value::String(s),
+            serde_json::Value::String(s) => Value::String(Text::from(s)),
             serde_json::Value::Array(a) => Value::Array(a.into_iter().map(Value::from).collect()),
             // serde_json's keys are already unique.
             serde_json::Value::Object(m) => Value::Object(Map {
@@ -698,7 +707,7 @@ impl From<Value> for serde_json::Value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(b),
             Value::Number(n) => serde_json::Value::Number(n),
-            Value::String(s) => serde_json::Value::String(s),
+            Value::String(s) => serde_json::Value::String(String::from(s)),
             Value::Array(a) => {
                 serde_json::Value::Array(a.into_iter().map(serde_json::Value::from).collect())
             }
@@ -793,11 +802,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
+        Ok(Value::String(Text::new(s)))
     }
 
     fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
+        Ok(Value::String(Text::from(s)))
     }
 
     fn visit_none<E>(self) -> Result<Value, E> {

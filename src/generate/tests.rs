@@ -1,8 +1,8 @@
 //! Generator tests: name lists, JSON shapes, determinism, distributions, uniqueness.
 
 use super::*;
-use alloc::string::ToString;
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::ToString;
 
 /// Everything `generate` produced, as (resource type, stored form with a readable id).
 fn collect(spec: &SeedSpec) -> Vec<(String, Value)> {
@@ -10,7 +10,7 @@ fn collect(spec: &SeedSpec) -> Vec<(String, Value)> {
     let mut sink = |resource_type: &str, mut resource: Value| -> Result<Arc<Value>> {
         let id = format!("{}{}", resource_type.to_ascii_lowercase(), out.len() + 1);
         if let Value::Object(map) = &mut resource {
-            map.insert("id", Value::String(id));
+            map.insert("id", Value::String(crate::value::Text::from(id)));
         }
         out.push((resource_type.to_string(), resource.clone()));
         Ok(Arc::new(resource))

@@ -23,7 +23,7 @@
 use super::{find_attr, find_attr_in, AttrType, Attribute, Mutability, ResourceSchema};
 use crate::error::{Result, ScimError};
 use crate::value::Entry;
-use crate::value::{Key, Map, Number, Value};
+use crate::value::{Key, Map, Number, Text, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -91,7 +91,7 @@ fn set_schemas(rs: &ResourceSchema, resource: &mut Map) {
     let expected = || {
         rs.schema_urns()
             .enumerate()
-            .filter(|(i, urn)| *i == 0 || resource.get(*urn).is_some_and(|v| !is_unassigned(v)))
+            .filter(|(i, urn)| *i == 0 || resource.get(urn).is_some_and(|v| !is_unassigned(v)))
     };
     if let Some(Value::Array(given)) = resource.get("schemas") {
         if given.len() == expected().count()
@@ -661,8 +661,10 @@ fn coerce_simple(
             Value::String(s)
         }
         // employeeNumber: 12345, a boolean custom flag sent into a string attribute.
-        (AttrType::String, Value::Number(n)) => Value::String(n.to_string()),
-        (AttrType::String, Value::Bool(b)) => Value::String(b.to_string()),
+        (AttrType::String, Value::Number(n)) => Value::String(Text::from(n.to_string())),
+        (AttrType::String, Value::Bool(b)) => {
+            Value::String(Text::new(if b { "true" } else { "false" }))
+        }
         (AttrType::Boolean, Value::Bool(b)) => Value::Bool(b),
         // Entra sends "False", "true".
         (AttrType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("true") => {
@@ -1852,7 +1854,7 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<f64>().prop_map(|f| Number::from_f64(f).map_or(Value::Null, Value::Number)),
-            text.prop_map(Value::String),
+            text.prop_map(Value::from),
         ];
         let key = prop_oneof![
             prop::sample::select(vec![
@@ -1915,5 +1917,4 @@ mod tests {
             }
         }
     }
-
 }
