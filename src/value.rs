@@ -57,6 +57,9 @@ pub struct Map {
 
 static NULL: Value = Value::Null;
 
+/// Spare members a parsed resource keeps for `id` and `meta`.
+const ROOM_FOR_ID_AND_META: usize = 2;
+
 /// Objects up to this size are checked for duplicate keys pairwise, without allocating.
 const SMALL: usize = 16;
 
@@ -763,8 +766,21 @@ impl Serialize for Map {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        let mut scratch = Scratch::default();
+        d.deserialize_any(ValueVisitor {
+            scratch: &mut scratch,
+        })
     }
+}
+
+/// Where one parse collects the members of the objects and arrays it is inside: each
+/// pushes its members on top, then moves them into one allocation of exactly its size.
+/// No object or array is grown or shrunk (a realloc each, and a freed fragment, for every
+/// object of a Bulk load), whatever the nesting.
+#[derive(Default)]
+struct Scratch {
+    pairs: Vec<(Key, Value)>,
+    items: Vec<Value>,
 }
 
 impl<'de> Deserialize<'de> for Map {
@@ -776,9 +792,19 @@ impl<'de> Deserialize<'de> for Map {
     }
 }
 
-struct ValueVisitor;
+struct ValueVisitor<'s> {
+    scratch: &'s mut Scratch,
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
+impl<'de> de::DeserializeSeed<'de> for ValueVisitor<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -818,28 +844,35 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
+        d.deserialize_any(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(item) = seq.next_element()? {
-            list.push(item);
+        let start = self.scratch.items.len();
+        while let Some(item) = seq.next_element_seed(ValueVisitor {
+            scratch: &mut *self.scratch,
+        })? {
+            self.scratch.items.push(item);
         }
-        Ok(Value::Array(list))
+        Ok(Value::Array(self.scratch.items.drain(start..).collect()))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        // Room for a typical SCIM object at once; the slack is returned below (shrinking
-        // in place is cheap), so stored resources do not carry it.
-        let mut pairs: Vec<(Key, Value)> = Vec::with_capacity(8);
+        let start = self.scratch.pairs.len();
+        let mut resource = false;
         while let Some(key) = access.next_key::<KeySeed>()? {
-            let value = access.next_value()?;
-            pairs.push((key.0, value));
+            let value = access.next_value_seed(ValueVisitor {
+                scratch: &mut *self.scratch,
+            })?;
+            resource |= key.0 == "schemas";
+            self.scratch.pairs.push((key.0, value));
         }
-        let mut map = Map::from_pairs(pairs);
-        map.entries.shrink_to_fit();
-        Ok(Value::Object(map))
+        // An object with `schemas` is a resource (or a SCIM message): room for the `id`
+        // and `meta` a create adds, instead of a realloc and copy of every created resource.
+        let room = if resource { ROOM_FOR_ID_AND_META } else { 0 };
+        let mut pairs = Vec::with_capacity(self.scratch.pairs.len() - start + room);
+        pairs.extend(self.scratch.pairs.drain(start..));
+        Ok(Value::Object(Map::from_pairs(pairs)))
     }
 }
 
