@@ -25,7 +25,7 @@ use crate::env::{Env, Rng};
 use crate::error::{Result, ScimError};
 use crate::schema::builtin::{ENTERPRISE_USER, GROUP, OKTA_ENTITLEMENT, OKTA_ROLE, USER};
 use crate::tenant::{ChangeSet, Tenant};
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use alloc::borrow::ToOwned;
 use alloc::format;
 use alloc::string::String;
@@ -240,15 +240,9 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Entitlement",
             object([
                 ("schemas", strings(&[OKTA_ENTITLEMENT])),
-                (
-                    "displayName",
-                    Value::String(crate::value::Text::from(name.clone())),
-                ),
+                ("displayName", Value::from(name.clone())),
                 ("type", text(kind)),
-                (
-                    "description",
-                    Value::String(crate::value::Text::from(description)),
-                ),
+                ("description", Value::from(description)),
             ]),
         )?;
         entitlements.push(Grant::from_stored(&stored, name, Some(kind))?);
@@ -262,27 +256,20 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Role",
             object([
                 ("schemas", strings(&[OKTA_ROLE])),
-                (
-                    "displayName",
-                    Value::String(crate::value::Text::from(name.clone())),
-                ),
-                (
-                    "description",
-                    Value::String(crate::value::Text::from(description)),
-                ),
+                ("displayName", Value::from(name.clone())),
+                ("description", Value::from(description)),
             ]),
         )?;
         roles.push(Grant::from_stored(&stored, name, None)?);
     }
 
-    let mut users: Vec<Arc<Value>> = Vec::new();
+    let mut users = Roster::default();
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); spec.groups];
     for n in 0..spec.users {
         let mut person = people.next_person();
-        if let Some(manager) = person.manager.and_then(|m| users.get(m)) {
-            let id = stored_id(manager)?;
+        if let Some(manager) = person.manager.and_then(|m| users.id(m)) {
             if let Some(Value::Object(enterprise)) = person.user.get_mut(ENTERPRISE_USER) {
-                enterprise.insert("manager", object([("value", text(id))]));
+                enterprise.insert("manager", object([("value", Value::from(manager))]));
             }
         }
         assign(
@@ -297,19 +284,22 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
                 list.push(n as u32);
             }
         }
-        users.push(sink("User", Value::Object(person.user))?);
+        let stored = sink("User", Value::Object(person.user))?;
+        let display = stored.get("displayName").and_then(Value::as_str);
+        users.push(stored_id(&stored)?, display.unwrap_or_default());
     }
 
     for (g, member_indices) in members.iter().enumerate() {
         let mut list = Vec::with_capacity(member_indices.len());
         for &n in member_indices {
-            let Some(user) = users.get(n as usize) else {
+            let n = n as usize;
+            let (Some(id), Some(display)) = (users.id(n), users.display(n)) else {
                 continue;
             };
-            let mut member = Map::new();
-            member.insert("value", text(stored_id(user)?));
-            if let Some(display) = user.get("displayName") {
-                member.insert("display", display.clone());
+            let mut member = Map::with_capacity(3);
+            member.insert("value", Value::from(id));
+            if !display.is_empty() {
+                member.insert("display", Value::from(display));
             }
             member.insert("type", text("User"));
             list.push(Value::Object(member));
@@ -318,10 +308,7 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
             "Group",
             object([
                 ("schemas", strings(&[GROUP])),
-                (
-                    "displayName",
-                    Value::String(crate::value::Text::from(naming.group(g))),
-                ),
+                ("displayName", Value::from(naming.group(g))),
                 ("members", Value::Array(list)),
             ]),
         )?;
@@ -329,33 +316,70 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The ids and display names of the users generated so far, packed into one string.
+///
+/// Managers and group members name earlier users picked at random; reading those from
+/// the stored resources cost a few cache misses each, an eighth of a million-user run.
+#[derive(Default)]
+struct Roster {
+    text: String,
+    /// Where each piece of `text` ends: user `n`'s id is piece `2n`, its display name
+    /// piece `2n + 1`.
+    ends: Vec<usize>,
+}
+
+impl Roster {
+    fn push(&mut self, id: &str, display: &str) {
+        for piece in [id, display] {
+            self.text.push_str(piece);
+            self.ends.push(self.text.len());
+        }
+    }
+
+    fn piece(&self, i: usize) -> Option<&str> {
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..*self.ends.get(i)?)
+    }
+
+    fn id(&self, user: usize) -> Option<&str> {
+        self.piece(user.checked_mul(2)?)
+    }
+
+    fn display(&self, user: usize) -> Option<&str> {
+        self.piece(user.checked_mul(2)?.checked_add(1)?)
+    }
+}
+
 /// An entitlement or role as users reference it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     /// The resource's `id`.
-    pub id: String,
+    pub id: Text,
     /// Its `displayName`.
-    pub display: String,
+    pub display: Text,
     /// Its `type` (entitlements: `License`, `Profile` or `Permission`).
-    pub kind: Option<String>,
+    pub kind: Option<Text>,
 }
 
 impl Grant {
     fn from_stored(stored: &Value, display: String, kind: Option<&str>) -> Result<Grant> {
         Ok(Grant {
-            id: stored_id(stored)?.to_owned(),
-            display,
-            kind: kind.map(ToOwned::to_owned),
+            id: Text::new(stored_id(stored)?),
+            display: Text::from(display),
+            kind: kind.map(Text::new),
         })
     }
 
     /// The multi-valued attribute entry: `{"value", "display", "type"}`.
     pub fn to_value(&self) -> Value {
-        let mut entry = Map::new();
-        entry.insert("value", text(&self.id));
-        entry.insert("display", text(&self.display));
+        let mut entry = Map::with_capacity(3);
+        entry.insert("value", Value::String(self.id.clone()));
+        entry.insert("display", Value::String(self.display.clone()));
         if let Some(kind) = &self.kind {
-            entry.insert("type", text(kind));
+            entry.insert("type", Value::String(kind.clone()));
         }
         Value::Object(entry)
     }
@@ -507,12 +531,12 @@ impl People {
         );
 
         let mut name = Map::with_capacity(3);
-        name.insert("formatted", text(&display));
+        name.insert("formatted", Value::from(display.as_str()));
         name.insert("familyName", text(family_name));
         name.insert("givenName", text(given_name));
 
         let mut email = Map::with_capacity(3);
-        email.insert("value", text(&user_name));
+        email.insert("value", Value::from(user_name.as_str()));
         email.insert("type", text("work"));
         email.insert("primary", Value::Bool(true));
 
@@ -532,13 +556,10 @@ impl People {
         let mut enterprise = Map::with_capacity(6);
         let mut employee_number = String::with_capacity(8);
         let _ = write!(employee_number, "{}", 100_001 + n as u64);
-        enterprise.insert(
-            "employeeNumber",
-            Value::String(crate::value::Text::from(employee_number)),
-        );
+        enterprise.insert("employeeNumber", Value::from(employee_number));
         if let Some(d) = department {
             enterprise.insert("costCenter", text(d.cost_center));
-            enterprise.insert("organization", text(&cat.organization));
+            enterprise.insert("organization", Value::from(cat.organization.as_str()));
             enterprise.insert("division", text(d.division));
             enterprise.insert("department", text(d.name));
         }
@@ -547,17 +568,11 @@ impl People {
         // `meta` the tenant adds (growing it key by key was a quarter of generation).
         let mut user = Map::with_capacity(20);
         user.insert("schemas", strings(&[USER, ENTERPRISE_USER]));
-        user.insert(
-            "userName",
-            Value::String(crate::value::Text::from(user_name)),
-        );
+        user.insert("userName", Value::from(user_name));
         user.insert("name", Value::Object(name));
-        user.insert(
-            "displayName",
-            Value::String(crate::value::Text::from(display)),
-        );
+        user.insert("displayName", Value::from(display));
         user.insert("nickName", text(nick.unwrap_or(given_name)));
-        user.insert("title", Value::String(crate::value::Text::from(title)));
+        user.insert("title", Value::from(title));
         user.insert(
             "userType",
             text(if contractor { "Contractor" } else { "Employee" }),
@@ -570,15 +585,9 @@ impl People {
         user.insert(
             "phoneNumbers",
             Value::Array(vec![
+                object([("value", Value::from(work_phone)), ("type", text("work"))]),
                 object([
-                    ("value", Value::String(crate::value::Text::from(work_phone))),
-                    ("type", text("work")),
-                ]),
-                object([
-                    (
-                        "value",
-                        Value::String(crate::value::Text::from(mobile_phone)),
-                    ),
+                    ("value", Value::from(mobile_phone)),
                     ("type", text("mobile")),
                 ]),
             ]),
@@ -945,11 +954,13 @@ fn transliterate(c: char) -> &'static str {
     }
 }
 
-fn text(s: &str) -> Value {
-    Value::String(crate::value::Text::from(String::from(s)))
+/// A string from the generator's own lists: kept by reference, never copied (long ones
+/// such as schema URNs and postal addresses would otherwise be a heap copy per user).
+fn text(s: &'static str) -> Value {
+    Value::String(Text::const_new(s))
 }
 
-fn strings(items: &[&str]) -> Value {
+fn strings(items: &[&'static str]) -> Value {
     Value::Array(items.iter().map(|s| text(s)).collect())
 }
 

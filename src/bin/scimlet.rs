@@ -13,6 +13,7 @@
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scimlet::generate::{assign, Grant, People, SeedSpec, MAX_USERS};
+use scimlet::value::Text;
 use serde_json::{json, Map, Value};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -868,13 +869,11 @@ fn fetch_grants(http: &Http, base: &str, endpoint: &str) -> Vec<Grant> {
                 .iter()
                 .filter_map(|r| {
                     Some(Grant {
-                        id: r.get("id")?.as_str()?.to_string(),
-                        display: r
-                            .get("displayName")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                        kind: r.get("type").and_then(Value::as_str).map(str::to_string),
+                        id: Text::new(r.get("id")?.as_str()?),
+                        display: Text::new(
+                            r.get("displayName").and_then(Value::as_str).unwrap_or(""),
+                        ),
+                        kind: r.get("type").and_then(Value::as_str).map(Text::new),
                     })
                 })
                 .collect()
