@@ -214,12 +214,11 @@ fn normalize_top_level_in_place(
         }
         let attr = rs.top_level_exact(key);
         if let Some(attr) = attr {
-            *value = if attr.mutability == Mutability::ReadOnly {
-                Value::Null
+            if attr.mutability == Mutability::ReadOnly {
+                *value = Value::Null;
             } else {
-                normalize_attr(attr, value.take(), strict, &Trail::root(None, &attr.name))?
-                    .unwrap_or(Value::Null)
-            };
+                normalize_in_place(attr, value, strict, &Trail::root(None, &attr.name))?;
+            }
             continue;
         }
         let Some(ext) = rs.extensions.iter().find(|e| e.schema.id == *key) else {
@@ -257,12 +256,11 @@ fn normalize_fields_in_place(
         let Some(attr) = attrs.iter().find(|a| a.name == *key) else {
             return Ok(false);
         };
-        *value = if attr.mutability == Mutability::ReadOnly {
-            Value::Null
+        if attr.mutability == Mutability::ReadOnly {
+            *value = Value::Null;
         } else {
-            normalize_attr(attr, value.take(), strict, &parent.trail(&attr.name))?
-                .unwrap_or(Value::Null)
-        };
+            normalize_in_place(attr, value, strict, &parent.trail(&attr.name))?;
+        }
     }
     fields.retain(|_, v| !v.is_null());
     Ok(true)
@@ -506,38 +504,52 @@ impl fmt::Display for Trail<'_> {
 
 fn normalize_attr(
     attr: &Attribute,
-    value: Value,
+    mut value: Value,
     strict: bool,
     at: &Trail<'_>,
 ) -> Result<Option<Value>> {
+    normalize_in_place(attr, &mut value, strict, at)?;
+    Ok((!value.is_null()).then_some(value))
+}
+
+/// Normalizes an attribute's value where it lies; `null` afterwards means unassigned.
+///
+/// In place because this runs for every value of every written resource: passing values
+/// by value through each level moved them a dozen times, a third of normalization.
+fn normalize_in_place(
+    attr: &Attribute,
+    value: &mut Value,
+    strict: bool,
+    at: &Trail<'_>,
+) -> Result<()> {
     if at.depth > MAX_NESTING {
         return Err(ScimError::invalid_value(format!(
             "attribute \"{at}\" is nested too deeply"
         )));
     }
     match value {
-        Value::Array(mut values) if attr.multi_valued => {
+        Value::Array(values) if attr.multi_valued => {
             for item in values.iter_mut() {
                 if let Value::Array(_) = item {
                     return Err(type_error(attr, at, item));
                 }
-                *item = normalize_one(attr, item.take(), strict, at)?.unwrap_or(Value::Null);
+                normalize_one(attr, item, strict, at)?;
             }
             values.retain(|v| !v.is_null());
             if values.is_empty() {
-                return Ok(None);
+                *value = Value::Null;
+            } else {
+                enforce_one_primary(attr, values);
             }
-            enforce_one_primary(attr, &mut values);
-            Ok(Some(Value::Array(values)))
         }
         Value::Array(items) => {
             // A single-valued attribute sent as an array: Entra sends `manager` as
             // `[{"value": ...}]`. A complex value takes the first element; a simple one
             // only a lone element (several would silently lose data).
-            let mut items = items.into_iter().filter(|v| !is_unassigned(v));
-            let Some(first) = items.next() else {
-                return Ok(None);
-            };
+            let mut items = core::mem::take(items)
+                .into_iter()
+                .filter(|v| !is_unassigned(v));
+            let first = items.next().unwrap_or_default();
             if attr.ty != AttrType::Complex && items.next().is_some() {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{at}\" is single-valued, got several values"
@@ -546,60 +558,63 @@ fn normalize_attr(
             if let Value::Array(_) = first {
                 return Err(type_error(attr, at, &first));
             }
-            normalize_one(attr, first, strict, at)
+            *value = first;
+            normalize_one(attr, value, strict, at)?;
         }
-        value => {
-            let one = normalize_one(attr, value, strict, at)?;
-            Ok(if attr.multi_valued {
-                one.map(|v| Value::Array(vec![v]))
-            } else {
-                one
-            })
+        _ => {
+            normalize_one(attr, value, strict, at)?;
+            if attr.multi_valued && !value.is_null() {
+                *value = Value::Array(vec![value.take()]);
+            }
         }
     }
+    Ok(())
 }
 
 /// One value (one element of a multi-valued attribute), never an array.
-fn normalize_one(
-    attr: &Attribute,
-    value: Value,
-    strict: bool,
-    at: &Trail<'_>,
-) -> Result<Option<Value>> {
+fn normalize_one(attr: &Attribute, value: &mut Value, strict: bool, at: &Trail<'_>) -> Result<()> {
     if attr.ty != AttrType::Complex {
         return coerce_simple(attr, value, strict, at);
     }
     match value {
-        Value::Null => Ok(None),
-        Value::Object(fields) => normalize_complex(attr, fields, strict, at),
-        Value::Array(_) => Err(type_error(attr, at, &value)),
-        scalar => {
+        Value::Null => Ok(()),
+        Value::Object(fields) => {
+            normalize_complex(attr, fields, strict, at)?;
+            if fields.is_empty() {
+                *value = Value::Null;
+            }
+            Ok(())
+        }
+        Value::Array(_) => Err(type_error(attr, at, value)),
+        _ => {
             // A bare value for a complex attribute means its `value` sub-attribute:
             // `"emails": ["a@example.com"]`, Entra's `"manager": "<id>"`.
             let Some(sub) = attr.sub("value") else {
-                return Err(type_error(attr, at, &scalar));
+                return Err(type_error(attr, at, value));
             };
-            let trail = at.child(&sub.name);
-            Ok(normalize_attr(sub, scalar, strict, &trail)?.map(|v| {
-                let mut fields = Map::new();
-                fields.insert(sub.name.clone(), v);
-                Value::Object(fields)
-            }))
+            normalize_in_place(sub, value, strict, &at.child(&sub.name))?;
+            if !value.is_null() {
+                let mut fields = Map::with_capacity(1);
+                fields.insert(sub.name.clone(), value.take());
+                *value = Value::Object(fields);
+            }
+            Ok(())
         }
     }
 }
 
+/// Normalizes a complex value's sub-attributes; an empty map afterwards is unassigned.
 fn normalize_complex(
     attr: &Attribute,
-    mut fields: Map,
+    fields: &mut Map,
     strict: bool,
     at: &Trail<'_>,
-) -> Result<Option<Value>> {
-    if normalize_fields_in_place(&attr.sub_attributes, &mut fields, strict, Parent::Sub(at))? {
-        return Ok((!fields.is_empty()).then_some(Value::Object(fields)));
+) -> Result<()> {
+    if normalize_fields_in_place(&attr.sub_attributes, fields, strict, Parent::Sub(at))? {
+        return Ok(());
     }
     let mut out = Map::new();
-    for (key, value) in fields {
+    for (key, mut value) in core::mem::take(fields) {
         let Some(sub) = attr.sub(&key) else {
             if strict {
                 return Err(ScimError::invalid_syntax(format!(
@@ -611,17 +626,18 @@ fn normalize_complex(
         if sub.mutability == Mutability::ReadOnly {
             continue;
         }
-        let trail = at.child(&sub.name);
-        if let Some(v) = normalize_attr(sub, value, strict, &trail)? {
+        normalize_in_place(sub, &mut value, strict, &at.child(&sub.name))?;
+        if !value.is_null() {
             let key = if key == sub.name {
                 key
             } else {
                 Key::from(sub.name.as_str())
             };
-            out.insert(key, v);
+            out.insert(key, value);
         }
     }
-    Ok((!out.is_empty()).then_some(Value::Object(out)))
+    *fields = out;
+    Ok(())
 }
 
 /// RFC 7643 section 2.4: "primary" true appears no more than once. The first one wins;
@@ -644,28 +660,24 @@ fn enforce_one_primary(attr: &Attribute, values: &mut [Value]) {
     }
 }
 
-/// Converts a simple value to the attribute's type, with the leniency real clients need.
-fn coerce_simple(
-    attr: &Attribute,
-    value: Value,
-    strict: bool,
-    at: &Trail<'_>,
-) -> Result<Option<Value>> {
-    let coerced = match (attr.ty, value) {
-        (_, Value::Null) => return Ok(None),
-        (_, Value::String(s)) if s.is_empty() => return Ok(None),
+/// Converts a simple value to the attribute's type, with the leniency real clients need;
+/// an empty string becomes `null` (unassigned).
+fn coerce_simple(attr: &Attribute, value: &mut Value, strict: bool, at: &Trail<'_>) -> Result<()> {
+    let coerced = match (attr.ty, &*value) {
+        (_, Value::Null) => return Ok(()),
+        (_, Value::String(s)) if s.is_empty() => Value::Null,
         (AttrType::String, Value::String(s)) => {
             if strict {
-                check_canonical(attr, &s, at)?;
+                check_canonical(attr, s, at)?;
             }
-            Value::String(s)
+            return Ok(());
         }
         // employeeNumber: 12345, a boolean custom flag sent into a string attribute.
         (AttrType::String, Value::Number(n)) => Value::String(Text::from(n.to_string())),
         (AttrType::String, Value::Bool(b)) => {
-            Value::String(Text::new(if b { "true" } else { "false" }))
+            Value::String(Text::new(if *b { "true" } else { "false" }))
         }
-        (AttrType::Boolean, Value::Bool(b)) => Value::Bool(b),
+        (AttrType::Boolean, Value::Bool(_)) => return Ok(()),
         // Entra sends "False", "true".
         (AttrType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("true") => {
             Value::Bool(true)
@@ -673,27 +685,26 @@ fn coerce_simple(
         (AttrType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("false") => {
             Value::Bool(false)
         }
-        (AttrType::Integer, Value::Number(n)) => match integral(&n) {
+        (AttrType::Integer, Value::Number(n)) => match integral(n) {
             Some(n) => Value::Number(n),
-            None => return Err(type_error(attr, at, &Value::Number(n))),
+            None => return Err(type_error(attr, at, value)),
         },
         (AttrType::Integer, Value::String(s)) => match parse_integer(s.trim()) {
             Some(n) => Value::Number(n),
-            None => return Err(type_error(attr, at, &Value::String(s))),
+            None => return Err(type_error(attr, at, value)),
         },
-        (AttrType::Decimal, Value::Number(n)) => Value::Number(n),
+        (AttrType::Decimal, Value::Number(_)) => return Ok(()),
         (AttrType::Decimal, Value::String(s)) => match parse_decimal(s.trim()) {
             Some(n) => Value::Number(n),
-            None => return Err(type_error(attr, at, &Value::String(s))),
+            None => return Err(type_error(attr, at, value)),
         },
         // The client's text is kept as is; filters compare it as an instant.
-        (AttrType::DateTime, Value::String(s)) if crate::time::parse(&s).is_some() => {
-            Value::String(s)
-        }
-        (AttrType::Reference | AttrType::Binary, Value::String(s)) => Value::String(s),
-        (_, other) => return Err(type_error(attr, at, &other)),
+        (AttrType::DateTime, Value::String(s)) if crate::time::parse(s).is_some() => return Ok(()),
+        (AttrType::Reference | AttrType::Binary, Value::String(_)) => return Ok(()),
+        (_, other) => return Err(type_error(attr, at, other)),
     };
-    Ok(Some(coerced))
+    *value = coerced;
+    Ok(())
 }
 
 fn check_canonical(attr: &Attribute, value: &str, at: &Trail<'_>) -> Result<()> {
