@@ -14,7 +14,7 @@ use crate::column::{fold, Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
-use crate::index::{IdSet, Index};
+use crate::index::{IdLookup, Index};
 use crate::json;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema};
@@ -100,9 +100,9 @@ pub(crate) struct Store {
     /// By id; id order is the stable default listing order.
     pub(crate) by_id: Index<Row>,
     /// Case-folded `userName` (Users) or `displayName` (other types) -> ids.
-    pub(crate) by_name: Index<IdSet>,
+    pub(crate) by_name: IdLookup,
     /// `externalId` (case-exact) -> ids.
-    pub(crate) by_external_id: Index<IdSet>,
+    pub(crate) by_external_id: IdLookup,
     /// Row numbers are handed out once and never reused.
     next_row: u32,
     /// Text columns built so far (see `crate::column`); built lazily by reads, hence the cell.
@@ -143,7 +143,7 @@ pub struct Tenant {
     /// when a type is switched off and on again).
     pub(crate) stores: BTreeMap<String, Store>,
     /// Group membership, reversed: member id -> group ids.
-    pub(crate) member_of: Index<IdSet>,
+    pub(crate) member_of: IdLookup,
     /// Last version number handed out; versions are `W/"<n>"`.
     pub(crate) version_seq: u64,
 }
@@ -250,7 +250,7 @@ impl Tenant {
             settings,
             types,
             stores: BTreeMap::new(),
-            member_of: Index::default(),
+            member_of: IdLookup::default(),
             version_seq: 0,
         })
     }
