@@ -91,7 +91,7 @@ impl Limits {
         let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         Limits {
             create_per_minute: read("CREATE_LIMIT_PER_MINUTE", 30),
-            max_resources: to_usize(read("MAX_RESOURCES_PER_SERVER", 16_000)),
+            max_resources: to_usize(read("MAX_RESOURCES_PER_SERVER", 20_000)),
             ttl_seconds: Some(read("SERVER_TTL_SECONDS", 0)).filter(|&s| s > 0),
             import_max_bytes: to_usize(read("IMPORT_MAX_BYTES", 64 * 1024 * 1024)),
         }
