@@ -60,7 +60,7 @@ pub use error::{ScimError, ScimType};
 pub use http::{Method, Request, Response};
 pub use settings::Settings;
 pub use tenant::{ChangeSet, Outcome, Tenant};
-pub use value::{Map, Value};
+pub use value::{Map, Text, Value};
 
 /// The runtime of the bare core build (`cargo build --target wasm32-unknown-unknown
 /// --no-default-features`), which links no std: an allocator and a panic handler. The core
