@@ -4,11 +4,12 @@
 //! A B-tree leaf costs about 630 bytes even for two keys and every key is a separate heap
 //! string, so a 470-byte user took 4.8 KB and ingest spent its time in the allocator
 //! and in the kernel zeroing pages. Here an object is one `Vec` of (key, value) pairs in
-//! insertion order, and keys and short strings up to 24 bytes live inline
-//! ([`CompactString`]), so a user is a handful of allocations.
+//! insertion order, and keys and strings up to 24 bytes live inline ([`Text`]), so a user
+//! is a handful of allocations.
 //!
 //! The API follows `serde_json::Value` and `serde_json::Map` closely, so code reads the
 //! same. Differences that matter:
+//! - A string is [`Text`], not `String` (`Value::from` takes either; `as_str` reads it).
 //! - Objects keep insertion order (serialized in that order too) and are compared
 //!   without regard to order.
 //! - Lookup in an object is a linear scan. SCIM objects are small (a resource has at
