@@ -196,7 +196,15 @@ pub(crate) fn handle(
             }
         }
     }
-    let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| waiting[i] == 0).collect();
+    // Without references (a plain load) operations run in request order, and the
+    // ordered set of ready operations is not needed.
+    let in_order = dependents.is_empty();
+    let mut next_in_order = 0..if in_order { ops.len() } else { 0 };
+    let mut ready: BTreeSet<usize> = if in_order {
+        BTreeSet::new()
+    } else {
+        (0..ops.len()).filter(|&i| waiting[i] == 0).collect()
+    };
     let mut results: Vec<Option<OpResult>> = (0..ops.len()).map(|_| None).collect();
     // Created ids are remembered only for bulkIds some operation refers to: a plain load
     // of a million users refers to none.
@@ -204,7 +212,8 @@ pub(crate) fn handle(
     let mut created: BTreeMap<Text, String> = BTreeMap::new();
     let mut errors = 0u64;
     let mut stopped = false;
-    while let Some(i) = ready.pop_first() {
+    changes.upserted.reserve(ops.len());
+    while let Some(i) = next_in_order.next().or_else(|| ready.pop_first()) {
         if stopped {
             break;
         }
