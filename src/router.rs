@@ -266,7 +266,7 @@ pub(crate) fn json_body(tenant: &Tenant, req: &Request) -> Result<Value> {
             "the request body is empty; a JSON object was expected",
         ));
     }
-    serde_json::from_slice(&req.body)
+    crate::value::from_slice(&req.body)
         .map_err(|e| ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}")))
 }
 

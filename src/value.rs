@@ -25,6 +25,9 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+mod parse;
+pub use parse::{from_slice, ParseError};
+
 /// Text in a value: strings and object keys up to 24 bytes live inline, without a heap
 /// allocation (most SCIM strings: names, types, timestamps, versions, short userNames).
 pub use compact_str::CompactString as Text;
