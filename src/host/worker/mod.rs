@@ -279,7 +279,10 @@ async fn create(
     let id = match order.id {
         Some(id) if valid_server_id(&id) => id,
         Some(id) => return Ok(Err(bad_server_id(&id))),
-        None => format!("s-{}", token_from_random_bytes(&random_bytes::<6>())),
+        None => match random_bytes::<6>() {
+            Ok(random) => format!("s-{}", token_from_random_bytes(&random)),
+            Err(e) => return Ok(Err(e)),
+        },
     };
     let token = match order.token {
         Some(token) if acceptable_token(&token) => token,
@@ -289,7 +292,10 @@ async fn create(
                  characters without spaces"
             ))))
         }
-        None => token_from_random_bytes(&random_bytes::<32>()),
+        None => match random_bytes::<32>() {
+            Ok(random) => token_from_random_bytes(&random),
+            Err(e) => return Ok(Err(e)),
+        },
     };
     let limits = Limits::from_env(env);
     let mut settings = order.settings.unwrap_or_default();
@@ -434,17 +440,22 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// Bytes from the platform's CSPRNG (`crypto.getRandomValues`).
-fn random_bytes<const N: usize>() -> [u8; N] {
+/// Bytes from the platform's CSPRNG (`crypto.getRandomValues`). Without randomness no
+/// token is safe, so a failure is a 503, never zeros (and never a panic, which would kill
+/// the isolate).
+fn random_bytes<const N: usize>() -> core::result::Result<[u8; N], ScimError> {
     let mut bytes = [0u8; N];
-    if let Err(e) = getrandom::fill(&mut bytes) {
-        // Without randomness no token is safe: fail loudly rather than hand out zeros.
-        panic!("the platform CSPRNG failed: {e}");
-    }
-    bytes
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ScimError::new(
+            503,
+            None,
+            format!("the platform's random source failed: {e}"),
+        )
+    })?;
+    Ok(bytes)
 }
 
 /// A random seed for id generators.
-pub fn random_u64() -> u64 {
-    u64::from_le_bytes(random_bytes::<8>())
+pub fn random_u64() -> core::result::Result<u64, ScimError> {
+    random_bytes::<8>().map(u64::from_le_bytes)
 }

@@ -86,7 +86,12 @@ impl DurableObject for ScimServer {
             env,
             record: RefCell::new(None),
             tenant: RefCell::new(None),
-            ids: RefCell::new(UuidIds::new(random_u64())),
+            // Ids need uniqueness, not secrecy: v7 ids carry the time and a counter too,
+            // so a failed random source falls back to the clock's bits.
+            ids: RefCell::new(UuidIds::new(random_u64().unwrap_or_else(|e| {
+                console_error!("{}", e.detail);
+                js_sys::Date::now().to_bits()
+            }))),
         }
     }
 
