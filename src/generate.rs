@@ -272,13 +272,7 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
                 enterprise.insert("manager", object([("value", Value::from(manager))]));
             }
         }
-        assign(
-            &mut person.user,
-            "entitlements",
-            &person.entitlements,
-            &entitlements,
-        );
-        assign(&mut person.user, "roles", &person.roles, &roles);
+        person.assign_grants(&entitlements, &roles);
         for g in &person.groups {
             if let Some(list) = members.get_mut(*g) {
                 list.push(n as u32);
@@ -386,7 +380,7 @@ impl Grant {
 }
 
 /// Sets `user[attribute]` to the grants at `picks` (nothing when there are none).
-pub fn assign(user: &mut Map, attribute: &str, picks: &[usize], grants: &[Grant]) {
+fn assign(user: &mut Map, attribute: &str, picks: &[usize], grants: &[Grant]) {
     let values: Vec<Value> = picks
         .iter()
         .filter_map(|i| grants.get(*i))
@@ -419,6 +413,20 @@ pub struct Person {
     pub entitlements: Vec<usize>,
     /// Role numbers (`0..spec.roles`), distinct.
     pub roles: Vec<usize>,
+}
+
+impl Person {
+    /// Sets the user's `entitlements` and `roles` to the grants this person was dealt
+    /// (`entitlements[i]` and `roles[i]` for each number it holds).
+    pub fn assign_grants(&mut self, entitlements: &[Grant], roles: &[Grant]) {
+        assign(
+            &mut self.user,
+            "entitlements",
+            &self.entitlements,
+            entitlements,
+        );
+        assign(&mut self.user, "roles", &self.roles, roles);
+    }
 }
 
 /// The stream of generated users for a spec: person 0, 1, 2, ... (unbounded; callers

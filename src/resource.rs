@@ -78,17 +78,18 @@ pub(crate) fn create(
     check_unique(tenant, rs, &value, None)?;
     check_members(tenant, rs, &value, strict)?;
     let id = fresh_id(tenant, &rs.name, env)?;
-    let type_name = rs.name.clone();
+    let type_name = Text::new(&rs.name);
     let now = format_millis(env.now_ms);
     let version = tenant.next_version();
     if let Some(obj) = value.as_object_mut() {
         // `id` first: it is what every later lookup reads (and what people look for
-        // first in a response); one allocation for `id` and `meta` together.
+        // first in a response). Room for both is usually there already: the body parser
+        // leaves it in every resource.
         obj.reserve(2);
         obj.insert_first("id", Value::from(id));
         // Built directly: this runs once per created resource (json! goes through serde_json).
         let mut meta = Map::with_capacity(4);
-        meta.insert("resourceType", Value::String(Text::new(&type_name)));
+        meta.insert("resourceType", Value::String(type_name.clone()));
         meta.insert("created", Value::String(now.clone()));
         meta.insert("lastModified", Value::String(now));
         meta.insert("version", Value::String(version));
@@ -205,7 +206,7 @@ fn finish_update(
         .to_string();
     check_unique(tenant, rs, &value, Some(&id))?;
     check_members(tenant, rs, &value, strict)?;
-    let type_name = rs.name.clone();
+    let type_name = Text::new(&rs.name);
     let version = tenant.next_version();
     let mut meta = old
         .get("meta")

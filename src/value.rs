@@ -61,9 +61,6 @@ pub struct Map {
 
 static NULL: Value = Value::Null;
 
-/// Spare members a parsed resource keeps for `id` and `meta`.
-const ROOM_FOR_ID_AND_META: usize = 2;
-
 /// Objects up to this size are checked for duplicate keys pairwise, without allocating.
 const SMALL: usize = 16;
 
@@ -777,10 +774,10 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
-/// Where one parse collects the members of the objects and arrays it is inside: each
-/// pushes its members on top, then moves them into one allocation of exactly its size.
-/// No object or array is grown or shrunk (a realloc each, and a freed fragment, for every
-/// object of a Bulk load), whatever the nesting.
+/// Where one serde parse (hosts loading stored resources or an export) collects the
+/// members of the objects and arrays it is inside: each pushes its members on top, then
+/// moves them into one allocation of exactly its size, never grown or shrunk. Request
+/// bodies take [`from_slice`] instead.
 #[derive(Default)]
 struct Scratch {
     pairs: Vec<(Key, Value)>,
@@ -863,19 +860,13 @@ impl<'de> Visitor<'de> for ValueVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let start = self.scratch.pairs.len();
-        let mut resource = false;
         while let Some(key) = access.next_key::<KeySeed>()? {
             let value = access.next_value_seed(ValueVisitor {
                 scratch: &mut *self.scratch,
             })?;
-            resource |= key.0 == "schemas";
             self.scratch.pairs.push((key.0, value));
         }
-        // An object with `schemas` is a resource (or a SCIM message): room for the `id`
-        // and `meta` a create adds, instead of a realloc and copy of every created resource.
-        let room = if resource { ROOM_FOR_ID_AND_META } else { 0 };
-        let mut pairs = Vec::with_capacity(self.scratch.pairs.len() - start + room);
-        pairs.extend(self.scratch.pairs.drain(start..));
+        let pairs = self.scratch.pairs.drain(start..).collect();
         Ok(Value::Object(Map::from_pairs(pairs)))
     }
 }

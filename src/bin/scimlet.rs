@@ -12,7 +12,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use scimlet::generate::{assign, Grant, People, SeedSpec, MAX_USERS};
+use scimlet::generate::{Grant, People, SeedSpec, MAX_USERS};
 use scimlet::value::Text;
 use serde_json::{json, Map, Value};
 use std::io::{IsTerminal, Write};
@@ -732,6 +732,33 @@ struct Job {
     operations: Vec<(String, String)>,
 }
 
+/// The Bulk request `load` is filling.
+#[derive(Default)]
+struct Batch {
+    /// Each operation's JSON.
+    operations: Vec<Vec<u8>>,
+    /// (bulkId, label) per operation, as [`Job::operations`].
+    labels: Vec<(String, String)>,
+    /// The operations' bytes with their separators.
+    bytes: usize,
+    /// The number of the batch's first user (a manager at or after it is a bulkId).
+    start: usize,
+}
+
+impl Batch {
+    /// Hands the batch over as a job; the next one starts with user `next_start`.
+    fn take(&mut self, next_start: usize) -> Job {
+        let job = Job {
+            body: bulk_body(&self.operations),
+            operations: std::mem::take(&mut self.labels),
+        };
+        self.operations.clear();
+        self.bytes = 0;
+        self.start = next_start;
+        job
+    }
+}
+
 fn bulk_body(operations: &[Vec<u8>]) -> Vec<u8> {
     let mut body =
         Vec::with_capacity(operations.iter().map(Vec::len).sum::<usize>() + operations.len() + 80);
@@ -954,10 +981,7 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
     // server's maxPayloadSize with room for the envelope.
     let payload_budget = (max_payload as usize).saturating_sub(256).max(1024);
     let mut managers_skipped = 0u64;
-    let mut batch: Vec<Vec<u8>> = Vec::new();
-    let mut labels: Vec<(String, String)> = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut batch_start = 0usize;
+    let mut batch = Batch::default();
     // The manager as this batch can name it: a bulkId inside the batch, an id from an
     // earlier batch once it has been answered, or nothing while it is still in flight.
     let manager_value = |m: usize, batch_start: usize| -> Option<String> {
@@ -979,44 +1003,22 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
         if tally.stopped() {
             break;
         }
-        if batch.len() as u64 >= args.batch {
-            let job = Job {
-                body: bulk_body(&batch),
-                operations: std::mem::take(&mut labels),
-            };
-            batch.clear();
-            batch_bytes = 0;
-            batch_start = n;
-            if sender.send(job).is_err() {
-                break;
-            }
+        if batch.operations.len() as u64 >= args.batch && sender.send(batch.take(n)).is_err() {
+            break;
         }
         let mut person = people.next_person();
-        assign(
-            &mut person.user,
-            "entitlements",
-            &person.entitlements,
-            &entitlements,
-        );
-        assign(&mut person.user, "roles", &person.roles, &roles);
+        person.assign_grants(&entitlements, &roles);
         if let Some(m) = person.manager {
-            set_manager(&mut person.user, manager_value(m, batch_start));
+            set_manager(&mut person.user, manager_value(m, batch.start));
         }
         let bulk_id = format!("u{n}");
         let mut bytes = create_operation(&bulk_id, &person.user);
-        if !batch.is_empty() && batch_bytes + bytes.len() + 1 > payload_budget {
-            let job = Job {
-                body: bulk_body(&batch),
-                operations: std::mem::take(&mut labels),
-            };
-            batch.clear();
-            batch_bytes = 0;
-            batch_start = n;
-            if sender.send(job).is_err() {
+        if !batch.operations.is_empty() && batch.bytes + bytes.len() + 1 > payload_budget {
+            if sender.send(batch.take(n)).is_err() {
                 break;
             }
             if let Some(m) = person.manager {
-                set_manager(&mut person.user, manager_value(m, batch_start));
+                set_manager(&mut person.user, manager_value(m, batch.start));
                 bytes = create_operation(&bulk_id, &person.user);
             }
         }
@@ -1034,15 +1036,12 @@ fn load(cli: &Cli, url: &str, args: &LoadArgs) -> Fallible<bool> {
             .and_then(scimlet::Value::as_str)
             .unwrap_or("")
             .to_string();
-        batch_bytes += bytes.len() + 1;
-        batch.push(bytes);
-        labels.push((bulk_id, format!("user {user_name}")));
+        batch.bytes += bytes.len() + 1;
+        batch.operations.push(bytes);
+        batch.labels.push((bulk_id, format!("user {user_name}")));
     }
-    if !batch.is_empty() && !tally.stopped() {
-        let _ = sender.send(Job {
-            body: bulk_body(&batch),
-            operations: labels,
-        });
+    if !batch.operations.is_empty() && !tally.stopped() {
+        let _ = sender.send(batch.take(users));
     }
     drop(sender);
     for handle in senders {
