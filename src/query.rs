@@ -112,11 +112,24 @@ fn parse_sort_order(text: &str) -> Result<bool> {
     }
 }
 
-/// Integers as RFC 7644 reads them: `startIndex` below 1 is 1, `count` below 0 is 0.
-fn parse_index(name: &str, text: &str) -> Result<i64> {
-    text.trim()
-        .parse::<i64>()
-        .map_err(|_| ScimError::invalid_value(format!("{name} must be an integer, got \"{text}\"")))
+/// A paging integer as RFC 7644 reads it, saturated into `floor..=usize::MAX`:
+/// `startIndex` below 1 is 1 and `count` below 0 is 0 (section 3.4.2.4), and a value past
+/// what this platform can count (`4294967298` on wasm32) is the largest it can, never a
+/// wrapped-around small one.
+fn parse_index(name: &str, text: &str, floor: usize) -> Result<usize> {
+    let text = text.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ScimError::invalid_value(format!(
+            "{name} must be an integer, got \"{text}\""
+        )));
+    }
+    if text.starts_with('-') {
+        return Ok(floor);
+    }
+    // Too many digits for usize: saturate (the digits are all ASCII, so this cannot fail
+    // for any other reason).
+    Ok(digits.parse::<usize>().unwrap_or(usize::MAX).max(floor))
 }
 
 impl ListParams {
@@ -131,13 +144,9 @@ impl ListParams {
                 "filter" => params.filter = Some(filter::parse(&value)?),
                 "sortby" => params.sort_by = Some(value).filter(|v| !v.trim().is_empty()),
                 "sortorder" => params.descending = parse_sort_order(&value)?,
-                "startindex" => {
-                    params.start_index = parse_index("startIndex", &value)?.max(1) as usize
-                }
+                "startindex" => params.start_index = parse_index("startIndex", &value, 1)?,
                 // `limit` is the OCI SDK's name for it.
-                "count" | "limit" => {
-                    params.count = Some(parse_index("count", &value)?.max(0) as usize)
-                }
+                "count" | "limit" => params.count = Some(parse_index("count", &value, 0)?),
                 "attributes" => params.projection.attributes = parse_attribute_list(&value),
                 "excludedattributes" => params.projection.excluded = parse_attribute_list(&value),
                 _ => {} // attributeSets (OCI) and anything else: ignored.
@@ -186,12 +195,12 @@ impl ListParams {
                 }
                 "startindex" => {
                     if let Some(v) = text(value) {
-                        params.start_index = parse_index("startIndex", &v)?.max(1) as usize;
+                        params.start_index = parse_index("startIndex", &v, 1)?;
                     }
                 }
                 "count" => {
                     if let Some(v) = text(value) {
-                        params.count = Some(parse_index("count", &v)?.max(0) as usize);
+                        params.count = Some(parse_index("count", &v, 0)?);
                     }
                 }
                 "attributes" => params.projection.attributes = list(value),
@@ -710,12 +719,42 @@ mod tests {
             ("startIndex=11&count=5", 11, Some(5)),
             ("STARTINDEX=2&Count=3", 2, Some(3)),
             ("limit=7", 1, Some(7)),
+            ("startIndex=%2B5&count=-0", 5, Some(0)),
+            (
+                "startIndex=-99999999999999999999999&count=%203%20",
+                1,
+                Some(3),
+            ),
+            // Past the platform's range: saturated, never wrapped (11.9).
+            (
+                "startIndex=99999999999999999999999&count=99999999999999999999999",
+                usize::MAX,
+                Some(usize::MAX),
+            ),
+            (
+                "startIndex=18446744073709551617&count=18446744073709551616",
+                usize::MAX,
+                Some(usize::MAX),
+            ),
         ];
         for (query, start, count) in table {
             let p = ListParams::from_query(query).unwrap();
             assert_eq!((p.start_index, p.count), (start, count), "{query}");
         }
-        assert_eq!(ListParams::from_query("count=ten").unwrap_err().status, 400);
+        for bad in [
+            "count=ten",
+            "count=",
+            "count=1.5",
+            "startIndex=-",
+            "count=1e3",
+            "count=--1",
+        ] {
+            assert_eq!(
+                ListParams::from_query(bad).unwrap_err().status,
+                400,
+                "{bad}"
+            );
+        }
         assert!(
             ListParams::from_query("sortOrder=DESCENDING")
                 .unwrap()

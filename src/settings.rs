@@ -7,13 +7,15 @@
 
 use crate::error::{Result, ScimError};
 use crate::schema::{Attribute, Schema};
+use crate::value::{Map, Value};
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 /// Which resource types are served. Users are always on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EnabledTypes {
     /// `/Groups`.
     pub group: bool,
@@ -35,7 +37,7 @@ impl Default for EnabledTypes {
 
 /// A custom attribute added to a resource type's core schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomAttribute {
     /// Resource type name, e.g. `User`.
     pub resource_type: String,
@@ -45,7 +47,7 @@ pub struct CustomAttribute {
 
 /// An extension schema attached to resource types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomExtension {
     /// The extension schema (its `id` is the URN).
     pub schema: Schema,
@@ -67,8 +69,12 @@ pub enum PatchResponse {
 }
 
 /// One tenant's settings.
+///
+/// Parsed strictly ([`Settings::from_json`], [`Settings::merged`]): an unknown key or a value
+/// out of its range is a 400 naming it, never silently dropped or clamped, so a typo in a
+/// config cannot reset the server to defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Settings {
     /// Resource types switched on or off.
     pub resource_types: EnabledTypes,
@@ -82,6 +88,14 @@ pub struct Settings {
     pub bulk_max_operations: usize,
     /// `bulk.maxPayloadSize`, in bytes; also the limit for any request body.
     pub bulk_max_payload_size: usize,
+    /// The most operations one PATCH request may carry (`patch.maxOperations`).
+    pub patch_max_operations: usize,
+    /// The most values one multi-valued attribute may hold (a group's `members`, say), after
+    /// any write.
+    pub max_values_per_attribute: usize,
+    /// Allow two groups with the same `displayName` (plain RFC 7643). Off by default: real
+    /// targets and Entra's SCIM validator expect a duplicate to get 409 `uniqueness`.
+    pub allow_duplicate_group_names: bool,
     /// Attributes added to core schemas.
     pub custom_attributes: Vec<CustomAttribute>,
     /// Extension schemas added to resource types.
@@ -99,6 +113,9 @@ impl Default for Settings {
             max_results: 1000,
             bulk_max_operations: 1000,
             bulk_max_payload_size: 1_048_576,
+            patch_max_operations: 1000,
+            max_values_per_attribute: 20_000,
+            allow_duplicate_group_names: false,
             custom_attributes: Vec::new(),
             extensions: Vec::new(),
             ttl_seconds: None,
@@ -106,30 +123,126 @@ impl Default for Settings {
     }
 }
 
+/// The range of each numeric setting: (name as in JSON, floor, ceiling).
+///
+/// Ceilings keep one request within a server's memory and time whatever a client sets: a
+/// Durable Object has 128 MB, and a parsed JSON body takes several times its size.
+pub const NUMERIC_RANGES: &[(&str, u64, u64)] = &[
+    ("maxResults", 1, 10_000),
+    ("bulkMaxOperations", 1, 10_000),
+    ("bulkMaxPayloadSize", 1024, 8 * 1024 * 1024),
+    ("patchMaxOperations", 1, 10_000),
+    ("maxValuesPerAttribute", 1, 100_000),
+    // Ten years: far beyond any test run, and far from overflowing a timestamp.
+    ("ttlSeconds", 1, 10 * 365 * 24 * 3600),
+];
+
+/// The largest settings body accepted (custom attributes and extensions included).
+const MAX_SETTINGS_BYTES: usize = 256 * 1024;
+
 impl Settings {
-    /// Parses settings JSON, with a SCIM error on anything malformed.
+    /// Parses settings JSON, with a SCIM error on anything malformed, unknown or out of range.
+    /// Keys left out take their defaults (this is `PUT .../config`: it replaces them all).
     pub fn from_json(bytes: &[u8]) -> Result<Settings> {
-        let s: Settings = serde_json::from_slice(bytes)
-            .map_err(|e| ScimError::invalid_syntax(alloc::format!("invalid settings: {e}")))?;
+        check_length(bytes)?;
+        Settings::from_value(object(bytes)?)
+    }
+
+    /// Settings from an already parsed JSON object (an export's `settings`, say).
+    pub fn from_value(value: Value) -> Result<Settings> {
+        if !value.is_object() {
+            return Err(ScimError::invalid_syntax("settings must be a JSON object"));
+        }
+        let s: Settings = crate::value::from_value(value).map_err(invalid)?;
         s.check()?;
         Ok(s)
     }
 
-    /// Rejects settings the engine cannot honour.
+    /// These settings with a JSON merge patch (RFC 7396) applied: keys sent replace theirs,
+    /// `null` restores a key's default, objects merge key by key (`PATCH .../config`).
+    pub fn merged(&self, patch: &[u8]) -> Result<Settings> {
+        check_length(patch)?;
+        let patch = object(patch)?;
+        let mut current = crate::value::to_value(self).map_err(invalid)?;
+        merge_patch(&mut current, patch);
+        Settings::from_value(current)
+    }
+
+    /// Rejects settings the engine cannot honour: every numeric setting within
+    /// [`NUMERIC_RANGES`].
     pub fn check(&self) -> Result<()> {
-        if self.max_results == 0 {
-            return Err(ScimError::invalid_value("maxResults must be at least 1"));
-        }
-        if self.bulk_max_operations == 0 {
-            return Err(ScimError::invalid_value(
-                "bulkMaxOperations must be at least 1",
-            ));
-        }
-        if self.bulk_max_payload_size < 1024 {
-            return Err(ScimError::invalid_value(
-                "bulkMaxPayloadSize must be at least 1024 bytes",
-            ));
+        let to_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        let values = [
+            Some(to_u64(self.max_results)),
+            Some(to_u64(self.bulk_max_operations)),
+            Some(to_u64(self.bulk_max_payload_size)),
+            Some(to_u64(self.patch_max_operations)),
+            Some(to_u64(self.max_values_per_attribute)),
+            self.ttl_seconds,
+        ];
+        for (&(name, floor, ceiling), value) in NUMERIC_RANGES.iter().zip(values) {
+            if let Some(n) = value {
+                if !(floor..=ceiling).contains(&n) {
+                    return Err(ScimError::invalid_value(format!(
+                        "{name} must be between {floor} and {ceiling}, got {n}"
+                    )));
+                }
+            }
         }
         Ok(())
     }
 }
+
+fn check_length(bytes: &[u8]) -> Result<()> {
+    if bytes.len() > MAX_SETTINGS_BYTES {
+        return Err(ScimError::new(
+            413,
+            None,
+            format!(
+                "settings are {} bytes; at most {MAX_SETTINGS_BYTES} are accepted",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A settings body parsed as JSON; it must be an object.
+fn object(bytes: &[u8]) -> Result<Value> {
+    let value = crate::value::from_slice(bytes)
+        .map_err(|e| ScimError::invalid_syntax(format!("settings are not valid JSON: {e}")))?;
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err(ScimError::invalid_syntax("settings must be a JSON object"))
+    }
+}
+
+fn invalid(e: impl core::fmt::Display) -> ScimError {
+    ScimError::invalid_value(format!("invalid settings: {e}"))
+}
+
+/// RFC 7396 section 2, on the engine's values. Depth is bounded by the parser (128 levels).
+fn merge_patch(target: &mut Value, patch: Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch;
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let Some(target) = target.as_object_mut() else {
+        return;
+    };
+    for (key, value) in patch {
+        if value.is_null() {
+            target.remove(&key);
+        } else {
+            let slot = target.entry(key).or_insert(Value::Null);
+            merge_patch(slot, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

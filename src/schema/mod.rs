@@ -96,7 +96,7 @@ fn default_uniqueness() -> Uniqueness {
 
 /// One attribute definition, in the RFC 7643 section 7 wire shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Attribute {
     /// The attribute's canonical name (the case used when storing and returning).
     pub name: String,

@@ -354,6 +354,7 @@ impl ScimServer {
                 "expires": record.expires_ms.map(crate::time::format_millis),
                 "counts": counts,
                 "total": total,
+                "limits": {"maxResources": Limits::from_env(&self.env).max_resources},
             }),
         )
     }
