@@ -268,7 +268,7 @@ pub(crate) fn delete(
 
 /// 409 `uniqueness` when another resource holds a value of a unique attribute.
 /// `userName` uses the index; custom unique attributes fall back to a scan.
-fn check_unique(
+pub(crate) fn check_unique(
     tenant: &Tenant,
     rs: &ResourceSchema,
     value: &Value,

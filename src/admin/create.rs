@@ -1,0 +1,174 @@
+//! `POST /api/servers`: the order (checked where the request arrives) and its execution
+//! (by the new server's owner, which alone can decide 409 without a race).
+
+use super::{json, Policy, Server, ServerRecord, Site, CREATE_MAX_BYTES};
+use crate::env::Env;
+use crate::error::{Result, ScimError};
+use crate::generate::{populate, SeedSpec};
+use crate::http::Response;
+use crate::settings::Settings;
+use crate::tenant::{ChangeSet, Tenant};
+use crate::time::format_millis;
+use crate::value::{Map, Value};
+use alloc::format;
+use alloc::string::String;
+use serde::{Deserialize, Serialize};
+
+/// Client-chosen tokens: at least this long (generated ones have 64 hex digits)...
+const TOKEN_MIN_LEN: usize = 16;
+/// ... and at most this long.
+const TOKEN_MAX_LEN: usize = 256;
+
+/// What the host's CSPRNG made for an order that does not choose its own.
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    /// A server id (valid), used when the body has none.
+    pub id: String,
+    /// A token, used when the body has none.
+    pub token: String,
+}
+
+/// The body of `POST /api/servers` (every field optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    id: Option<String>,
+    token: Option<String>,
+    seed: Option<SeedSpec>,
+    settings: Option<Value>,
+}
+
+/// A checked order for a new server: what the owner needs to create it.
+///
+/// It carries the token in clear from where the request arrived to the server's owner (an
+/// internal hop at the edge); only its digest is ever stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrder {
+    /// The new server's record.
+    pub record: ServerRecord,
+    /// Its token, for the answer.
+    pub token: String,
+    /// Fake data to fill it with.
+    pub seed: Option<SeedSpec>,
+}
+
+impl CreateOrder {
+    /// Checks a `POST /api/servers` body: unknown fields, an invalid id or token, settings
+    /// out of range and a seed larger than a server may hold are 400s.
+    pub fn parse(body: &[u8], fresh: Fresh, policy: &Policy, now_ms: i64) -> Result<CreateOrder> {
+        if body.len() > CREATE_MAX_BYTES {
+            return Err(super::too_large(body.len() as u64, CREATE_MAX_BYTES));
+        }
+        let body: Body = if body.iter().all(u8::is_ascii_whitespace) {
+            Body::default()
+        } else {
+            let value = crate::value::from_slice(body).map_err(|e| order_error(&e))?;
+            if !value.is_object() {
+                return Err(order_error(&"the body must be a JSON object"));
+            }
+            crate::value::from_value(value).map_err(|e| order_error(&e))?
+        };
+        let id = body.id.unwrap_or(fresh.id);
+        if !super::valid_server_id(&id) {
+            return Err(super::bad_server_id(&id));
+        }
+        let token = match body.token {
+            Some(token) if acceptable_token(&token) => token,
+            Some(_) => {
+                return Err(ScimError::invalid_value(format!(
+                    "a chosen token must be {TOKEN_MIN_LEN} to {TOKEN_MAX_LEN} visible ASCII \
+                     characters without spaces"
+                )))
+            }
+            None => fresh.token,
+        };
+        let mut settings = match body.settings {
+            Some(value) => Settings::from_value(value)?,
+            None => Settings::default(),
+        };
+        policy.apply_ttl(&mut settings);
+        // Settings must also build a tenant (custom attributes and extensions are checked
+        // against the schemas), before anything is counted against the client's limit.
+        Tenant::new(settings.clone())?;
+        if let Some(seed) = &body.seed {
+            let asked = seed
+                .users
+                .saturating_add(seed.groups)
+                .saturating_add(seed.entitlements)
+                .saturating_add(seed.roles);
+            if asked > policy.max_resources {
+                return Err(ScimError::invalid_value(format!(
+                    "the seed asks for {asked} resources; a server here holds at most {}",
+                    policy.max_resources
+                )));
+            }
+        }
+        Ok(CreateOrder {
+            record: ServerRecord::new(&id, &token, now_ms, settings),
+            token,
+            seed: body.seed,
+        })
+    }
+}
+
+fn order_error(e: &dyn core::fmt::Display) -> ScimError {
+    ScimError::invalid_syntax(format!(
+        "invalid server order: {e}; expected {{\"id\"?, \"token\"?, \"seed\"?: {{\"users\", \
+         \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?}}"
+    ))
+}
+
+fn acceptable_token(token: &str) -> bool {
+    (TOKEN_MIN_LEN..=TOKEN_MAX_LEN).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Creates the server of an order: `existing` is the live record under that id, if any
+/// (then 409). Returns the server, the seeded resources to write with its record, and the
+/// 201 answer (`{id, token, scim, expires, counts}`, `Location` of the server).
+pub fn create(
+    order: CreateOrder,
+    existing: Option<&ServerRecord>,
+    site: &Site<'_>,
+    env: &mut Env<'_>,
+) -> Result<(Server, ChangeSet, Response)> {
+    let id = order.record.id.clone();
+    if existing.is_some() {
+        return Err(ScimError::uniqueness(format!(
+            "server '{id}' already exists; pick another id or delete it first"
+        )));
+    }
+    let mut tenant = Tenant::new(order.record.settings.clone())?;
+    let changes = match &order.seed {
+        Some(spec) => populate(&mut tenant, spec, env)?,
+        None => ChangeSet::default(),
+    };
+    let mut counts = Map::new();
+    for (name, n) in tenant.counts() {
+        counts.insert(name, Value::from(n));
+    }
+    let mut body = Map::with_capacity(5);
+    body.insert("id", Value::from(id.as_str()));
+    body.insert("token", Value::from(order.token.as_str()));
+    body.insert("scim", Value::from(site.scim_base(&id)));
+    body.insert(
+        "expires",
+        order
+            .record
+            .expires_ms
+            .map_or(Value::Null, |ms| Value::String(format_millis(ms))),
+    );
+    body.insert("counts", Value::Object(counts));
+    let mut response = json(201, &Value::Object(body));
+    response
+        .headers
+        .push(("Location".into(), site.layout.server_url(site.origin, &id)));
+    let server = Server {
+        record: order.record,
+        tenant,
+    };
+    Ok((server, changes, response))
+}
+
+#[cfg(test)]
+mod tests;
