@@ -251,7 +251,7 @@ fn check_meta(meta: Map) -> Result<Map> {
         .and_then(|v| v.strip_suffix('"'))
         .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|v| v.parse::<u64>().ok());
-    if !number.is_some_and(|n| n <= MAX_VERSION) {
+    if number.is_none_or(|n| n > MAX_VERSION) {
         return Err(ScimError::invalid_value(format!(
             "meta.version must be W/\"n\" with n at most {MAX_VERSION}, got {:?}",
             clip(version)
