@@ -1,10 +1,11 @@
 //! `POST /api/servers`: the order (checked where the request arrives) and its execution
 //! (by the new server's owner, which alone can decide 409 without a race).
 
+use super::record::Seeding;
 use super::{json, Policy, Server, ServerRecord, Site, CREATE_MAX_BYTES};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::generate::{populate, SeedSpec};
+use crate::generate::{Generator, SeedSpec};
 use crate::http::Response;
 use crate::settings::Settings;
 use crate::tenant::{ChangeSet, Tenant};
@@ -123,51 +124,110 @@ fn acceptable_token(token: &str) -> bool {
         && token.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// How many resources a host makes in one chunk of a seed: one storage transaction, a
+/// few tens of milliseconds of engine time, so other requests are answered in between.
+pub const SEED_CHUNK: usize = 5_000;
+
+/// A new server, as [`create`] makes it.
+pub struct Created {
+    /// The server, with the first chunk of its seed.
+    pub server: Server,
+    /// What to write with its record.
+    pub changes: ChangeSet,
+    /// The rest of the seed, when one chunk did not hold it: the host calls [`seed`] until
+    /// it is done, writing each chunk with the record (whose `seeding` tells the progress).
+    pub generator: Option<Generator>,
+    /// The token, for the answer.
+    token: String,
+}
+
 /// Creates the server of an order: `existing` is the live record under that id, if any
-/// (then 409). Returns the server, the seeded resources to write with its record, and the
-/// 201 answer (`{id, token, scim, expires, counts}`, `Location` of the server).
+/// (then 409). Makes the first [`SEED_CHUNK`] resources of its seed.
 pub fn create(
     order: CreateOrder,
     existing: Option<&ServerRecord>,
-    site: &Site<'_>,
     env: &mut Env<'_>,
-) -> Result<(Server, ChangeSet, Response)> {
+) -> Result<Created> {
     let id = order.record.id.clone();
     if existing.is_some() {
         return Err(ScimError::uniqueness(format!(
             "server '{id}' already exists; pick another id or delete it first"
         )));
     }
-    let mut tenant = Tenant::new(order.record.settings.clone())?;
-    let changes = match &order.seed {
-        Some(spec) => populate(&mut tenant, spec, env)?,
-        None => ChangeSet::default(),
+    let tenant = Tenant::new(order.record.settings.clone())?;
+    let generator = match &order.seed {
+        Some(spec) => Some(Generator::for_tenant(&tenant, spec)?),
+        None => None,
     };
-    let mut counts = Map::new();
-    for (name, n) in tenant.counts() {
-        counts.insert(name, Value::from(n));
+    let mut created = Created {
+        server: Server {
+            record: order.record,
+            tenant,
+        },
+        changes: ChangeSet::default(),
+        generator,
+        token: order.token,
+    };
+    if let Some(generator) = created.generator.as_mut() {
+        created.changes = seed(&mut created.server, generator, SEED_CHUNK, env)?;
     }
-    let mut body = Map::with_capacity(5);
-    body.insert("id", Value::from(id.as_str()));
-    body.insert("token", Value::from(order.token.as_str()));
-    body.insert("scim", Value::from(site.scim_base(&id)));
-    body.insert(
-        "expires",
-        order
-            .record
-            .expires_ms
-            .map_or(Value::Null, |ms| Value::String(format_millis(ms))),
-    );
-    body.insert("counts", Value::Object(counts));
-    let mut response = json(201, &Value::Object(body));
-    response
-        .headers
-        .push(("Location".into(), site.layout.server_url(site.origin, &id)));
-    let server = Server {
-        record: order.record,
-        tenant,
-    };
-    Ok((server, changes, response))
+    if created
+        .generator
+        .as_ref()
+        .is_some_and(Generator::is_finished)
+    {
+        created.generator = None;
+    }
+    Ok(created)
+}
+
+/// Makes up to `budget` more resources of a seed; the record's `seeding` follows (`None`
+/// once the seed is done). Returns what to write with the record.
+pub fn seed(
+    server: &mut Server,
+    generator: &mut Generator,
+    budget: usize,
+    env: &mut Env<'_>,
+) -> Result<ChangeSet> {
+    let mut changes = ChangeSet::default();
+    generator.fill(&mut server.tenant, budget, env, &mut changes)?;
+    server.record.seeding = (!generator.is_finished()).then_some(Seeding {
+        done: generator.done(),
+        total: generator.total(),
+    });
+    Ok(changes)
+}
+
+impl Created {
+    /// The 201 answer: `{id, token, scim, expires, counts}` (plus `seeding` while a seed is
+    /// still being made), `Location` of the server. The token is shown this once.
+    pub fn response(&self, site: &Site<'_>) -> Response {
+        let record = &self.server.record;
+        let mut counts = Map::new();
+        for (name, n) in self.server.tenant.counts() {
+            counts.insert(name, Value::from(n));
+        }
+        let mut body = Map::with_capacity(6);
+        body.insert("id", Value::from(record.id.as_str()));
+        body.insert("token", Value::from(self.token.as_str()));
+        body.insert("scim", Value::from(site.scim_base(&record.id)));
+        body.insert(
+            "expires",
+            record
+                .expires_ms
+                .map_or(Value::Null, |ms| Value::String(format_millis(ms))),
+        );
+        body.insert("counts", Value::Object(counts));
+        if let Some(seeding) = record.seeding {
+            body.insert("seeding", super::seeding_value(seeding));
+        }
+        let mut response = json(201, &Value::Object(body));
+        response.headers.push((
+            "Location".into(),
+            site.layout.server_url(site.origin, &record.id),
+        ));
+        response
+    }
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ pub use auth::{
     digests_equal, token_digest, token_from_authorization, token_from_random_bytes, unauthorized,
     valid_server_id, MAX_SERVER_ID_LEN, REALM,
 };
-pub use create::{create, CreateOrder, Fresh};
-pub use record::ServerRecord;
+pub use create::{create, seed, CreateOrder, Created, Fresh, SEED_CHUNK};
+pub use record::{Seeding, ServerRecord};
 pub use route::{Action, Layout, Route, EDGE, SANDBOX};
 pub use transfer::{export, import, valid_resource_id, ImportPlan, MAX_VERSION};
 
@@ -392,6 +392,17 @@ fn show(server: &Server, policy: &Policy, site: &Site<'_>) -> Value {
     out.insert("counts", Value::Object(counts_obj));
     out.insert("total", Value::from(total));
     out.insert("limits", Value::Object(limits));
+    if let Some(seeding) = record.seeding {
+        out.insert("seeding", seeding_value(seeding));
+    }
+    Value::Object(out)
+}
+
+/// `{"done", "total"}` of a seed being made.
+fn seeding_value(seeding: Seeding) -> Value {
+    let mut out = Map::with_capacity(2);
+    out.insert("done", Value::from(seeding.done));
+    out.insert("total", Value::from(seeding.total));
     Value::Object(out)
 }
 

@@ -21,6 +21,18 @@ pub struct ServerRecord {
     pub expires_ms: Option<i64>,
     /// The tenant's settings.
     pub settings: Settings,
+    /// How far filling the server with generated data has got, while it is being filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeding: Option<Seeding>,
+}
+
+/// Progress of a seed that is filled in chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seeding {
+    /// Resources made so far.
+    pub done: usize,
+    /// Resources the seed makes in all.
+    pub total: usize,
 }
 
 impl ServerRecord {
@@ -34,6 +46,7 @@ impl ServerRecord {
             created_ms: now_ms,
             expires_ms,
             settings,
+            seeding: None,
         }
     }
 

@@ -827,3 +827,35 @@ fn populating_a_tenant_twice_is_a_uniqueness_conflict() {
         (409, Some(crate::ScimType::Uniqueness))
     );
 }
+
+#[test]
+fn chunked_generation_makes_the_same_data_as_one_run() {
+    let spec = spec(60, 5, 4, 3, 11);
+    let whole = collect(&spec);
+    for budget in [1, 4, 7, 59, 1000] {
+        let mut generator = Generator::new(&spec).unwrap();
+        assert_eq!(generator.total(), 72);
+        let mut all = Vec::new();
+        let mut n = 0u64;
+        let mut steps = 0;
+        while !generator.is_finished() {
+            let before = generator.done();
+            let made = generator
+                .step(budget, &mut |resource_type, mut resource| {
+                    n += 1;
+                    if let Some(obj) = resource.as_object_mut() {
+                        let id = format!("{}{n}", resource_type.to_ascii_lowercase());
+                        obj.insert("id", Value::from(id));
+                    }
+                    all.push((resource_type.to_string(), resource.clone()));
+                    Ok(Arc::new(resource))
+                })
+                .unwrap();
+            assert_eq!(made, budget.min(72 - before), "budget {budget}");
+            assert_eq!(generator.done(), before + made);
+            steps += 1;
+        }
+        assert_eq!(steps, 72usize.div_ceil(budget), "budget {budget}");
+        assert!(all == whole, "budget {budget}: chunked data differs");
+    }
+}

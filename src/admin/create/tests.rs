@@ -1,4 +1,5 @@
 use super::*;
+use crate::admin::record::Seeding;
 use crate::admin::{Policy, EDGE};
 use crate::env::SequentialIds;
 use alloc::string::ToString;
@@ -113,32 +114,64 @@ fn create_answers_201_with_the_token_once_and_409_for_an_existing_id() {
         base_url: "http://o/scim-identifier/demo/scim/v2",
         ids: &mut ids,
     };
-    let (server, changes, response) = create(order.clone(), None, &site, &mut env).unwrap();
-    assert_eq!(response.status, 201);
-    assert_eq!(
-        response.header("Location"),
-        Some("http://o/api/servers/demo")
-    );
-    let body: Value = crate::value::from_slice(&response.body).unwrap();
-    assert_eq!(
-        body,
-        crate::json!({
-            "id": "demo",
-            "token": "fresh-token-0123456789",
-            "scim": "http://o/scim-identifier/demo/scim/v2",
-            "expires": "1970-01-01T00:10:00.000Z",
-            "counts": {"User": 3, "Group": 1, "Entitlement": 0, "Role": 0},
-        })
-    );
-    assert_eq!(changes.upserted.len(), 4);
+    let created = create(order.clone(), None, &mut env).unwrap();
+    assert!(created.generator.is_none());
+    let response = created.response(&site);
+    assert_eq!(created.changes.upserted.len(), 4);
+    let server = created.server;
     assert_eq!(server.tenant.resources().count(), 4);
     // The record keeps only the token's digest.
     let stored = crate::value::to_value(&server.record).unwrap().to_string();
     assert!(!stored.contains("fresh-token"), "{stored}");
 
-    let e = create(order, Some(&server.record), &site, &mut env).unwrap_err();
+    let e = create(order, Some(&server.record), &mut env).err().unwrap();
     assert_eq!(
         (e.status, e.scim_type),
         (409, Some(crate::error::ScimType::Uniqueness))
     );
+}
+
+#[test]
+fn a_big_seed_is_made_in_chunks_with_progress_in_the_record() {
+    let big = Policy {
+        max_resources: 20_000,
+        ..policy()
+    };
+    let body = br#"{"id":"big","seed":{"users":12000,"groups":3,"entitlements":0,"roles":0}}"#;
+    let order = CreateOrder::parse(body, fresh(), &big, 0).unwrap();
+    let mut ids = SequentialIds::default();
+    let mut env = Env {
+        now_ms: 0,
+        base_url: "http://o/scim-identifier/big/scim/v2",
+        ids: &mut ids,
+    };
+    let mut created = create(order, None, &mut env).unwrap();
+    assert_eq!(created.changes.upserted.len(), SEED_CHUNK);
+    assert_eq!(
+        created.server.record.seeding,
+        Some(Seeding {
+            done: SEED_CHUNK,
+            total: 12_003
+        })
+    );
+    let site = Site {
+        origin: "http://o",
+        layout: EDGE,
+    };
+    let answer: Value = crate::value::from_slice(&created.response(&site).body).unwrap();
+    assert_eq!(
+        answer["seeding"],
+        crate::json!({"done": 5000, "total": 12003})
+    );
+    assert_eq!(answer["counts"]["User"], 5000);
+    let mut generator = created.generator.take().unwrap();
+    let mut chunks = alloc::vec![created.changes.upserted.len()];
+    while !generator.is_finished() {
+        let changes = seed(&mut created.server, &mut generator, SEED_CHUNK, &mut env).unwrap();
+        chunks.push(changes.upserted.len());
+    }
+    assert_eq!(chunks, alloc::vec![5000, 5000, 2003]);
+    assert_eq!(created.server.record.seeding, None);
+    assert_eq!(created.server.tenant.counts()["User"], 12_000);
+    assert_eq!(created.server.tenant.counts()["Group"], 3);
 }

@@ -289,7 +289,8 @@ impl ScimServer {
         }
     }
 
-    /// `POST /__internal/create` from the Worker: a new server, seeded if asked.
+    /// `POST /__internal/create` from the Worker: a new server, seeded if asked. A big seed
+    /// is written in chunks, each its own transaction with the record's progress.
     async fn create(&self, body: &[u8], url: &Url) -> Fallible<Response> {
         let order: CreateOrder =
             serde_json::from_slice(body).map_err(|e| internal("create order", e))?;
@@ -301,19 +302,37 @@ impl ScimServer {
             layout: EDGE,
         };
         let base_url = site.scim_base(&id);
-        let (server, changes, response) = {
-            let existing = self.server.borrow();
+        let created = {
             let mut ids = self.ids.borrow_mut();
             let mut env = CoreEnv {
                 now_ms: now_ms(),
                 base_url: &base_url,
                 ids: &mut *ids,
             };
-            admin::create(order, existing.as_ref().map(|s| &s.record), &site, &mut env)?
+            let mut created = {
+                let existing = self.server.borrow();
+                admin::create(order, existing.as_ref().map(|s| &s.record), &mut env)?
+            };
+            self.write(
+                Rows::Changes(&created.changes),
+                Some(&created.server.record),
+            )?;
+            if let Some(mut generator) = created.generator.take() {
+                while !generator.is_finished() {
+                    let chunk = admin::seed(
+                        &mut created.server,
+                        &mut generator,
+                        admin::SEED_CHUNK,
+                        &mut env,
+                    )?;
+                    self.write(Rows::Changes(&chunk), Some(&created.server.record))?;
+                }
+            }
+            created
         };
-        self.write(Rows::Changes(&changes), Some(&server.record))?;
-        let record = server.record.clone();
-        *self.server.borrow_mut() = Some(server);
+        let response = created.response(&site);
+        let record = created.server.record.clone();
+        *self.server.borrow_mut() = Some(created.server);
         self.after_record_change(&record).await;
         reply::from_core(response).map_err(|e| internal("response", e))
     }
