@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { startRemoteStub } from './remote-stub.mjs';
 import { rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { h, BASE, CHROMIUM, ARGS, launch, open, check, equal, text, rowCount, firstColumn, applyFilter, swFetch, tokenOf, runTests } from './harness.mjs';
+import { h, BASE, CHROMIUM, ARGS, launch, open, check, equal, text, rowCount, firstColumn, applyFilter, swFetch, tokenOf, runTests, shot } from './harness.mjs';
 import { tests as unitTests } from './units.tests.mjs';
 import { tests as editorTests } from './editor.tests.mjs';
 import { tests as consoleTests } from './console.tests.mjs';
@@ -358,6 +358,7 @@ const tests = [
     await h.page.click('#console-form button[type=submit]');
     await h.page.waitForFunction(() => document.querySelector('#result-status').textContent === '200');
     await h.page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    await shot('main');
     if (SCREENSHOT) {
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await h.page.screenshot({ path: SCREENSHOT, fullPage: false });

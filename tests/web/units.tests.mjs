@@ -109,7 +109,9 @@ export const tests = [
     ];
     for (const [[done, total, ms], expected] of table) equal(progressLine(done, total, ms), expected, `progress ${done}/${total} at ${ms} ms`);
     equal(doneLine(100000, 24100), `${n(100000)} resources in 24 s (${n(4149)}/s)`, 'done line');
-    equal(doneLine(1, 2500), '1 resource in 2.5 s (0/s)', 'one resource');
+    equal(doneLine(1, 2500), '1 resource in 2.5 s', 'no rate under 1/s');
+    equal(doneLine(40, 500), '40 resources in 0.5 s', 'no rate under a second');
+    equal(doneLine(0, 3000), '0 resources in 3.0 s', 'an empty server');
     equal(seedTotal({ users: 100000, groups: 50, entitlements: 8, roles: 4, seed: 42 }), 100062, 'seed total leaves the seed out');
   }],
 

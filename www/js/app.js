@@ -348,6 +348,9 @@ async function selectServer(id) {
     info = await backend.serverInfo(id);
   } catch (error) {
     if (mine !== state.selectSeq) return;
+    const listed = state.servers.find((s) => s.id === id);
+    if (listed) listed.counts = null; // no old counts beside a server that did not load
+    renderServers();
     showCounts(null);
     $('server-counts').textContent = '—';
     if (error.status === 401 && state.backend instanceof RemoteBackend) {

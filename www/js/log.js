@@ -31,8 +31,14 @@ export function createLog({ loadIntoConsole }) {
   let openRow = null; // the row shown in the dialog (rows shift as requests come in)
   let returnFocus = null;
 
+  /** Path and query: the origin is the mode's (the badge says it), and in the dialog and on hover. */
   function shownUrl(url) {
-    return url.startsWith(location.origin) ? url.slice(location.origin.length) : url;
+    try {
+      const u = new URL(url, location.href);
+      return u.pathname + u.search;
+    } catch {
+      return url;
+    }
   }
 
   function render() {

@@ -24,10 +24,11 @@ export function progressLine(done, total, elapsedMs) {
   return parts.join(' · ');
 }
 
-/** "100,000 resources in 24.1 s (4,150/s)". */
+/** "100,000 resources in 24.1 s (4,150/s)"; the rate only when it says something (a second or more, 1/s or more). */
 export function doneLine(total, elapsedMs) {
-  const rate = elapsedMs > 0 ? ` (${formatInt(Math.round(total / (elapsedMs / 1000)))}/s)` : '';
-  return `${formatInt(total)} resource${total === 1 ? '' : 's'} in ${seconds(elapsedMs)}${total ? rate : ''}`;
+  const perSecond = elapsedMs > 0 ? total / (elapsedMs / 1000) : 0;
+  const rate = elapsedMs >= 1000 && perSecond >= 1 ? ` (${formatInt(Math.round(perSecond))}/s)` : '';
+  return `${formatInt(total)} resource${total === 1 ? '' : 's'} in ${seconds(elapsedMs)}${rate}`;
 }
 
 /** "Creating… 3.2 s": what shows while the create call has not answered yet. */
