@@ -16,10 +16,30 @@ const CORS = {
   'Access-Control-Expose-Headers': 'ETag, Location, Server-Timing, WWW-Authenticate, Retry-After, Allow',
 };
 
-/** Starts the stub on a free loopback port; resolves to {url, adminToken, close()}. */
-export function startRemoteStub() {
+/** RFC 7396 merge patch, the stub's own (the page's is what is under test). */
+function mergeInto(target, patch) {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out = target && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergeInto(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * Starts the stub on a free loopback port; resolves to {url, adminToken, configRequests, close()}.
+ * Options, for the settings that are coming to the real Worker:
+ *   extraSettings  settings the engine does not know yet, kept by the stub and shown in config
+ *   seedMs         a seeded create answers at once and reports `"seeding": {"done", "total"}`
+ *                  in `GET /api/servers/{id}` for this long, as the Worker will
+ * Config is strict as the Worker's will be: `PATCH .../config` (a merge patch) and `PUT`
+ * refuse unknown keys and bad values with a SCIM 400.
+ */
+export function startRemoteStub({ extraSettings = {}, seedMs = 0 } = {}) {
   const [adminToken, adminDigest] = newToken(randomBytes(32));
-  const servers = new Map(); // id -> {server, digests, created}
+  const servers = new Map(); // id -> {server, digests, extra, seeding}
+  const configRequests = []; // {method, contentType, body} of every config write
   let base = '';
 
   const send = (res, status, body = '', headers = {}) => {
@@ -47,7 +67,9 @@ export function startRemoteStub() {
       const [token, digest] = newToken(randomBytes(32));
       const server = new Server('{}', randomBytes(16));
       if (spec.seed) server.populate(JSON.stringify(spec.seed), Date.now(), `${base}/scim-identifier/${id}/scim/v2`);
-      servers.set(id, { server, digests: [digest] });
+      const total = spec.seed ? ['users', 'groups', 'entitlements', 'roles'].reduce((n, k) => n + (spec.seed[k] || 0), 0) : 0;
+      const seeding = seedMs && total ? { started: Date.now(), total } : null;
+      servers.set(id, { server, digests: [digest], extra: { ...extraSettings }, seeding });
       return sendJson(res, 201, { id, token, scim: `${base}/scim-identifier/${id}/scim/v2` });
     }
     const admin = url.pathname.match(/^\/api\/servers\/([^/]+)(?:\/([a-z]+))?$/);
@@ -62,7 +84,28 @@ export function startRemoteStub() {
       return sendOut(res, out);
     }
     const route = `${req.method} ${admin[2] || ''}`;
-    if (route === 'GET ') return sendJson(res, 200, { id, counts: JSON.parse(entry.server.counts()) });
+    const config = () => ({ ...JSON.parse(entry.server.settings()), ...entry.extra });
+    const configure = (next) => {
+      const unknown = Object.keys(next).filter((k) => !(k in config()));
+      if (unknown.length) return error(res, 400, `unknown setting ${unknown.map((k) => `"${k}"`).join(', ')}`);
+      const extra = Object.fromEntries(Object.keys(entry.extra).map((k) => [k, next[k]]));
+      const core = Object.fromEntries(Object.entries(next).filter(([k]) => !(k in entry.extra)));
+      entry.server.configure(JSON.stringify(core)); // throws a SCIM 400 on a bad value
+      entry.extra = extra;
+      return sendJson(res, 200, config());
+    };
+    if (route === 'GET ') {
+      const info = { id, counts: JSON.parse(entry.server.counts()) };
+      const elapsed = entry.seeding ? Date.now() - entry.seeding.started : 0;
+      if (entry.seeding && elapsed < seedMs) info.seeding = { done: Math.floor((entry.seeding.total * elapsed) / seedMs), total: entry.seeding.total };
+      return sendJson(res, 200, info);
+    }
+    if (route === 'GET config') return sendJson(res, 200, config());
+    if (route === 'PUT config' || route === 'PATCH config') {
+      configRequests.push({ method: req.method, contentType: req.headers['content-type'], body: body.toString() });
+      const sent = JSON.parse(body.toString());
+      return configure(req.method === 'PUT' ? sent : mergeInto(config(), sent));
+    }
     if (route === 'DELETE ') { servers.delete(id); return send(res, 204); }
     if (route === 'GET export') return send(res, 200, entry.server.export(), { 'Content-Type': 'application/json' });
     if (route === 'PUT import') { entry.server = Server.import(body.toString(), randomBytes(16)); return sendJson(res, 200, { id, counts: JSON.parse(entry.server.counts()) }); }
@@ -83,7 +126,7 @@ export function startRemoteStub() {
   return new Promise((resolve) => {
     httpServer.listen(0, '127.0.0.1', () => {
       base = `http://127.0.0.1:${httpServer.address().port}`;
-      resolve({ url: base, adminToken, close: () => new Promise((done) => { httpServer.closeAllConnections(); httpServer.close(done); }) });
+      resolve({ url: base, adminToken, configRequests, close: () => new Promise((done) => { httpServer.closeAllConnections(); httpServer.close(done); }) });
     });
   });
 }

@@ -1,68 +1,19 @@
 // Browser sandbox tests in headless Debian chromium (playwright-core). Run by run.sh, which
 // builds and serves www/ and sets BASE_URL. The steps share one browser profile and build on
-// each other, in the order a user would go: create, browse, change, reload, restart, export.
+// each other, in the order a user would go: create, browse, change, reload, restart, export;
+// then the features, each in its own file next to this one (they make their own servers).
 import { chromium } from 'playwright-core';
 import { startRemoteStub } from './remote-stub.mjs';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { h, BASE, CHROMIUM, ARGS, launch, open, check, equal, text, rowCount, firstColumn, applyFilter, swFetch, tokenOf, runTests, shot } from './harness.mjs';
+import { tests as unitTests } from './units.tests.mjs';
+import { tests as editorTests } from './editor.tests.mjs';
+import { tests as consoleTests } from './console.tests.mjs';
+import { tests as settingsTests } from './settings.tests.mjs';
+import { tests as serverTests } from './servers.tests.mjs';
 
-const BASE = process.env.BASE_URL;
 const SCREENSHOT = process.env.SCREENSHOT || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-if (!BASE) throw new Error('BASE_URL is not set (run tests/web/run.sh)');
-
-const profile = mkdtempSync(join(tmpdir(), 'scimlet-chromium-'));
-let context;
-let page;
-const figures = [];
-
-async function launch() {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true,
-    viewport: { width: 1440, height: 960 },
-  });
-  context.setDefaultTimeout(15000);
-  page = context.pages()[0] || await context.newPage();
-  page.on('dialog', (dialog) => dialog.accept());
-  page.on('pageerror', (error) => console.log(`  page error: ${error.message}`));
-}
-
-async function open(path = '/') {
-  await page.goto(BASE + path);
-  await page.waitForSelector('body[data-ready="true"]');
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-function equal(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-const text = (selector) => page.locator(selector).innerText();
-const rowCount = () => page.locator('#table-body tr[data-id]').count();
-const firstColumn = () => page.locator('#table-body tr[data-id] td:first-child').allInnerTexts();
-
-async function applyFilter(filter) {
-  await page.fill('#filter', filter);
-  await page.click('#filter-form button[type=submit]');
-}
-
-/** Runs JS in the page against the Service Worker's SCIM endpoint. */
-function swFetch(target, path, init = {}) {
-  return target.evaluate(async ({ path, init }) => {
-    const res = await fetch(path, init);
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-  }, { path, init });
-}
-
-const tokenOf = (id) => page.evaluate((id) => JSON.parse(localStorage.getItem('scimlet.tokens.v1'))[`local|${id}`], id);
 
 const seed = { users: 120, groups: 10, entitlements: 6, roles: 4 };
 const tests = [
@@ -70,15 +21,15 @@ const tests = [
     await open();
     const badge = await text('#mode-badge');
     check(/Local/.test(badge) && /Service Worker/.test(badge), `mode badge says ${badge}`);
-    check(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the page is not controlled by the Service Worker');
+    check(await h.page.evaluate(() => !!navigator.serviceWorker.controller), 'the page is not controlled by the Service Worker');
   }],
 
   ['create a server with seeded data', async () => {
-    await page.fill('#create-form [name=id]', 'demo');
-    for (const [k, v] of Object.entries(seed)) await page.fill(`#create-form [name=${k}]`, String(v));
-    await page.click('#create-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#server-title').textContent === 'demo');
-    await page.waitForFunction(() => /Users 120/.test(document.querySelector('#server-counts').textContent));
+    await h.page.fill('#create-form [name=id]', 'demo');
+    for (const [k, v] of Object.entries(seed)) await h.page.fill(`#create-form [name=${k}]`, String(v));
+    await h.page.click('#create-form button[type=submit]');
+    await h.page.waitForFunction(() => document.querySelector('#server-title').textContent === 'demo');
+    await h.page.waitForFunction(() => /Users 120/.test(document.querySelector('#server-counts').textContent));
     const counts = await text('#server-counts');
     check(/Groups 10/.test(counts) && /Entitlements 6/.test(counts) && /Roles 4/.test(counts), `counts: ${counts}`);
     equal(await rowCount(), 25, 'rows on the first page');
@@ -86,71 +37,71 @@ const tests = [
   }],
 
   ['sort and page the users table', async () => {
-    await page.click('th button[data-sort="userName"]');
-    await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="userName"]');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
+    await h.page.click('th button[data-sort="userName"]');
+    await h.page.waitForSelector('th[aria-sort="ascending"] button[data-sort="userName"]');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
     const names = await firstColumn();
     const sorted = [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase(), 'en'));
     equal(names.map((n) => n.toLowerCase()), sorted.map((n) => n.toLowerCase()), 'userName ascending');
-    await page.click('th button[data-sort="userName"]');
-    await page.waitForSelector('th[aria-sort="descending"] button[data-sort="userName"]');
-    await page.click('#next-page');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '26–50 of 120');
-    await page.click('#prev-page');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
+    await h.page.click('th button[data-sort="userName"]');
+    await h.page.waitForSelector('th[aria-sort="descending"] button[data-sort="userName"]');
+    await h.page.click('#next-page');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '26–50 of 120');
+    await h.page.click('#prev-page');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
   }],
 
   ['filter users in the UI', async () => {
     const [name] = await firstColumn();
     await applyFilter(`userName eq "${name.toUpperCase()}"`);
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
     equal(await firstColumn(), [name], 'the one match (userName is case-insensitive)');
-    await page.click('#clear-filter');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
+    await h.page.click('#clear-filter');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
   }],
 
   ['browse groups, entitlements and roles, moving between tabs with the keyboard', async () => {
-    await page.focus('#tab-User');
+    await h.page.focus('#tab-User');
     for (const [key, type, total] of [['ArrowRight', 'Group', 10], ['ArrowRight', 'Entitlement', 6], ['ArrowRight', 'Role', 4], ['Home', 'User', 120]]) {
-      await page.keyboard.press(key);
-      await page.waitForSelector(`#tab-${type}[aria-selected="true"]:focus`);
-      await page.waitForFunction((total) => document.querySelector('#page-info').textContent === `1–${Math.min(total, 25)} of ${total}`, total);
+      await h.page.keyboard.press(key);
+      await h.page.waitForSelector(`#tab-${type}[aria-selected="true"]:focus`);
+      await h.page.waitForFunction((total) => document.querySelector('#page-info').textContent === `1–${Math.min(total, 25)} of ${total}`, total);
     }
   }],
 
   ['an invalid filter shows the SCIM error and loses nothing', async () => {
     const before = await firstColumn();
-    await page.fill('#filter', 'userName eq');
-    await page.click('#filter-form button[type=submit]');
-    await page.waitForSelector('#list-error:not([hidden])');
+    await h.page.fill('#filter', 'userName eq');
+    await h.page.click('#filter-form button[type=submit]');
+    await h.page.waitForSelector('#list-error:not([hidden])');
     const message = await text('#list-error');
     check(/^400 invalidFilter: ./.test(message), `error shown: ${message}`);
-    equal(await page.inputValue('#filter'), 'userName eq', 'the filter as typed');
+    equal(await h.page.inputValue('#filter'), 'userName eq', 'the filter as typed');
     equal(await firstColumn(), before, 'rows still shown');
-    await page.click('#clear-filter');
-    await page.waitForSelector('#list-error', { state: 'hidden' });
+    await h.page.click('#clear-filter');
+    await h.page.waitForSelector('#list-error', { state: 'hidden' });
   }],
 
   ['create a user through the request console', async () => {
-    await page.selectOption('#console-method', 'POST');
-    await page.fill('#console-path', '/Users');
-    await page.fill('#console-body', JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'console.user@example.com', name: { givenName: 'Console', familyName: 'User' } }));
-    await page.click('#console-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#result-status').textContent === '201');
+    await h.page.selectOption('#console-method', 'POST');
+    await h.page.fill('#console-path', '/Users');
+    await h.page.fill('#console-body', JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'console.user@example.com', name: { givenName: 'Console', familyName: 'User' } }));
+    await h.page.click('#console-form button[type=submit]');
+    await h.page.waitForFunction(() => document.querySelector('#result-status').textContent === '201');
     check(/engine;dur=/.test(await text('#result-time')), 'engine time shown');
     check(/"userName": "console.user@example.com"/.test(await text('#result-body')), 'created user in the body');
-    await page.waitForFunction(() => /Users 121/.test(document.querySelector('#server-counts').textContent));
-    await page.click('#copy-curl');
+    await h.page.waitForFunction(() => /Users 121/.test(document.querySelector('#server-counts').textContent));
+    await h.page.click('#copy-curl');
     const curl = await text('#curl-out');
     check(curl.startsWith(`curl -i -X POST '${BASE}/sandbox/demo/scim/v2/Users' -H 'Authorization: Bearer `), `curl: ${curl}`);
     check(curl.includes("--data-raw '{\"schemas\""), 'curl carries the body');
-    const logged = await page.locator('#log-body tr').allInnerTexts();
-    check(logged.some((row) => /POST \/sandbox\/demo\/scim\/v2\/Users\s+201/.test(row)), `log: ${logged.slice(0, 4).join(' | ')}`);
+    const logged = await h.page.locator('#log-body tr').allInnerTexts();
+    check(logged.some((row) => /POST demo \/Users\s+201/.test(row)), `log: ${logged.slice(0, 4).join(' | ')}`);
   }],
 
   ['create a user with fetch through the Service Worker, from another page of the origin, with tokens as at the edge', async () => {
     const token = await tokenOf('demo');
-    const other = await context.newPage();
+    const other = await h.context.newPage();
     await other.goto(`${BASE}/no-such-page`); // any document of the origin is controlled
     check(await other.evaluate(() => !!navigator.serviceWorker.controller), 'the other page is controlled');
     const body = JSON.stringify({ userName: 'fetch.user@example.com', emails: [{ value: 'fetch.user@example.com', primary: true }] });
@@ -171,80 +122,85 @@ const tests = [
     equal(badId.status, 400, 'invalid server id');
     await other.close();
     // The page shows it too: nothing clobbered, one engine.
-    await page.click('#clear-filter');
+    await h.page.click('#clear-filter');
     await applyFilter('userName eq "fetch.user@example.com"');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
   }],
 
   ['invalid JSON in the editor shows a message and keeps the text', async () => {
-    await page.click('#new-resource');
-    await page.fill('#resource-json', '{"userName": ');
-    await page.click('#save-resource');
-    await page.waitForFunction(() => /Invalid JSON/.test(document.querySelector('#detail-status').textContent));
-    equal(await page.inputValue('#resource-json'), '{"userName": ', 'editor text');
+    await h.page.click('#new-resource');
+    await h.page.fill('#resource-json', '{"userName": ');
+    await h.page.click('#save-resource');
+    await h.page.waitForFunction(() => /Invalid JSON/.test(document.querySelector('#detail-status').textContent));
+    equal(await h.page.inputValue('#resource-json'), '{"userName": ', 'editor text');
   }],
 
   ['edit and delete a resource in the detail view', async () => {
-    await page.click('#new-resource');
-    await page.fill('#resource-json', JSON.stringify({ userName: 'editor.user@example.com', active: true }));
-    await page.click('#save-resource');
-    await page.waitForFunction(() => document.querySelector('#detail-status').textContent === 'Created.');
-    const saved = JSON.parse(await page.inputValue('#resource-json'));
+    await h.page.click('#new-resource');
+    await h.page.fill('#resource-json', JSON.stringify({ userName: 'editor.user@example.com', active: true }));
+    await h.page.click('#save-resource');
+    await h.page.waitForFunction(() => document.querySelector('#detail-status').textContent === 'Created.');
+    // Saved, the editor gives way to the view of what the server stored.
+    check(await h.page.isHidden('#resource-json'), 'the editor is closed after a save');
+    check(/"userName": "editor.user@example.com"/.test(await text('#resource-view')), 'the view shows the created user');
+    await h.page.click('#edit-mode');
+    const saved = JSON.parse(await h.page.inputValue('#resource-json'));
     saved.displayName = 'Edited In Place';
-    await page.fill('#resource-json', JSON.stringify(saved));
-    await page.click('#save-resource');
-    await page.waitForFunction(() => document.querySelector('#detail-status').textContent === 'Saved.');
-    equal(JSON.parse(await page.inputValue('#resource-json')).displayName, 'Edited In Place', 'saved displayName');
-    await page.click('#delete-resource');
-    await page.waitForFunction(() => /^Deleted User/.test(document.querySelector('#detail-status').textContent));
-    await page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
+    await h.page.fill('#resource-json', JSON.stringify(saved));
+    await h.page.click('#save-resource');
+    await h.page.waitForFunction(() => document.querySelector('#detail-status').textContent === 'Saved.');
+    equal(JSON.parse(await h.page.inputValue('#resource-json')).displayName, 'Edited In Place', 'saved displayName');
+    check(/"displayName": "Edited In Place"/.test(await text('#resource-view')), 'the view shows the saved displayName');
+    await h.page.click('#delete-resource');
+    await h.page.waitForFunction(() => /^Deleted User/.test(document.querySelector('#detail-status').textContent));
+    await h.page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
   }],
 
   ['reload and find everything still there', async () => {
-    await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
+    await h.page.reload();
+    await h.page.waitForSelector('body[data-ready="true"]');
+    await h.page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
     await applyFilter('userName eq "console.user@example.com" or userName eq "fetch.user@example.com"');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–2 of 2');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–2 of 2');
   }],
 
   ['a page the Service Worker does not control (hard reload) still reaches it', async () => {
-    const cdp = await context.newCDPSession(page);
+    const cdp = await h.context.newCDPSession(h.page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setBypassServiceWorker', { bypass: true });
-    await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
-    check(await page.evaluate(() => navigator.serviceWorker.controller === null), 'the page should not be controlled');
+    await h.page.reload();
+    await h.page.waitForSelector('body[data-ready="true"]');
+    check(await h.page.evaluate(() => navigator.serviceWorker.controller === null), 'the page should not be controlled');
     check(/Service Worker/.test(await text('#mode-badge')), 'still the Service Worker engine');
-    await page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
+    await h.page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
     await cdp.send('Network.setBypassServiceWorker', { bypass: false });
     await cdp.detach();
-    await page.reload();
-    await page.waitForSelector('body[data-ready="true"]');
+    await h.page.reload();
+    await h.page.waitForSelector('body[data-ready="true"]');
   }],
 
   ['restart the browser and find everything still there, the Service Worker loading from IndexedDB', async () => {
-    await context.close();
+    await h.context.close();
     await launch();
     await open();
-    await page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
+    await h.page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
     const token = await tokenOf('demo');
-    const res = await swFetch(page, '/sandbox/demo/scim/v2/Users?filter=userName%20sw%20%22fetch.%22', { headers: { Authorization: `Bearer ${token}` } });
+    const res = await swFetch(h.page, '/sandbox/demo/scim/v2/Users?filter=userName%20sw%20%22fetch.%22', { headers: { Authorization: `Bearer ${token}` } });
     equal([res.status, JSON.parse(res.body).totalResults], [200, 1], 'fetch after restart');
   }],
 
   ['export then import gives the same data back', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-server')]);
+    const [download] = await Promise.all([h.page.waitForEvent('download'), h.page.click('#export-server')]);
     const exported = readFileSync(await download.path(), 'utf8');
     // A new empty server, then the export imported into it through the UI.
-    await page.fill('#create-form [name=id]', 'copy');
-    for (const k of Object.keys(seed)) await page.fill(`#create-form [name=${k}]`, '0');
-    await page.click('#create-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#server-title').textContent === 'copy');
-    await page.setInputFiles('#import-file', { name: 'demo.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
-    await page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
+    await h.page.fill('#create-form [name=id]', 'copy');
+    for (const k of Object.keys(seed)) await h.page.fill(`#create-form [name=${k}]`, '0');
+    await h.page.click('#create-form button[type=submit]');
+    await h.page.waitForFunction(() => document.querySelector('#server-title').textContent === 'copy');
+    await h.page.setInputFiles('#import-file', { name: 'demo.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await h.page.waitForFunction(() => /Users 122/.test(document.querySelector('#server-counts').textContent));
     const token = await tokenOf('copy');
-    const again = await swFetch(page, '/sandbox/api/servers/copy/export', { headers: { Authorization: `Bearer ${token}` } });
+    const again = await swFetch(h.page, '/sandbox/api/servers/copy/export', { headers: { Authorization: `Bearer ${token}` } });
     equal(again.status, 200, 'export status');
     const a = JSON.parse(exported);
     const b = JSON.parse(again.body);
@@ -260,111 +216,111 @@ const tests = [
       ['wrong.json', '{"resources": [{"userName": "no id or meta"}]}', /Import refused, nothing was changed: 4\d\d/],
     ];
     for (const [name, content, expected] of cases) {
-      await page.setInputFiles('#import-file', { name, mimeType: 'application/json', buffer: Buffer.from(content) });
-      await page.waitForSelector('#notice.error:not([hidden])');
+      await h.page.setInputFiles('#import-file', { name, mimeType: 'application/json', buffer: Buffer.from(content) });
+      await h.page.waitForSelector('#notice.error:not([hidden])');
       const message = await text('#notice');
       check(expected.test(message), `${name}: ${message}`);
-      await page.evaluate(() => { document.querySelector('#notice').hidden = true; document.querySelector('#notice').className = 'notice'; });
+      await h.page.evaluate(() => { document.querySelector('#notice').hidden = true; document.querySelector('#notice').className = 'notice'; });
     }
     // Over the import limit: refused before the file is even read.
-    const huge = join(profile, '..', `scimlet-huge-${process.pid}.json`);
+    const huge = join(h.profile, '..', `scimlet-huge-${process.pid}.json`);
     writeFileSync(huge, Buffer.alloc(65 * 1024 * 1024, 0x20));
     try {
-      await page.setInputFiles('#import-file', huge);
-      await page.waitForSelector('#notice.error:not([hidden])');
+      await h.page.setInputFiles('#import-file', huge);
+      await h.page.waitForSelector('#notice.error:not([hidden])');
       const message = await text('#notice');
       check(/is 65\.0 MB; imports are limited to 64 MB\. Nothing was changed\./.test(message), `huge: ${message}`);
     } finally {
       rmSync(huge, { force: true });
     }
     const token = await tokenOf('copy');
-    const info = JSON.parse((await swFetch(page, '/sandbox/api/servers/copy', { headers: { Authorization: `Bearer ${token}` } })).body);
+    const info = JSON.parse((await swFetch(h.page, '/sandbox/api/servers/copy', { headers: { Authorization: `Bearer ${token}` } })).body);
     equal(info.counts, { Entitlement: 6, Group: 10, Role: 4, User: 122 }, 'counts after refused imports');
   }],
 
   ['reset empties a server, then delete it', async () => {
-    await page.click('#reset-server');
-    await page.waitForFunction(() => document.querySelector('#server-counts').textContent === 'Users 0 · Groups 0 · Entitlements 0 · Roles 0');
-    await page.click('#delete-server');
-    await page.waitForFunction(() => ![...document.querySelectorAll('[data-server]')].some((b) => b.dataset.server === 'copy'));
-    const listed = JSON.parse((await swFetch(page, '/sandbox/api/servers')).body).servers.map((s) => s.id);
+    await h.page.click('#reset-server');
+    await h.page.waitForFunction(() => document.querySelector('#server-counts').textContent === 'Users 0 · Groups 0 · Entitlements 0 · Roles 0');
+    await h.page.click('#delete-server');
+    await h.page.waitForFunction(() => ![...document.querySelectorAll('[data-server]')].some((b) => b.dataset.server === 'copy'));
+    const listed = JSON.parse((await swFetch(h.page, '/sandbox/api/servers')).body).servers.map((s) => s.id);
     check(!listed.includes('copy'), `still listed: ${listed}`);
   }],
 
   ['a 10,000-user server loads from IndexedDB in under a second', async () => {
     const t0 = Date.now();
-    const created = await swFetch(page, '/sandbox/api/servers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'big', seed: { users: 10000, groups: 50, entitlements: 0, roles: 0 } }) });
+    const created = await swFetch(h.page, '/sandbox/api/servers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'big', seed: { users: 10000, groups: 50, entitlements: 0, roles: 0 } }) });
     equal(created.status, 201, `create big (${created.body.slice(0, 200)})`);
-    figures.push(`create+seed+store 10,000 users: ${Date.now() - t0} ms`);
+    h.figures.push(`create+seed+store 10,000 users: ${Date.now() - t0} ms`);
     const { token } = JSON.parse(created.body);
     // Stop the Service Worker so its memory is gone; the next request loads from IndexedDB.
-    const cdp = await context.newCDPSession(page);
+    const cdp = await h.context.newCDPSession(h.page);
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
     const t1 = Date.now();
-    const info = await swFetch(page, '/sandbox/api/servers/big', { headers: { Authorization: `Bearer ${token}` } });
+    const info = await swFetch(h.page, '/sandbox/api/servers/big', { headers: { Authorization: `Bearer ${token}` } });
     const firstRequestMs = Date.now() - t1;
     equal(info.status, 200, 'info after a Service Worker restart');
     const { load, counts } = JSON.parse(info.body);
     equal(counts.User, 10000, 'users loaded');
-    figures.push(`load 10,000-user server (${load.resources} resources) in the Service Worker: ${load.totalMs.toFixed(0)} ms (IndexedDB read ${load.readMs.toFixed(0)} ms, engine ${load.engineMs.toFixed(0)} ms); first request after worker restart ${firstRequestMs} ms`);
+    h.figures.push(`load 10,000-user server (${load.resources} resources) in the Service Worker: ${load.totalMs.toFixed(0)} ms (IndexedDB read ${load.readMs.toFixed(0)} ms, engine ${load.engineMs.toFixed(0)} ms); first request after worker restart ${firstRequestMs} ms`);
     check(load.totalMs < 1000, `load took ${load.totalMs} ms`);
     for (const [label, filter] of [['userName eq', 'userName eq "nobody@example.org"'], ['displayName co', 'displayName co "an"']]) {
       const timings = [];
       for (let i = 0; i < 5; i++) {
-        const res = await swFetch(page, `/sandbox/big/scim/v2/Users?count=100&filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${token}` } });
+        const res = await swFetch(h.page, `/sandbox/big/scim/v2/Users?count=100&filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${token}` } });
         equal(res.status, 200, label);
         timings.push(res.headers['server-timing'].replace('engine;dur=', ''));
       }
-      figures.push(`${label} at 10,000 users, engine ms over 5 runs: ${timings.join(', ')}`);
+      h.figures.push(`${label} at 10,000 users, engine ms over 5 runs: ${timings.join(', ')}`);
     }
   }],
 
   ['remote mode says which scimlet it uses and reports one that does not answer', async () => {
-    await page.check('input[name=mode][value=remote]');
-    await page.fill('#remote-url', 'http://127.0.0.1:9');
-    await page.click('#connect');
-    await page.waitForFunction(() => /Remote · http:\/\/127\.0\.0\.1:9/.test(document.querySelector('#mode-badge').textContent));
-    await page.waitForSelector('#notice.error:not([hidden])');
+    await h.page.check('input[name=mode][value=remote]');
+    await h.page.fill('#remote-url', 'http://127.0.0.1:9');
+    await h.page.click('#connect');
+    await h.page.waitForFunction(() => /Remote · http:\/\/127\.0\.0\.1:9/.test(document.querySelector('#mode-badge').textContent));
+    await h.page.waitForSelector('#notice.error:not([hidden])');
     check(/Could not reach http:\/\/127\.0\.0\.1:9: network error/.test(await text('#notice')), `notice: ${await text('#notice')}`);
-    await page.check('input[name=mode][value=local]');
-    await page.click('#connect');
-    await page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
-    await page.waitForSelector('[data-server="demo"]');
+    await h.page.check('input[name=mode][value=local]');
+    await h.page.click('#connect');
+    await h.page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
+    await h.page.waitForSelector('[data-server="demo"]');
   }],
 
   ['remote mode works across origins: create, browse, filter and query a server, and stays selected after a reload', async () => {
     const stub = await startRemoteStub();
     try {
-      await page.check('input[name=mode][value=remote]');
-      await page.fill('#remote-url', stub.url);
-      await page.fill('#remote-admin', stub.adminToken);
-      await page.click('#connect');
-      await page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
-      await page.waitForSelector('#no-servers:not([hidden])');
-      await page.fill('#create-form [name=id]', 'far');
-      for (const [k, v] of Object.entries({ users: 30, groups: 3, entitlements: 2, roles: 1 })) await page.fill(`#create-form [name=${k}]`, String(v));
-      await page.click('#create-form button[type=submit]');
-      await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 30');
+      await h.page.check('input[name=mode][value=remote]');
+      await h.page.fill('#remote-url', stub.url);
+      await h.page.fill('#remote-admin', stub.adminToken);
+      await h.page.click('#connect');
+      await h.page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
+      await h.page.waitForSelector('#no-servers:not([hidden])');
+      await h.page.fill('#create-form [name=id]', 'far');
+      for (const [k, v] of Object.entries({ users: 30, groups: 3, entitlements: 2, roles: 1 })) await h.page.fill(`#create-form [name=${k}]`, String(v));
+      await h.page.click('#create-form button[type=submit]');
+      await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 30');
       equal(await text('#scim-base'), `${stub.url}/scim-identifier/far/scim/v2`, 'SCIM base');
       const [name] = await firstColumn();
       await applyFilter(`userName eq "${name}"`);
-      await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
-      await page.selectOption('#console-method', 'POST');
-      await page.fill('#console-path', '/Users');
-      await page.fill('#console-body', JSON.stringify({ userName: 'remote.user@example.com' }));
-      await page.click('#console-form button[type=submit]');
-      await page.waitForFunction(() => document.querySelector('#result-status').textContent === '201');
-      await page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
-      await page.reload();
-      await page.waitForSelector('body[data-ready="true"]');
-      await page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
-      await page.waitForFunction(() => document.querySelector('#server-title').textContent === 'far');
-      await page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
+      await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–1 of 1');
+      await h.page.selectOption('#console-method', 'POST');
+      await h.page.fill('#console-path', '/Users');
+      await h.page.fill('#console-body', JSON.stringify({ userName: 'remote.user@example.com' }));
+      await h.page.click('#console-form button[type=submit]');
+      await h.page.waitForFunction(() => document.querySelector('#result-status').textContent === '201');
+      await h.page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
+      await h.page.reload();
+      await h.page.waitForSelector('body[data-ready="true"]');
+      await h.page.waitForFunction((url) => document.querySelector('#mode-badge').textContent === `Remote · ${url}`, stub.url);
+      await h.page.waitForFunction(() => document.querySelector('#server-title').textContent === 'far');
+      await h.page.waitForFunction(() => /Users 31/.test(document.querySelector('#server-counts').textContent));
     } finally {
-      await page.check('input[name=mode][value=local]');
-      await page.click('#connect');
-      await page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
+      await h.page.check('input[name=mode][value=local]');
+      await h.page.click('#connect');
+      await h.page.waitForFunction(() => /Local/.test(document.querySelector('#mode-badge').textContent));
       await stub.close();
     }
   }],
@@ -392,42 +348,33 @@ const tests = [
 
   ['the main screen, for docs/screenshot.png', async () => {
     await open();
-    await page.click('[data-server="demo"]');
-    await page.waitForFunction(() => document.querySelector('#server-title').textContent === 'demo');
-    await page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 122');
-    await page.locator('#table-body tr[data-id] .rowlink').nth(2).click();
-    await page.waitForFunction(() => document.querySelector('#resource-json').value.includes('"userName"'));
-    await page.selectOption('#console-method', 'GET');
-    await page.fill('#console-path', '/Groups?count=1&attributes=displayName');
-    await page.click('#console-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#result-status').textContent === '200');
-    await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    await h.page.click('[data-server="demo"]');
+    await h.page.waitForFunction(() => document.querySelector('#server-title').textContent === 'demo');
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 122');
+    await h.page.locator('#table-body tr[data-id] .rowlink').nth(2).click();
+    await h.page.waitForSelector('#resource-view .j-key');
+    await h.page.selectOption('#console-method', 'GET');
+    await h.page.fill('#console-path', '/Groups?count=1&attributes=displayName');
+    await h.page.click('#console-form button[type=submit]');
+    await h.page.waitForFunction(() => document.querySelector('#result-status').textContent === '200');
+    await h.page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    await shot('main');
     if (SCREENSHOT) {
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: false });
+      await h.page.screenshot({ path: SCREENSHOT, fullPage: false });
     }
   }],
 ];
 
-let passed = 0;
-let failed = 0;
+const all = [...unitTests, ...tests.slice(0, -1), ...editorTests, ...consoleTests, ...settingsTests, ...serverTests, tests[tests.length - 1]];
+let result = { passed: 0, failed: 1 };
 try {
   await launch();
-  for (const [name, run] of tests) {
-    const t0 = Date.now();
-    try {
-      await run();
-      passed += 1;
-      console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-    } catch (error) {
-      failed += 1;
-      console.log(`FAIL ${name}\n     ${String(error.message || error).split('\n').join('\n     ')}`);
-    }
-  }
+  result = await runTests(all);
 } finally {
-  if (context) await context.close().catch(() => {});
-  rmSync(profile, { recursive: true, force: true });
+  if (h.context) await h.context.close().catch(() => {});
+  rmSync(h.profile, { recursive: true, force: true });
 }
-for (const figure of figures) console.log(`figure: ${figure}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+for (const figure of h.figures) console.log(`figure: ${figure}`);
+console.log(`${result.passed} passed, ${result.failed} failed`);
+process.exit(result.failed ? 1 : 0);

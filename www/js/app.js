@@ -1,15 +1,26 @@
-// The sandbox page: servers, resource tables, resource editor, request console and log.
-// Plain DOM; every server call goes through a Backend (local or remote), which logs it.
+// The sandbox page: modes, servers (create with progress, add, forget, switch), the resource
+// tables and the views of a server (resources, settings, discovery). The detail, console,
+// log, settings and discovery live in their own modules; every server call goes through a
+// Backend (local or remote), which logs it.
 
-import { LocalBackend, RemoteBackend, startServiceWorker, errorText, parseJson, headerPairs } from './backend.js';
+import { LocalBackend, RemoteBackend, startServiceWorker, errorText, parseJson } from './backend.js';
+import { $, el, formatInt, copyText, tabKeys, markTab } from './dom.js';
+import { createDetail } from './detail.js';
+import { createConsole } from './console.js';
+import { createLog } from './log.js';
+import { createSettings } from './settings.js';
+import { createDiscovery } from './discovery.js';
+import { seedTotal, progressLine, doneLine, waitingLine } from './progress.js';
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MODE_KEY = 'scimlet.mode.v1';
 const ADMIN_KEY = 'scimlet.admin.v1'; // session only
 const LAST_SERVER_KEY = 'scimlet.lastServer.v1';
-const LOG_LIMIT = 50;
+/** How often a running seed is asked for its progress. */
+const SEED_POLL_MS = 400;
 
 const fullName = (r) => (r.name && (r.name.formatted || [r.name.givenName, r.name.familyName].filter(Boolean).join(' '))) || r.displayName;
+const idColumn = { title: 'id', sort: 'id', get: (r) => r.id, id: true };
 
 /** What each table shows; `sort` is the SCIM sortBy attribute. */
 const TYPES = {
@@ -18,8 +29,8 @@ const TYPES = {
     columns: [
       { title: 'userName', sort: 'userName', get: (r) => r.userName },
       { title: 'Name', sort: 'name.formatted', get: fullName },
-      { title: 'Active', sort: 'active', get: (r) => (r.active === false ? 'no' : 'yes') },
-      { title: 'id', sort: 'id', get: (r) => r.id },
+      { title: 'Active', sort: 'active', get: (r) => (r.active === false ? 'no' : 'yes'), narrow: true },
+      idColumn,
     ],
     template: {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -33,9 +44,9 @@ const TYPES = {
     endpoint: '/Groups', label: 'Groups', placeholder: 'displayName co "eng"',
     columns: [
       { title: 'displayName', sort: 'displayName', get: (r) => r.displayName },
-      { title: 'Members', get: (r) => String((r.members || []).length) },
+      { title: 'Members', get: (r) => formatInt((r.members || []).length), narrow: true },
       { title: 'externalId', sort: 'externalId', get: (r) => r.externalId },
-      { title: 'id', sort: 'id', get: (r) => r.id },
+      idColumn,
     ],
     template: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'New group', members: [] },
   },
@@ -45,7 +56,7 @@ const TYPES = {
       { title: 'displayName', sort: 'displayName', get: (r) => r.displayName },
       { title: 'type', sort: 'type', get: (r) => r.type },
       { title: 'description', sort: 'description', get: (r) => r.description },
-      { title: 'id', sort: 'id', get: (r) => r.id },
+      idColumn,
     ],
     template: { schemas: ['urn:okta:scim:schemas:core:1.0:Entitlement'], displayName: 'New entitlement', type: 'License', description: '' },
   },
@@ -55,18 +66,17 @@ const TYPES = {
       { title: 'displayName', sort: 'displayName', get: (r) => r.displayName },
       { title: 'type', sort: 'type', get: (r) => r.type },
       { title: 'description', sort: 'description', get: (r) => r.description },
-      { title: 'id', sort: 'id', get: (r) => r.id },
+      idColumn,
     ],
     template: { schemas: ['urn:okta:scim:schemas:core:1.0:Role'], displayName: 'New role', type: 'Custom', description: '' },
   },
 };
 
-const $ = (id) => document.getElementById(id);
-
 const state = {
   backend: null,
   servers: [],
   serverId: null,
+  view: 'resources',
   type: 'User',
   filter: '',
   sortBy: '',
@@ -74,36 +84,27 @@ const state = {
   startIndex: 1,
   count: 25,
   total: 0,
-  selected: null, // {type, id, etag}
-  log: [],
+  // Each selection, list load and seed gets a number; an answer for an older one is dropped.
+  selectSeq: 0,
+  listSeq: 0,
+  createSeq: 0,
+  rowsFor: null, // "server|type" of the rows on screen
 };
 
 // ---------------------------------------------------------------- helpers
 
 let noticeTimer = 0;
 function notify(message, kind = 'error') {
-  const el = $('notice');
-  el.textContent = message;
-  el.className = `notice ${kind}`;
-  el.hidden = false;
+  const node = $('notice');
+  node.textContent = message;
+  node.className = `notice ${kind}`;
+  node.hidden = false;
   clearTimeout(noticeTimer);
-  if (kind !== 'error') noticeTimer = setTimeout(() => { el.hidden = true; }, 6000);
+  if (kind !== 'error') noticeTimer = setTimeout(() => { node.hidden = true; }, 6000);
 }
 
 function clearNotice() {
   $('notice').hidden = true;
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const child of children) if (child !== undefined && child !== null) node.append(child);
-  return node;
 }
 
 /** Runs an action with its button disabled; shows any failure, never throws. */
@@ -119,24 +120,56 @@ async function busy(button, action) {
   }
 }
 
-function pretty(text) {
-  const value = parseJson(text);
-  return value === null ? text : JSON.stringify(value, null, 2);
-}
-
-function header(pairs, name) {
-  const found = pairs.find(([k]) => k.toLowerCase() === name.toLowerCase());
-  return found ? found[1] : null;
-}
-
 function countsText(counts) {
   if (!counts) return '';
-  return Object.keys(TYPES).filter((t) => t in counts).map((t) => `${TYPES[t].label} ${counts[t]}`).join(' · ');
+  return Object.keys(TYPES).filter((t) => t in counts).map((t) => `${TYPES[t].label} ${formatInt(counts[t])}`).join(' · ');
 }
 
-function shellQuote(s) {
-  return `'${String(s).replace(/'/g, `'\\''`)}'`;
-}
+const scim = (id, method, path, options) => state.backend.scim(id, method, path, options);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------- components
+
+const detail = createDetail({
+  scim,
+  serverId: () => state.serverId,
+  currentType: () => state.type,
+  types: TYPES,
+  afterWrite: () => Promise.all([loadList(), refreshCounts()]),
+  markRow: (id) => {
+    for (const row of document.querySelectorAll('#table-body tr[data-id]')) {
+      if (row.dataset.id === id) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
+    }
+  },
+});
+
+const requestConsole = createConsole({
+  backend: () => state.backend,
+  serverId: () => state.serverId,
+  notify,
+  afterWrite: () => Promise.all([loadList(), refreshCounts()]),
+  reloadOpen: (after) => detail.reload({ after }),
+  openOf: (type) => {
+    const open = detail.selected();
+    if (!open || open.type !== type) return null;
+    const resource = parseJson(open.text) || {};
+    return { id: open.id, name: resource.userName || resource.displayName || open.id };
+  },
+});
+
+const log = createLog({ loadIntoConsole: (entry) => requestConsole.load(entry) });
+
+const settings = createSettings({
+  backend: () => state.backend,
+  serverId: () => state.serverId,
+  onSaved: () => {
+    refreshCounts();
+    discovery.clear();
+  },
+});
+
+const discovery = createDiscovery({ scim, serverId: () => state.serverId });
 
 // ---------------------------------------------------------------- modes
 
@@ -166,12 +199,14 @@ async function connect(mode) {
     }
   }
   localStorage.setItem(MODE_KEY, JSON.stringify({ mode, url: $('remote-url').value.trim() }));
-  backend.onRequest(logRequest);
+  backend.onRequest((entry, result) => log.add(entry, result));
   state.backend = backend;
   state.serverId = null;
+  state.createSeq += 1; // a seed being watched belongs to the previous connection
   document.body.dataset.mode = mode;
   $('mode-badge').textContent = backend.label;
   $('attach').hidden = mode !== 'remote';
+  $('forget-server').hidden = mode !== 'remote';
   try {
     await backend.check();
   } catch (error) {
@@ -187,7 +222,8 @@ function showRemoteFields() {
 
 // ---------------------------------------------------------------- servers
 
-async function refreshServers(selectId = state.serverId) {
+/** Lists the servers and selects `selectId` (else the first one that is not `avoid`). */
+async function refreshServers(selectId = state.serverId, { avoid = null } = {}) {
   let servers = [];
   try {
     servers = await state.backend.listServers();
@@ -196,63 +232,151 @@ async function refreshServers(selectId = state.serverId) {
   }
   state.servers = servers;
   renderServers();
-  const target = servers.find((s) => s.id === selectId) || servers[0];
+  const target = servers.find((s) => s.id === selectId) || servers.find((s) => s.id !== avoid);
   if (target) await selectServer(target.id);
   else showServer(null);
 }
 
 function renderServers() {
-  const list = $('server-list');
-  list.replaceChildren(
+  const backend = state.backend;
+  $('server-list').replaceChildren(
     ...state.servers.map((s) => el('li', {},
       el('button', {
         type: 'button', class: 'server-item', 'data-server': s.id, 'aria-current': s.id === state.serverId ? 'true' : null,
         onclick: () => busy(null, () => selectServer(s.id)),
-      }, el('span', { class: 'server-id' }, s.id), el('span', { class: 'server-counts' }, countsText(s.counts))))),
+      },
+      el('span', { class: 'server-id' }, s.id),
+      backend.admin && !backend.tokenFor(s.id)
+        ? el('span', { class: 'server-counts token-missing' }, 'no token in this browser')
+        : el('span', { class: 'server-counts' }, countsText(s.counts))))),
   );
   $('no-servers').hidden = state.servers.length > 0;
 }
 
+/** The server view for `info` ({id, counts}), or the empty state for null. */
 function showServer(info) {
   $('server-view').hidden = !info;
   $('empty-state').hidden = !!info;
-  if (!info) return;
+  if (!info) {
+    state.serverId = null;
+    return;
+  }
   $('server-title').textContent = info.id;
   $('scim-base').textContent = state.backend.scimBase(info.id);
   const token = state.backend.tokenFor(info.id) || '';
   $('server-token').dataset.secret = token;
-  $('server-token').textContent = $('show-token').getAttribute('aria-pressed') === 'true' ? token : '••••••';
-  $('server-counts').textContent = countsText(info.counts) || '—';
+  $('server-token').textContent = !token ? 'not in this browser' : $('show-token').getAttribute('aria-pressed') === 'true' ? token : '••••••';
+  showCounts(info.counts);
+}
+
+function showCounts(counts) {
+  $('server-counts').textContent = countsText(counts) || '—';
+  // Only the types the server serves get a tab.
+  for (const [name] of Object.entries(TYPES)) $(`tab-${name}`).hidden = !!counts && name !== 'User' && !(name in counts);
+  if ($(`tab-${state.type}`).hidden) selectType('User');
+}
+
+/** Empties the table, saying `message` in its place. */
+function clearTable(message) {
+  state.rowsFor = null;
+  state.total = 0;
+  const columns = TYPES[state.type].columns.length;
+  $('table-body').replaceChildren(el('tr', {}, el('td', { colspan: String(columns), class: 'muted' }, message)));
+  $('page-info').textContent = '';
+  $('prev-page').disabled = true;
+  $('next-page').disabled = true;
+}
+
+/** Empties everything that shows a server's data, so nothing of the last one stays on screen. */
+function clearServerData(message) {
+  $('list-error').hidden = true;
+  clearTable(message);
+  detail.clear();
+  requestConsole.hideResult();
+  settings.clear();
+  discovery.clear();
+}
+
+/** Shows what went wrong with the selected server in place of its data. */
+function showProblem(message) {
+  $('server-problem').textContent = message;
+  $('server-problem').hidden = !message;
+}
+
+/** Admin mode (or a refused token): the server's own token is needed to see its data. */
+function askForToken(id, why) {
+  $('token-why').textContent = why;
+  $('token-for').textContent = id;
+  $('token-input').value = '';
+  $('token-status').textContent = '';
+  $('token-form').hidden = false;
+  $('server-body').hidden = true;
+  $('token-input').focus();
 }
 
 async function selectServer(id) {
+  const mine = ++state.selectSeq;
+  const backend = state.backend;
   clearNotice();
   state.serverId = id;
-  localStorage.setItem(`${LAST_SERVER_KEY}|${state.backend.key}`, id);
+  localStorage.setItem(`${LAST_SERVER_KEY}|${backend.key}`, id);
   renderServers();
-  try {
-    await state.backend.ensureToken(id);
-    const info = await state.backend.serverInfo(id);
-    const entry = state.servers.find((s) => s.id === id);
-    if (entry) entry.counts = info.counts;
-    renderServers();
-    showServer(info);
-  } catch (error) {
-    showServer({ id, counts: null });
-    notify(`Server ${id}: ${error.message}`);
-  }
+  showServer({ id, counts: null });
+  $('server-counts').textContent = '…';
+  showProblem('');
+  $('token-form').hidden = true;
+  $('server-body').hidden = false;
+  clearServerData('Loading…');
   state.startIndex = 1;
-  state.selected = null;
-  $('resource-json').value = '';
-  $('detail-status').textContent = '';
-  await loadList();
+
+  if (backend.admin && !backend.tokenFor(id)) {
+    // The admin token opens /api/servers/{id}, never SCIM data: ask for the server's token.
+    let info = null;
+    try {
+      info = await backend.serverInfo(id);
+    } catch {
+      // the token form says what to do either way
+    }
+    if (mine !== state.selectSeq) return;
+    showCounts(info ? info.counts : null);
+    askForToken(id, `This browser has no token for ${id}. The admin token lists servers and opens their administration, not their data: enter ${id}'s token to browse it.`);
+    return;
+  }
+  let info;
+  try {
+    await backend.ensureToken(id);
+    info = await backend.serverInfo(id);
+  } catch (error) {
+    if (mine !== state.selectSeq) return;
+    const listed = state.servers.find((s) => s.id === id);
+    if (listed) listed.counts = null; // no old counts beside a server that did not load
+    renderServers();
+    showCounts(null);
+    $('server-counts').textContent = '—';
+    if (error.status === 401 && state.backend instanceof RemoteBackend) {
+      askForToken(id, `The token stored for ${id} is refused (401). Enter its current token; the stored one is only replaced once the new one works.`);
+      return;
+    }
+    clearServerData(`Nothing to show: ${error.message}`);
+    showProblem(`Could not load server ${id}: ${error.message}`);
+    return;
+  }
+  if (mine !== state.selectSeq) return;
+  const entry = state.servers.find((s) => s.id === id);
+  if (entry) entry.counts = info.counts;
+  renderServers();
+  showServer(info);
+  await Promise.all([loadList(), loadView()]);
 }
 
+/** Counts after a write; tabs follow the types the server serves. */
 async function refreshCounts() {
+  const id = state.serverId;
   try {
-    const info = await state.backend.serverInfo(state.serverId);
-    $('server-counts').textContent = countsText(info.counts) || '—';
-    const entry = state.servers.find((s) => s.id === state.serverId);
+    const info = await state.backend.serverInfo(id);
+    if (id !== state.serverId) return;
+    showCounts(info.counts);
+    const entry = state.servers.find((s) => s.id === id);
     if (entry) entry.counts = info.counts;
     renderServers();
   } catch {
@@ -267,6 +391,10 @@ function intField(form, name) {
   return n;
 }
 
+/**
+ * Creates a server; while the create call runs, the time so far; then, while the server
+ * reports `"seeding": {"done", "total"}`, done of total with the rate and the time left.
+ */
 async function createServer(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -274,21 +402,107 @@ async function createServer(event) {
     const seed = {};
     for (const name of ['users', 'groups', 'entitlements', 'roles', 'seed']) seed[name] = intField(form, name);
     const id = form.elements.id.value.trim() || undefined;
-    notify(`Creating ${id || 'a server'} with ${seed.users} users…`, 'info');
-    const created = await state.backend.createServer({ id, seed });
-    form.elements.id.value = '';
-    await refreshServers(created.id);
-    notify(`Server ${created.id} created.`, 'ok');
+    const total = seedTotal(seed);
+    const mine = ++state.createSeq;
+    const backend = state.backend;
+    const t0 = performance.now();
+    const elapsed = () => performance.now() - t0;
+    const bar = $('create-bar');
+    const line = $('create-line');
+    $('create-progress').hidden = false;
+    $('create-progress').className = 'progress';
+    $('create-what').textContent = `Creating ${id || 'a server'}: ${formatInt(seed.users)} users, ${formatInt(total)} resources`;
+    bar.removeAttribute('value'); // indeterminate until the server reports progress
+    line.textContent = waitingLine(0);
+    let seeding = false;
+    const tick = setInterval(() => { if (!seeding) line.textContent = waitingLine(elapsed()); }, 250);
+    try {
+      let created;
+      try {
+        created = await backend.createServer({ id, seed });
+      } catch (error) {
+        $('create-progress').className = 'progress failed';
+        line.textContent = `Not created: ${error.message}`;
+        throw error;
+      }
+      form.elements.id.value = '';
+      let info = await backend.serverInfo(created.id, { label: 'seed progress' }).catch(() => null);
+      while (info && info.seeding && mine === state.createSeq) {
+        seeding = true;
+        const { done, total: of } = info.seeding;
+        bar.max = Math.max(1, of);
+        bar.value = Math.min(done, of);
+        line.textContent = progressLine(done, of, elapsed());
+        await sleep(SEED_POLL_MS);
+        info = await backend.serverInfo(created.id, { label: 'seed progress', log: false }).catch(() => null);
+      }
+      if (mine !== state.createSeq) return;
+      const made = info && info.counts ? Object.values(info.counts).reduce((a, b) => a + b, 0) : total;
+      bar.max = 1;
+      bar.value = 1;
+      line.textContent = `Created ${created.id}: ${doneLine(made, elapsed())}`;
+      await refreshServers(created.id);
+      notify(`Server ${created.id} created: ${doneLine(made, elapsed())}.`, 'ok');
+    } finally {
+      clearInterval(tick);
+    }
   });
+}
+
+/** Checks `token` against server `id`; stores it only if it opens the server. */
+async function checkAndStore(id, token, status) {
+  const backend = state.backend;
+  try {
+    await backend.checkToken(id, token);
+  } catch (error) {
+    const kept = backend.tokenFor(id) ? ` The token already stored for ${id} is kept.` : '';
+    const why = error.status === 401 ? `that token does not open server ${id}`
+      : error.status === 404 ? `there is no server ${id} at ${backend.base}`
+        : error.message;
+    status.textContent = `Not stored: ${why}.${kept}`;
+    status.className = 'status error';
+    return false;
+  }
+  backend.rememberToken(id, token);
+  status.textContent = '';
+  return true;
 }
 
 async function attachServer(event) {
   event.preventDefault();
   const form = event.currentTarget;
   const id = form.elements.id.value.trim();
-  state.backend.rememberToken(id, form.elements.token.value.trim());
-  form.reset();
-  await refreshServers(id);
+  const token = form.elements.token.value.trim();
+  if (!id || !token) return;
+  await busy(form.querySelector('button[type=submit]'), async () => {
+    if (!(await checkAndStore(id, token, $('attach-status')))) return;
+    form.reset();
+    await refreshServers(id);
+    notify(`Server ${id} added.`, 'ok');
+  });
+}
+
+async function submitToken(event) {
+  event.preventDefault();
+  const id = state.serverId;
+  const token = $('token-input').value.trim();
+  if (!id || !token) return;
+  await busy(event.currentTarget.querySelector('button[type=submit]'), async () => {
+    if (!(await checkAndStore(id, token, $('token-status')))) return;
+    await selectServer(id);
+    notify(`Token for ${id} stored in this browser.`, 'ok');
+  });
+}
+
+async function forgetServer() {
+  const id = state.serverId;
+  const backend = state.backend;
+  if (!confirm(`Forget ${id} in this browser? Its token is dropped from this browser; the server and its data stay at ${backend.base}.`)) return;
+  backend.forgetServer(id);
+  localStorage.removeItem(`${LAST_SERVER_KEY}|${backend.key}`);
+  state.serverId = null;
+  await refreshServers(null, { avoid: id });
+  notify(`Forgot ${id}: this browser no longer keeps its token.`, 'ok');
 }
 
 async function deleteServer(event) {
@@ -297,7 +511,7 @@ async function deleteServer(event) {
   await busy(event.currentTarget, async () => {
     await state.backend.deleteServer(id);
     state.serverId = null;
-    await refreshServers();
+    await refreshServers(null, { avoid: id });
     notify(`Server ${id} deleted.`, 'ok');
   });
 }
@@ -353,6 +567,22 @@ async function importServer(event) {
   });
 }
 
+// ---------------------------------------------------------------- views
+
+function selectView(tab) {
+  markTab($('view-tabs'), tab);
+  state.view = tab.dataset.view;
+  for (const view of ['resources', 'settings', 'discovery']) $(`view-${view}`).hidden = view !== state.view;
+  loadView();
+}
+
+/** Loads what the current view shows, when it is not shown for this server yet. */
+async function loadView() {
+  if (!state.serverId) return;
+  if (state.view === 'settings' && settings.loadedFor() !== state.serverId) await settings.load();
+  if (state.view === 'discovery' && discovery.shownFor() !== state.serverId) await discovery.load();
+}
+
 // ---------------------------------------------------------------- resource table
 
 function renderHead() {
@@ -360,10 +590,11 @@ function renderHead() {
   $('table-caption').textContent = type.label;
   $('filter').placeholder = type.placeholder;
   $('table-head').replaceChildren(...type.columns.map((col) => {
-    if (!col.sort) return el('th', { scope: 'col' }, col.title);
+    const width = col.id ? 'id-col' : col.narrow ? 'narrow' : null;
+    if (!col.sort) return el('th', { scope: 'col', class: width }, col.title);
     const active = state.sortBy === col.sort;
     const ariaSort = active ? state.sortOrder : 'none';
-    return el('th', { scope: 'col', 'aria-sort': ariaSort },
+    return el('th', { scope: 'col', 'aria-sort': ariaSort, class: width },
       el('button', { type: 'button', class: 'sort', 'data-sort': col.sort, onclick: () => sortBy(col.sort) },
         col.title, el('span', { 'aria-hidden': 'true', class: 'arrow' }, active ? (state.sortOrder === 'ascending' ? ' ▲' : ' ▼') : '')));
   }));
@@ -385,226 +616,68 @@ function listQuery() {
   return params.toString().replace(/\+/g, '%20');
 }
 
+/** An id cell: the end of the id (v7 ids share their first, time-ordered part), copied on click. */
+function idCell(id) {
+  const shown = id.length > 13 ? `…${id.slice(-12)}` : id;
+  return el('td', { class: 'id-cell' }, el('button', {
+    type: 'button', class: 'idcopy copy', title: `${id}\nClick to copy`, 'aria-label': `Copy the id ${id}`,
+    onclick: (event) => copyText(id, event.currentTarget),
+  }, shown));
+}
+
 async function loadList() {
-  if (!state.serverId) return;
+  const id = state.serverId;
+  if (!id) return;
+  const mine = ++state.listSeq;
+  const typeName = state.type;
   renderHead();
-  const type = TYPES[state.type];
-  const res = await state.backend.scim(state.serverId, 'GET', `${type.endpoint}?${listQuery()}`, { label: `list ${type.label}` });
+  const type = TYPES[typeName];
+  const res = await scim(id, 'GET', `${type.endpoint}?${listQuery()}`, { label: `list ${type.label}` });
+  if (mine !== state.listSeq) return; // a newer load (another server, type or page) owns the table
   const body = parseJson(res.text);
+  const key = `${id}|${typeName}`;
   if (res.status !== 200 || !body) {
-    // Keep what is on screen and the filter as typed; say what the server said.
     $('list-error').textContent = errorText(res);
     $('list-error').hidden = false;
+    // Rows of this very table stay (a mistyped filter loses nothing); anything else goes.
+    if (state.rowsFor !== key) clearTable('Nothing to show.');
     return;
   }
   $('list-error').hidden = true;
+  state.rowsFor = key;
   state.total = body.totalResults || 0;
   const rows = body.Resources || [];
+  const open = detail.selected();
   $('table-body').replaceChildren(...rows.map((r) => {
     const cells = type.columns.map((col, i) => {
+      if (col.id) return idCell(String(r.id));
       const value = col.get(r) ?? '';
       if (i === 0) {
-        return el('td', {}, el('button', { type: 'button', class: 'rowlink', onclick: () => openResource(r.id), 'aria-label': `Open ${value || r.id}` }, String(value || r.id)));
+        return el('td', {}, el('button', { type: 'button', class: 'rowlink', title: String(value || r.id), onclick: () => detail.open(typeName, r.id), 'aria-label': `Open ${value || r.id}` }, String(value || r.id)));
       }
-      return el('td', {}, String(value));
+      return el('td', { title: String(value) }, String(value));
     });
-    return el('tr', { 'data-id': r.id, 'aria-current': state.selected && state.selected.id === r.id ? 'true' : null }, ...cells);
+    return el('tr', { 'data-id': r.id, 'aria-current': open && open.id === r.id ? 'true' : null }, ...cells);
   }));
   if (!rows.length) {
     $('table-body').replaceChildren(el('tr', {}, el('td', { colspan: String(type.columns.length), class: 'muted' }, state.filter ? 'No match.' : 'None yet.')));
   }
   const first = rows.length ? state.startIndex : 0;
   const last = rows.length ? state.startIndex + rows.length - 1 : 0;
-  $('page-info').textContent = `${first}–${last} of ${state.total}`;
+  $('page-info').textContent = `${formatInt(first)}–${formatInt(last)} of ${formatInt(state.total)}`;
   $('prev-page').disabled = state.startIndex <= 1;
   $('next-page').disabled = last >= state.total;
 }
 
-function selectType(typeName, focus = false) {
+function selectType(typeName) {
   state.type = typeName;
   state.filter = '';
   state.sortBy = '';
   state.startIndex = 1;
   $('filter').value = '';
-  for (const tab of document.querySelectorAll('[role=tab]')) {
-    const on = tab.dataset.type === typeName;
-    tab.setAttribute('aria-selected', String(on));
-    tab.tabIndex = on ? 0 : -1;
-    if (on && focus) tab.focus();
-  }
+  markTab($('type-tabs'), $(`tab-${typeName}`));
   $('resource-panel').setAttribute('aria-labelledby', `tab-${typeName}`);
   loadList();
-}
-
-function tabKeys(event) {
-  const tabs = [...document.querySelectorAll('[role=tab]')];
-  const i = tabs.indexOf(document.activeElement);
-  if (i < 0) return;
-  const moves = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 };
-  if (!(event.key in moves)) return;
-  event.preventDefault();
-  const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
-  selectType(next.dataset.type, true);
-}
-
-// ---------------------------------------------------------------- resource detail
-
-async function openResource(id) {
-  const type = TYPES[state.type];
-  const res = await state.backend.scim(state.serverId, 'GET', `${type.endpoint}/${encodeURIComponent(id)}`, { label: `get ${state.type}` });
-  if (res.status !== 200) {
-    $('detail-status').textContent = errorText(res);
-    return;
-  }
-  state.selected = { type: state.type, id, etag: header(res.headers, 'ETag') };
-  $('resource-json').value = pretty(res.text);
-  $('detail-title').textContent = `${state.type} ${id}`;
-  $('detail-status').textContent = '';
-  for (const row of document.querySelectorAll('#table-body tr')) {
-    if (row.dataset.id === id) row.setAttribute('aria-current', 'true');
-    else row.removeAttribute('aria-current');
-  }
-}
-
-function newResource() {
-  state.selected = null;
-  $('detail-title').textContent = `New ${state.type}`;
-  $('resource-json').value = JSON.stringify(TYPES[state.type].template, null, 2);
-  $('detail-status').textContent = 'Edit, then Save to create it.';
-  $('resource-json').focus();
-}
-
-async function saveResource(event) {
-  const text = $('resource-json').value;
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    $('detail-status').textContent = `Invalid JSON: ${error.message}. Nothing was sent; your text is kept.`;
-    $('detail-status').className = 'status error';
-    return;
-  }
-  await busy(event.currentTarget, async () => {
-    const selected = state.selected;
-    const typeName = selected ? selected.type : state.type;
-    const type = TYPES[typeName];
-    const res = selected
-      ? await state.backend.scim(state.serverId, 'PUT', `${type.endpoint}/${encodeURIComponent(selected.id)}`, { body: text, headers: selected.etag ? [['If-Match', selected.etag]] : [], label: `replace ${typeName}` })
-      : await state.backend.scim(state.serverId, 'POST', type.endpoint, { body: text, label: `create ${typeName}` });
-    if (res.status !== 200 && res.status !== 201) {
-      $('detail-status').textContent = `${errorText(res)} — your text is kept.`;
-      $('detail-status').className = 'status error';
-      return;
-    }
-    const saved = parseJson(res.text) || {};
-    state.selected = { type: typeName, id: saved.id, etag: header(res.headers, 'ETag') };
-    $('resource-json').value = pretty(res.text);
-    $('detail-title').textContent = `${typeName} ${saved.id}`;
-    $('detail-status').textContent = res.status === 201 ? 'Created.' : 'Saved.';
-    $('detail-status').className = 'status ok';
-    await Promise.all([loadList(), refreshCounts()]);
-  });
-}
-
-async function deleteResource(event) {
-  const selected = state.selected;
-  if (!selected) {
-    $('detail-status').textContent = 'Select a resource first.';
-    return;
-  }
-  await busy(event.currentTarget, async () => {
-    const res = await state.backend.scim(state.serverId, 'DELETE', `${TYPES[selected.type].endpoint}/${encodeURIComponent(selected.id)}`, { label: `delete ${selected.type}` });
-    if (res.status !== 204) {
-      $('detail-status').textContent = errorText(res);
-      $('detail-status').className = 'status error';
-      return;
-    }
-    state.selected = null;
-    $('resource-json').value = '';
-    $('detail-title').textContent = 'Resource';
-    $('detail-status').textContent = `Deleted ${selected.type} ${selected.id}.`;
-    $('detail-status').className = 'status ok';
-    await Promise.all([loadList(), refreshCounts()]);
-  });
-}
-
-// ---------------------------------------------------------------- console and log
-
-function consoleRequest() {
-  const headers = [];
-  for (const line of $('console-headers').value.split('\n')) {
-    const at = line.indexOf(':');
-    if (line.trim() && at > 0) headers.push([line.slice(0, at).trim(), line.slice(at + 1).trim()]);
-  }
-  let path = $('console-path').value.trim() || '/';
-  if (!path.startsWith('/')) path = `/${path}`;
-  const body = $('console-body').value;
-  return { method: $('console-method').value, path, headers, body: body.trim() ? body : null };
-}
-
-async function sendConsole(event) {
-  event.preventDefault();
-  if (!state.serverId) return notify('Pick a server first.');
-  const req = consoleRequest();
-  const res = await state.backend.scim(state.serverId, req.method, req.path, { headers: req.headers, body: req.body, label: 'console' });
-  $('console-result').hidden = false;
-  $('result-status').textContent = res.status ? `${res.status}` : 'failed';
-  $('result-status').className = res.status >= 200 && res.status < 300 ? 'ok' : 'error';
-  const engine = header(res.headers, 'Server-Timing');
-  $('result-time').textContent = `${res.ms.toFixed(1)} ms${engine ? ` (${engine})` : ''}`;
-  $('result-headers').textContent = res.headers.map(([k, v]) => `${k}: ${v}`).join('\n');
-  $('result-body').textContent = pretty(res.text);
-  if (req.method !== 'GET' && res.status >= 200 && res.status < 300) await Promise.all([loadList(), refreshCounts()]);
-}
-
-function curlCommand() {
-  const req = consoleRequest();
-  const token = state.backend.tokenFor(state.serverId);
-  const parts = ['curl', '-i', '-X', req.method, shellQuote(state.backend.scimBase(state.serverId) + req.path)];
-  const headers = req.headers.slice();
-  if (token && !headers.some(([k]) => k.toLowerCase() === 'authorization')) headers.push(['Authorization', `Bearer ${token}`]);
-  if (req.body !== null && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/scim+json']);
-  for (const [k, v] of headers) parts.push('-H', shellQuote(`${k}: ${v}`));
-  if (req.body !== null) parts.push('--data-raw', shellQuote(req.body));
-  return parts.join(' ');
-}
-
-async function copyCurl() {
-  if (!state.serverId) return notify('Pick a server first.');
-  const command = curlCommand();
-  const out = $('curl-out');
-  out.hidden = false;
-  const localNote = state.backend instanceof LocalBackend ? '\n# (local mode: this URL is answered by the Service Worker, inside this browser only)' : '';
-  out.textContent = `${command}${localNote}`;
-  try {
-    await navigator.clipboard.writeText(command);
-    out.textContent += '\n# copied to the clipboard';
-  } catch {
-    // no clipboard permission: the command is shown to copy by hand
-  }
-}
-
-function logRequest(entry, result) {
-  state.log.unshift({ entry, result });
-  state.log.length = Math.min(state.log.length, LOG_LIMIT);
-  const base = location.origin;
-  $('log-body').replaceChildren(...state.log.map(({ entry: e }, i) => {
-    const shown = e.url.startsWith(base) ? e.url.slice(base.length) : e.url;
-    return el('tr', {},
-      el('td', {}, e.at.toLocaleTimeString()),
-      el('td', {}, el('button', { type: 'button', class: 'rowlink', title: 'Load into the console', onclick: () => loadLogEntry(i) }, `${e.method} ${decodeURIComponent(shown)}`)),
-      el('td', { class: e.status >= 200 && e.status < 300 ? 'ok' : 'error' }, String(e.status || '—')),
-      el('td', {}, e.ms.toFixed(1)));
-  }));
-}
-
-function loadLogEntry(i) {
-  const { entry } = state.log[i];
-  const scimBase = state.serverId ? state.backend.scimBase(state.serverId) : null;
-  $('console-method').value = entry.method;
-  $('console-path').value = scimBase && entry.url.startsWith(scimBase) ? decodeURIComponent(entry.url.slice(scimBase.length)) : entry.url;
-  $('console-headers').value = entry.requestHeaders.filter(([k]) => !/^(authorization|content-type)$/i.test(k)).map(([k, v]) => `${k}: ${v}`).join('\n');
-  $('console-body').value = entry.requestBody;
-  $('console-path').focus();
 }
 
 // ---------------------------------------------------------------- wiring
@@ -617,7 +690,9 @@ function wire() {
   });
   $('create-form').addEventListener('submit', createServer);
   $('attach-form').addEventListener('submit', attachServer);
+  $('token-form').addEventListener('submit', submitToken);
   $('delete-server').addEventListener('click', deleteServer);
+  $('forget-server').addEventListener('click', () => busy($('forget-server'), forgetServer));
   $('reset-server').addEventListener('click', resetServer);
   $('export-server').addEventListener('click', exportServer);
   $('import-file').addEventListener('change', importServer);
@@ -625,25 +700,25 @@ function wire() {
     const shown = event.currentTarget.getAttribute('aria-pressed') !== 'true';
     event.currentTarget.setAttribute('aria-pressed', String(shown));
     event.currentTarget.textContent = shown ? 'hide' : 'show';
-    $('server-token').textContent = shown ? $('server-token').dataset.secret : '••••••';
+    const secret = $('server-token').dataset.secret;
+    $('server-token').textContent = !secret ? 'not in this browser' : shown ? secret : '••••••';
   });
   for (const button of document.querySelectorAll('[data-copy]')) {
-    button.addEventListener('click', async () => {
+    button.addEventListener('click', () => {
       const target = $(button.dataset.copy);
-      const text = target.dataset.secret ?? target.textContent;
-      try {
-        await navigator.clipboard.writeText(text);
-        notify('Copied.', 'ok');
-      } catch {
-        notify(`Copy failed; select it by hand: ${text}`, 'info');
-      }
+      copyText(target.dataset.secret ?? target.textContent, button);
     });
   }
   $('type-tabs').addEventListener('click', (event) => {
     const tab = event.target.closest('[role=tab]');
     if (tab) selectType(tab.dataset.type);
   });
-  $('type-tabs').addEventListener('keydown', tabKeys);
+  tabKeys($('type-tabs'), (tab) => selectType(tab.dataset.type));
+  $('view-tabs').addEventListener('click', (event) => {
+    const tab = event.target.closest('[role=tab]');
+    if (tab) selectView(tab);
+  });
+  tabKeys($('view-tabs'), selectView);
   $('filter-form').addEventListener('submit', (event) => {
     event.preventDefault();
     state.filter = $('filter').value.trim();
@@ -659,11 +734,6 @@ function wire() {
   $('prev-page').addEventListener('click', () => { state.startIndex = Math.max(1, state.startIndex - state.count); loadList(); });
   $('next-page').addEventListener('click', () => { state.startIndex += state.count; loadList(); });
   $('page-size').addEventListener('change', (event) => { state.count = Number(event.target.value); state.startIndex = 1; loadList(); });
-  $('new-resource').addEventListener('click', newResource);
-  $('save-resource').addEventListener('click', saveResource);
-  $('delete-resource').addEventListener('click', deleteResource);
-  $('console-form').addEventListener('submit', sendConsole);
-  $('copy-curl').addEventListener('click', copyCurl);
 }
 
 async function boot() {
@@ -679,4 +749,3 @@ async function boot() {
 }
 
 boot();
-export { state, headerPairs };

@@ -18,6 +18,17 @@ function loadTokens() {
   }
 }
 
+/** A failed API call: the SCIM error's fields, so a screen can put `detail` where it belongs. */
+export class ApiError extends Error {
+  constructor(res) {
+    super(errorText(res));
+    const body = parseJson(res.text);
+    this.status = res.status;
+    this.scimType = (body && body.scimType) || null;
+    this.detail = (body && typeof body.detail === 'string') ? body.detail : null;
+  }
+}
+
 export function headerPairs(headers) {
   if (!headers) return [];
   if (Array.isArray(headers)) return headers;
@@ -52,8 +63,8 @@ class Backend {
     return Object.keys(loadTokens()).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   }
 
-  /** One request: {method, url, headers: [[k, v]], body} -> {status, headers, text, ms}; logged. */
-  async request(method, url, { headers = [], body = null, token, label } = {}) {
+  /** One request: {method, url, headers: [[k, v]], body} -> {status, headers, text, ms}; logged unless `log` is false. */
+  async request(method, url, { headers = [], body = null, token, label, log = true } = {}) {
     const pairs = headerPairs(headers).slice();
     if (token && !pairs.some(([k]) => k.toLowerCase() === 'authorization')) pairs.push(['Authorization', `Bearer ${token}`]);
     const bytes = body === null || body === undefined ? null : typeof body === 'string' ? new TextEncoder().encode(body) : body;
@@ -68,15 +79,20 @@ class Backend {
     result.ms = performance.now() - t0;
     result.url = url;
     const entry = { at: new Date(), method, url, status: result.status, ms: result.ms, label, requestHeaders: pairs, requestBody: bytes ? new TextDecoder().decode(bytes) : '' };
-    for (const listener of this.listeners) listener(entry, result);
+    if (log) for (const listener of this.listeners) listener(entry, result);
     return result;
   }
 
-  /** A JSON API call; throws Error(detail) on a non-2xx answer. */
-  async api(method, path, { token, body, label } = {}) {
-    const res = await this.request(method, `${this.apiBase()}${path}`, { token, body: body === undefined ? null : JSON.stringify(body), label, headers: body === undefined ? [] : [['Content-Type', 'application/json']] });
-    if (res.status < 200 || res.status > 299) throw new Error(errorText(res));
+  /** A JSON API call; throws an ApiError on a non-2xx answer. */
+  async api(method, path, { token, body, label, log } = {}) {
+    const res = await this.request(method, `${this.apiBase()}${path}`, { token, body: body === undefined ? null : JSON.stringify(body), label, log, headers: body === undefined ? [] : [['Content-Type', 'application/json']] });
+    if (res.status < 200 || res.status > 299) throw new ApiError(res);
     return res.text ? parseJson(res.text) : null;
+  }
+
+  /** The token for `/api/servers/{id}/...`: the server's own, else (remote) the admin token. */
+  apiToken(id) {
+    return this.tokenFor(id);
   }
 
   scim(id, method, path, options = {}) {
@@ -92,28 +108,62 @@ class Backend {
     return created;
   }
 
-  async serverInfo(id) {
-    return this.api('GET', `/${encodeURIComponent(id)}`, { token: this.tokenFor(id), label: 'server info' });
+  async serverInfo(id, { label = 'server info', log = true } = {}) {
+    return this.api('GET', `/${encodeURIComponent(id)}`, { token: this.apiToken(id), label, log });
+  }
+
+  /**
+   * Whether `token` opens server `id` (`GET /api/servers/{id}` with it): the server's info,
+   * or an ApiError (401 wrong token, 404 no such server). Stores nothing.
+   */
+  async checkToken(id, token) {
+    return this.api('GET', `/${encodeURIComponent(id)}`, { token, label: 'check token' });
+  }
+
+  /** Drops what this browser keeps about server `id` (its token); the server itself stays. */
+  forgetServer(id) {
+    this.rememberToken(id, null);
   }
 
   async deleteServer(id) {
-    await this.api('DELETE', `/${encodeURIComponent(id)}`, { token: this.tokenFor(id), label: 'delete server' });
+    await this.api('DELETE', `/${encodeURIComponent(id)}`, { token: this.apiToken(id), label: 'delete server' });
     this.rememberToken(id, null);
   }
 
   async resetServer(id) {
-    return this.api('POST', `/${encodeURIComponent(id)}/reset`, { token: this.tokenFor(id), label: 'reset server' });
+    return this.api('POST', `/${encodeURIComponent(id)}/reset`, { token: this.apiToken(id), label: 'reset server' });
+  }
+
+  async config(id) {
+    return this.api('GET', `/${encodeURIComponent(id)}/config`, { token: this.apiToken(id), label: 'settings' });
+  }
+
+  /**
+   * Saves settings: `PATCH .../config` with the merge patch (RFC 7396, only the keys that
+   * changed); a scimlet without PATCH (405) gets `PUT` of the whole `full` config instead.
+   * Resolves to {method, res}: the answer as it came, for the screen to show.
+   */
+  async saveConfig(id, patch, full) {
+    const url = `${this.apiBase()}/${encodeURIComponent(id)}/config`;
+    const token = this.apiToken(id);
+    let res = await this.request('PATCH', url, { token, body: JSON.stringify(patch), headers: [['Content-Type', 'application/merge-patch+json']], label: 'settings patch' });
+    if (res.status === 415) {
+      res = await this.request('PATCH', url, { token, body: JSON.stringify(patch), headers: [['Content-Type', 'application/json']], label: 'settings patch' });
+    }
+    if (res.status !== 405) return { method: 'PATCH', res };
+    res = await this.request('PUT', url, { token, body: JSON.stringify(full), headers: [['Content-Type', 'application/json']], label: 'settings' });
+    return { method: 'PUT', res };
   }
 
   async exportServer(id) {
-    const res = await this.request('GET', `${this.apiBase()}/${encodeURIComponent(id)}/export`, { token: this.tokenFor(id), label: 'export' });
-    if (res.status !== 200) throw new Error(errorText(res));
+    const res = await this.request('GET', `${this.apiBase()}/${encodeURIComponent(id)}/export`, { token: this.apiToken(id), label: 'export' });
+    if (res.status !== 200) throw new ApiError(res);
     return res.text;
   }
 
   async importServer(id, text) {
-    const res = await this.request('PUT', `${this.apiBase()}/${encodeURIComponent(id)}/import`, { token: this.tokenFor(id), body: text, headers: [['Content-Type', 'application/json']], label: 'import' });
-    if (res.status < 200 || res.status > 299) throw new Error(errorText(res));
+    const res = await this.request('PUT', `${this.apiBase()}/${encodeURIComponent(id)}/import`, { token: this.apiToken(id), body: text, headers: [['Content-Type', 'application/json']], label: 'import' });
+    if (res.status < 200 || res.status > 299) throw new ApiError(res);
     return parseJson(res.text);
   }
 }
@@ -125,6 +175,10 @@ export class LocalBackend extends Backend {
     this.registration = via.registration || null;
     this.host = via.host || null;
     this.base = new URL('./sandbox', location.href).href;
+  }
+
+  get admin() {
+    return false;
   }
 
   get label() {
@@ -182,6 +236,15 @@ export class RemoteBackend extends Backend {
 
   get label() {
     return `Remote · ${this.base}`;
+  }
+
+  /** True when the page holds the admin token (it lists every server). */
+  get admin() {
+    return !!this.adminToken;
+  }
+
+  apiToken(id) {
+    return this.tokenFor(id) || this.adminToken || undefined;
   }
 
   apiBase() {
