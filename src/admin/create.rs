@@ -142,10 +142,12 @@ pub struct Created {
 }
 
 /// Creates the server of an order: `existing` is the live record under that id, if any
-/// (then 409). Makes the first [`SEED_CHUNK`] resources of its seed.
+/// (then 409). Makes the first `first_chunk` resources of its seed (hosts pass
+/// [`SEED_CHUNK`], or `usize::MAX` to make it all at once).
 pub fn create(
     order: CreateOrder,
     existing: Option<&ServerRecord>,
+    first_chunk: usize,
     env: &mut Env<'_>,
 ) -> Result<Created> {
     let id = order.record.id.clone();
@@ -169,7 +171,7 @@ pub fn create(
         token: order.token,
     };
     if let Some(generator) = created.generator.as_mut() {
-        created.changes = seed(&mut created.server, generator, SEED_CHUNK, env)?;
+        created.changes = seed(&mut created.server, generator, first_chunk, env)?;
     }
     if created
         .generator

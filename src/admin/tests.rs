@@ -41,7 +41,7 @@ fn new_server(users: usize) -> Server {
         base_url: "http://127.0.0.1:8787/scim-identifier/demo/scim/v2",
         ids: &mut ids,
     };
-    create(order, None, &mut env).unwrap().server
+    create(order, None, SEED_CHUNK, &mut env).unwrap().server
 }
 
 fn body(response: &Response) -> Value {

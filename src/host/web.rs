@@ -4,7 +4,8 @@
 //! the clock (`Date.now()`), the CSPRNG and the Service Worker life cycle. This module only
 //! adapts values across the boundary; routing, authentication, administration and SCIM are
 //! the core's, exactly as at the edge:
-//! - [`Sandbox`] is the deployment: its URL layout ([`admin::SANDBOX`]), origin and policy
+//! - [`Sandbox`] is the deployment: its URL layout ([`admin::SANDBOX`]; [`admin::EDGE`] for
+//!   the page's tests of remote mode), origin and policy
 //!   (limits, the sandbox's admin token). It routes paths, authenticates headers, lists
 //!   servers and creates them.
 //! - [`Server`] is one sandbox server (record and tenant): SCIM requests, administration
@@ -12,8 +13,8 @@
 //!   `[type, id, storedJson]` triples and the record, for one transaction.
 
 use crate::admin::{
-    self, Access, Action, CreateOrder, Fresh, Listed, Policy, RecordChange, Route, ServerRecord,
-    Site, TenantChange, SANDBOX,
+    self, Access, Action, CreateOrder, Fresh, Layout, Listed, Policy, RecordChange, Route,
+    ServerRecord, Site, TenantChange, EDGE, SANDBOX,
 };
 use crate::env::{Env, UuidIds};
 use crate::error::ScimError;
@@ -30,6 +31,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Sandbox {
     origin: String,
+    layout: Layout,
     policy: Policy,
 }
 
@@ -38,16 +40,23 @@ impl Sandbox {
     /// `origin` is the page's origin plus the Service Worker scope's path without its
     /// trailing slash (`http://127.0.0.1:8080`, or `https://x.github.io/scimlet` for a page
     /// served below a path); paths given to [`Sandbox::route`] are relative to it.
-    /// `admin_token_digest` is the digest of the sandbox's own admin token.
+    /// `admin_token_digest` is the digest of the sandbox's own admin token. `layout` is
+    /// `"sandbox"` (`/sandbox/...`), or `"edge"` for a stand-in of the Worker's URLs (tests).
     #[wasm_bindgen(constructor)]
     pub fn new(
         origin: String,
         max_resources: usize,
         import_max_bytes: usize,
         admin_token_digest: Option<String>,
+        layout: Option<String>,
     ) -> Sandbox {
         Sandbox {
             origin,
+            layout: if layout.as_deref() == Some("edge") {
+                EDGE
+            } else {
+                SANDBOX
+            },
             policy: Policy {
                 max_resources,
                 ttl_cap_seconds: None,
@@ -60,7 +69,7 @@ impl Sandbox {
     fn site(&self) -> Site<'_> {
         Site {
             origin: &self.origin,
-            layout: SANDBOX,
+            layout: self.layout,
         }
     }
 
@@ -69,7 +78,7 @@ impl Sandbox {
     /// path that is not the sandbox's).
     pub fn route(&self, path: &str) -> Result<JsValue, JsValue> {
         let out = Object::new();
-        match SANDBOX.parse(path) {
+        match self.layout.parse(path) {
             Route::Servers => set(&out, "kind", &"servers".into())?,
             Route::Server { id, action } => {
                 set(&out, "kind", &"server".into())?;
@@ -79,13 +88,16 @@ impl Sandbox {
             Route::Scim { id, rest } => {
                 set(&out, "kind", &"scim".into())?;
                 set(&out, "id", &id.into())?;
-                set(&out, "rest", &(if rest.is_empty() { "/" } else { rest }).into())?;
+                set(
+                    &out,
+                    "rest",
+                    &(if rest.is_empty() { "/" } else { rest }).into(),
+                )?;
             }
             route => {
                 set(&out, "kind", &"error".into())?;
-                let response = admin::route_error(&route, path).unwrap_or_else(|| {
-                    admin::error_response(&ScimError::not_found("not found"))
-                });
+                let response = admin::route_error(&route, path)
+                    .unwrap_or_else(|| admin::error_response(&ScimError::not_found("not found")));
                 set(&out, "response", &response_value(&response)?)?;
             }
         }
@@ -115,7 +127,7 @@ impl Sandbox {
     pub fn body_limit(&self, path: &str, record_json: Option<String>) -> Result<usize, JsValue> {
         let record = record_json.as_deref().map(parse_record).transpose()?;
         Ok(admin::body_limit(
-            &SANDBOX.parse(path),
+            &self.layout.parse(path),
             record.as_ref(),
             &self.policy,
         ))
@@ -200,12 +212,14 @@ impl PendingCreate {
     }
 
     /// Creates the server (`existing_record_json`: the record stored under that id, if any,
-    /// which makes this a 409). Throws the error response.
+    /// which makes this a 409), making the first `first_chunk` resources of its seed; the
+    /// rest come from [`Server::seed_step`]. Throws the error response.
     pub fn run(
         &mut self,
         sandbox: &Sandbox,
         existing_record_json: Option<String>,
         now_ms: f64,
+        first_chunk: usize,
     ) -> Result<Server, JsValue> {
         let existing = existing_record_json
             .as_deref()
@@ -222,7 +236,7 @@ impl PendingCreate {
             base_url: &base_url,
             ids: &mut ids,
         };
-        let mut created = admin::create(order, existing.as_ref(), &mut env)
+        let mut created = admin::create(order, existing.as_ref(), first_chunk, &mut env)
             .map_err(|e| error_response_value(&e))?;
         let response = created.response(&sandbox.site());
         let changes = core::mem::take(&mut created.changes);
@@ -433,7 +447,9 @@ pub fn new_token(random: &[u8]) -> Array {
 /// storage that refused a write, so the host answers exactly like the engine.
 #[wasm_bindgen(js_name = errorResponse)]
 pub fn error_response(status: u16, detail: &str) -> Result<JsValue, JsValue> {
-    response_value(&admin::error_response(&ScimError::new(status, None, detail)))
+    response_value(&admin::error_response(&ScimError::new(
+        status, None, detail,
+    )))
 }
 
 fn action_name(action: Action) -> &'static str {

@@ -88,3 +88,17 @@ export async function putMeta(db, name, value) {
   tx.objectStore('meta').put(value, name);
   await done(tx);
 }
+
+/** The host's storage interface over one database (`memory-store.js` has the same shape). */
+export async function openStore() {
+  const db = await openDb();
+  return {
+    getServer: (id) => getServer(db, id),
+    allServers: () => allServers(db),
+    serverResources: (id) => serverResources(db, id),
+    writeChanges: (record, changes, options) => writeChanges(db, record, changes, options),
+    deleteServer: (id) => deleteServer(db, id),
+    getMeta: (name) => getMeta(db, name),
+    putMeta: (name, value) => putMeta(db, name, value),
+  };
+}

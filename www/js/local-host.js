@@ -25,7 +25,7 @@
 // memory never runs ahead of what is stored.
 
 import init, { Sandbox, Server, newToken, errorResponse } from '../pkg/scimlet.js';
-import * as idb from './idb.js';
+import { openStore } from './idb.js';
 
 /** Largest import body the sandbox accepts. */
 export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
@@ -107,19 +107,28 @@ export class LocalHost {
    * @param {string} options.origin  the page's origin, e.g. "http://127.0.0.1:8080"
    * @param {string} options.prefix  path of the sandbox, e.g. "/sandbox" (or "/sub/sandbox"
    *                                 when the page is served below a path)
-   * @param {URL|string} [options.wasm] URL of scimlet_bg.wasm (defaults next to scimlet.js)
+   * @param {URL|string|BufferSource} [options.wasm] scimlet_bg.wasm (defaults next to scimlet.js)
+   * @param {() => Promise<object>} [options.store] opens the storage (IndexedDB by default;
+   *                                 `memory-store.js` has the same interface)
+   * @param {'sandbox'|'edge'} [options.layout] the URL layout ('edge': the Worker's, for tests)
+   * @param {string} [options.adminToken] the admin token (default: made once, kept in storage)
    */
-  constructor({ origin, prefix = '/sandbox', wasm } = {}) {
-    const prefixPath = prefix.replace(/\/$/, '');
+  constructor({ origin, prefix = '/sandbox', wasm, store = openStore, layout = 'sandbox', adminToken } = {}) {
+    const prefixPath = layout === 'edge' ? '/sandbox' : prefix.replace(/\/$/, '');
     // The engine's layout starts at `/sandbox`; whatever path precedes it is part of the origin.
     this.scopePath = prefixPath.slice(0, prefixPath.length - '/sandbox'.length);
     this.origin = `${origin}${this.scopePath}`;
     this.prefix = prefixPath;
     this.wasm = wasm;
+    this.openStore = store;
+    this.layout = layout;
+    this.fixedAdminToken = adminToken;
     this.loaded = new Map(); // id -> Promise<Server | null>
     this.queues = new Map(); // id -> tail of that server's operation chain
     this.lastLoad = new Map(); // id -> {resources, readMs, engineMs, totalMs}
     this.background = new Set(); // seeds still being made
+    this.seedChunk = SEED_CHUNK;
+    this.seedDelayMs = 0; // tests make seeds slow to watch their progress
     this.readyPromise = null;
   }
 
@@ -127,9 +136,9 @@ export class LocalHost {
     if (!this.readyPromise) {
       this.readyPromise = (async () => {
         await init(this.wasm ? { module_or_path: this.wasm } : undefined);
-        this.db = await idb.openDb();
-        this.admin = await this.loadAdminToken();
-        this.sandbox = new Sandbox(this.origin, MAX_RESOURCES, MAX_IMPORT_BYTES, await sha256Hex(this.admin));
+        this.store = await this.openStore();
+        this.admin = this.fixedAdminToken || await this.loadAdminToken();
+        this.sandbox = new Sandbox(this.origin, MAX_RESOURCES, MAX_IMPORT_BYTES, await sha256Hex(this.admin), this.layout);
       })();
       this.readyPromise.catch(() => { this.readyPromise = null; });
     }
@@ -138,10 +147,10 @@ export class LocalHost {
 
   /** The sandbox's admin token: made once, kept in IndexedDB (this origin only). */
   async loadAdminToken() {
-    const kept = await idb.getMeta(this.db, 'adminToken');
+    const kept = await this.store.getMeta('adminToken');
     if (kept) return kept;
     const [token] = newToken(randomBytes(32));
-    await idb.putMeta(this.db, 'adminToken', token);
+    await this.store.putMeta('adminToken', token);
     return token;
   }
 
@@ -151,7 +160,7 @@ export class LocalHost {
   }
 
   scimBase(id) {
-    return `${this.origin}/sandbox/${id}/scim/v2`;
+    return this.layout === 'edge' ? `${this.origin}/scim-identifier/${id}/scim/v2` : `${this.origin}/sandbox/${id}/scim/v2`;
   }
 
   /** Resolves when every seed still being made is done (the Service Worker waits on it). */
@@ -175,7 +184,7 @@ export class LocalHost {
       const server = await this.loaded.get(id);
       return server ? server.record() : null;
     }
-    const record = currentRecord(await idb.getServer(this.db, id));
+    const record = currentRecord(await this.store.getServer(id));
     return record ? JSON.stringify(record) : null;
   }
 
@@ -191,10 +200,10 @@ export class LocalHost {
 
   /** Reads one server from IndexedDB into a fresh engine; records how long it took. */
   async loadFromStorage(id) {
-    const record = currentRecord(await idb.getServer(this.db, id));
+    const record = currentRecord(await this.store.getServer(id));
     if (!record) return null;
     const t0 = performance.now();
-    const stored = await idb.serverResources(this.db, id);
+    const stored = await this.store.serverResources(id);
     const t1 = performance.now();
     const server = Server.load(JSON.stringify(record), stored, randomBytes(16));
     const t2 = performance.now();
@@ -212,7 +221,7 @@ export class LocalHost {
   async persist(id, server, changes, options) {
     const record = { ...JSON.parse(server.record()), counts: JSON.parse(server.counts()), updated: Date.now() };
     try {
-      await idb.writeChanges(this.db, record, changes, options);
+      await this.store.writeChanges(record, changes, options);
     } catch (error) {
       this.forget(id);
       throw Object.assign(new Error(`could not save to IndexedDB: ${error.message || error}; nothing was changed`), { storage: true });
@@ -237,7 +246,7 @@ export class LocalHost {
         case 'error':
           return route.response;
         case 'servers':
-          if (method === 'GET') return this.sandbox.list(authorization, (await idb.allServers(this.db)).map((r) => JSON.stringify(currentRecord(r))));
+          if (method === 'GET') return this.sandbox.list(authorization, (await this.store.allServers()).map((r) => JSON.stringify(currentRecord(r))));
           if (method === 'POST') return await this.createServer(body, path);
           return this.sandbox.serversMethodNotAllowed(method);
         default:
@@ -263,8 +272,14 @@ export class LocalHost {
     const limit = this.sandbox.bodyLimit(path, recordJson ?? undefined);
     const bytes = await body(limit);
     if (bytes === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? limit + 1), limit);
+    const wasLoaded = this.loaded.has(id);
     const server = await this.open(id);
     if (!server) return this.sandbox.authenticate(authorization, id, undefined);
+    // Server-Timing of a request that had to load the server from storage first.
+    const loadTiming = () => {
+      const load = !wasLoaded && this.lastLoad.get(id);
+      return load ? [`load;dur=${load.totalMs.toFixed(1)};desc="${load.resources} resources"`, `idb;dur=${load.readMs.toFixed(1)}`, `parse;dur=${load.engineMs.toFixed(1)}`] : [];
+    };
     if (route.kind === 'scim') {
       if (access !== 'owner') return errorResponse(403, 'the admin token never opens SCIM data: use this server\'s token');
       const t0 = performance.now();
@@ -277,11 +292,11 @@ export class LocalHost {
       );
       const engineMs = performance.now() - t0;
       if (out.upserted.length || out.deleted.length) await this.persist(id, server, out);
-      return { status: out.status, headers: [...out.headers, ['Server-Timing', `engine;dur=${engineMs.toFixed(3)}`]], body: out.body };
+      return { status: out.status, headers: [...out.headers, ['Server-Timing', [`engine;dur=${engineMs.toFixed(3)}`, ...loadTiming()].join(', ')]], body: out.body };
     }
     const out = server.admin(this.sandbox, method, route.action, access, bytes);
     if (out.record === 'deleted') {
-      await idb.deleteServer(this.db, id);
+      await this.store.deleteServer(id);
       this.forget(id);
     } else if (out.tenant === 'replaced') {
       await this.persist(id, server, { upserted: out.upserted }, { replace: true });
@@ -289,7 +304,8 @@ export class LocalHost {
       await this.persist(id, server, {});
     }
     if (out.tenant === 'reload') this.forget(id);
-    return { status: out.status, headers: out.headers, body: out.body };
+    const timing = loadTiming();
+    return { status: out.status, headers: timing.length ? [...out.headers, ['Server-Timing', timing.join(', ')]] : out.headers, body: out.body };
   }
 
   async createServer(body, path) {
@@ -299,7 +315,7 @@ export class LocalHost {
     const id = pending.id();
     return this.serialized(id, async () => {
       const existing = await this.recordJson(id);
-      const server = pending.run(this.sandbox, existing ?? undefined, Date.now());
+      const server = pending.run(this.sandbox, existing ?? undefined, Date.now(), this.seedChunk);
       const created = server.created();
       this.loaded.set(id, Promise.resolve(server));
       await this.persist(id, server, created);
@@ -313,10 +329,10 @@ export class LocalHost {
     const run = (async () => {
       while (server.seeding()) {
         // A macrotask between chunks, so waiting requests (the page's progress polls) go first.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => setTimeout(resolve, this.seedDelayMs));
         const alive = await this.serialized(id, async () => {
           if ((await this.loaded.get(id)) !== server) return false; // deleted or replaced meanwhile
-          const out = server.seedStep(this.sandbox, SEED_CHUNK, Date.now());
+          const out = server.seedStep(this.sandbox, this.seedChunk, Date.now());
           await this.persist(id, server, out);
           return true;
         });

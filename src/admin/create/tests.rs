@@ -114,7 +114,7 @@ fn create_answers_201_with_the_token_once_and_409_for_an_existing_id() {
         base_url: "http://o/scim-identifier/demo/scim/v2",
         ids: &mut ids,
     };
-    let created = create(order.clone(), None, &mut env).unwrap();
+    let created = create(order.clone(), None, SEED_CHUNK, &mut env).unwrap();
     assert!(created.generator.is_none());
     let response = created.response(&site);
     assert_eq!(created.changes.upserted.len(), 4);
@@ -124,7 +124,9 @@ fn create_answers_201_with_the_token_once_and_409_for_an_existing_id() {
     let stored = crate::value::to_value(&server.record).unwrap().to_string();
     assert!(!stored.contains("fresh-token"), "{stored}");
 
-    let e = create(order, Some(&server.record), &mut env).err().unwrap();
+    let e = create(order, Some(&server.record), SEED_CHUNK, &mut env)
+        .err()
+        .unwrap();
     assert_eq!(
         (e.status, e.scim_type),
         (409, Some(crate::error::ScimType::Uniqueness))
@@ -145,7 +147,7 @@ fn a_big_seed_is_made_in_chunks_with_progress_in_the_record() {
         base_url: "http://o/scim-identifier/big/scim/v2",
         ids: &mut ids,
     };
-    let mut created = create(order, None, &mut env).unwrap();
+    let mut created = create(order, None, SEED_CHUNK, &mut env).unwrap();
     assert_eq!(created.changes.upserted.len(), SEED_CHUNK);
     assert_eq!(
         created.server.record.seeding,

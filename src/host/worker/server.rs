@@ -311,7 +311,12 @@ impl ScimServer {
             };
             let mut created = {
                 let existing = self.server.borrow();
-                admin::create(order, existing.as_ref().map(|s| &s.record), &mut env)?
+                admin::create(
+                    order,
+                    existing.as_ref().map(|s| &s.record),
+                    admin::SEED_CHUNK,
+                    &mut env,
+                )?
             };
             self.write(
                 Rows::Changes(&created.changes),
