@@ -32,6 +32,7 @@ pub mod discovery;
 pub mod env;
 pub mod error;
 pub mod filter;
+mod fold;
 pub mod generate;
 pub mod http;
 mod index;

@@ -883,11 +883,14 @@ fn check_required_in(
     Ok(())
 }
 
-/// Whether two values of one attribute are the same (case-insensitive strings unless
-/// `caseExact`).
+/// Whether two values of one attribute are the same: strings ignoring case unless
+/// `caseExact` ([`crate::fold`], as filters and uniqueness compare them), anything else
+/// exactly.
 fn same_value(attr: &Attribute, a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::String(a), Value::String(b)) if !attr.case_exact => a.eq_ignore_ascii_case(b),
+        (Value::String(a), Value::String(b)) if attr.ty == AttrType::String && !attr.case_exact => {
+            crate::fold::eq(a, b)
+        }
         _ => a == b,
     }
 }
