@@ -41,7 +41,7 @@ use crate::error::{Result, ScimError};
 use crate::filter::{self, CompareOp, Filter, Literal};
 use crate::path::{self, PatchPath};
 use crate::schema::builtin::PATCH_OP;
-use crate::schema::validate::normalize_value;
+use crate::schema::normalize_value;
 use crate::schema::{AttrType, Attribute, Container, Mutability, ResourceSchema};
 use crate::value::{Map, Text, Value};
 use alloc::format;
