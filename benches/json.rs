@@ -32,9 +32,6 @@ const PARSERS: &[Parser] = &[
     ("serde_json::Value", |d| {
         Box::new(serde_json::from_slice::<serde_json::Value>(d).ok())
     }),
-    ("scimlet serde visitor", |d| {
-        Box::new(serde_json::from_slice::<scimlet::Value>(d).ok())
-    }),
 ];
 
 /// This thread's CPU time: what parsing itself cost, whatever else the machine runs.

@@ -680,9 +680,8 @@ impl Target<'_> {
                     let value = match literal {
                         Literal::Bool(b) => Value::Bool(*b),
                         Literal::String(s) => Value::String(Text::new(s)),
-                        Literal::Number(n) => {
-                            serde_json::from_str(n).unwrap_or_else(|_| Value::String(Text::new(n)))
-                        }
+                        Literal::Number(n) => crate::value::from_str(n)
+                            .unwrap_or_else(|_| Value::String(Text::new(n))),
                         Literal::Null => return Err(no_target()),
                     };
                     element.insert(sub.name.clone(), value);

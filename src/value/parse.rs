@@ -1,4 +1,6 @@
-//! A JSON parser that builds [`Value`]s directly: what every request body goes through.
+//! A JSON parser that builds [`Value`]s directly: the one path from JSON text to a
+//! [`Value`], for request bodies ([`from_slice`]) and for the stored resources and
+//! exports hosts read back ([`from_str`]).
 //!
 //! Why not `serde_json::from_slice` through `Deserialize`: the visitor protocol returns
 //! each value through several layers of `Result`, and those moves plus the visitor calls
@@ -72,16 +74,22 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// Parses one JSON document (whitespace around it allowed).
+/// Parses one JSON document (whitespace around it allowed): a request body.
 pub fn from_slice(input: &[u8]) -> Result<Value, ParseError> {
     match core::str::from_utf8(input) {
-        Ok(text) => Parser::new(text).document(),
+        Ok(text) => from_str(text),
         // Only strings may hold non-ASCII bytes; anything else there is a syntax error
         // serde_json would report too, so one check up front serves for both.
         Err(e) => {
             Err(Parser::new("").error_at(input, e.valid_up_to(), "invalid unicode code point"))
         }
     }
+}
+
+/// Parses one JSON document held as text: a stored resource or an export a host reads
+/// back, without checking again that it is UTF-8.
+pub fn from_str(text: &str) -> Result<Value, ParseError> {
+    Parser::new(text).document()
 }
 
 /// An open container.
@@ -457,9 +465,12 @@ mod tests {
             .map_err(drop)
     }
 
-    /// Same acceptance and, where accepted, the same value.
+    /// Same acceptance and, where accepted, the same value; text parses as its bytes do.
     fn agrees(input: &[u8]) {
         let ours = from_slice(input);
+        if let Ok(text) = core::str::from_utf8(input) {
+            assert_eq!(from_str(text), ours, "{text:?}");
+        }
         let theirs = serde(input);
         match (&ours, &theirs) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(input)),
