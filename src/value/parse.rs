@@ -74,6 +74,8 @@ impl fmt::Display for ParseError {
     }
 }
 
+impl core::error::Error for ParseError {}
+
 /// Parses one JSON document (whitespace around it allowed): a request body.
 pub fn from_slice(input: &[u8]) -> Result<Value, ParseError> {
     match core::str::from_utf8(input) {
