@@ -27,6 +27,7 @@ mod table;
 
 /// `text` folded: borrowed when it already is (most userNames are lower-case emails), so
 /// index lookups and uniqueness checks usually allocate nothing.
+#[inline]
 pub(crate) fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -42,6 +43,7 @@ pub(crate) fn fold(text: &str) -> Cow<'_, str> {
 }
 
 /// Appends `text` folded to `out` (a column's arena), without an intermediate copy.
+#[inline]
 pub(crate) fn fold_into(out: &mut String, text: &str) {
     if text.is_ascii() {
         let start = out.len();
@@ -55,6 +57,7 @@ pub(crate) fn fold_into(out: &mut String, text: &str) {
 }
 
 /// Equal ignoring case.
+#[inline]
 pub(crate) fn eq(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
@@ -64,6 +67,7 @@ pub(crate) fn eq(a: &str, b: &str) -> bool {
 }
 
 /// Order ignoring case: the order of the folded texts (by code point).
+#[inline]
 pub(crate) fn cmp(a: &str, b: &str) -> Ordering {
     if a.is_ascii() && b.is_ascii() {
         let lower = |c: &u8| c.to_ascii_lowercase();
@@ -77,6 +81,7 @@ pub(crate) fn cmp(a: &str, b: &str) -> Ordering {
 }
 
 /// `haystack` starts with `needle`, ignoring case.
+#[inline]
 pub(crate) fn starts_with(haystack: &str, needle: &str) -> bool {
     if haystack.is_ascii() && needle.is_ascii() {
         haystack
@@ -89,6 +94,7 @@ pub(crate) fn starts_with(haystack: &str, needle: &str) -> bool {
 }
 
 /// `haystack` ends with `needle`, ignoring case.
+#[inline]
 pub(crate) fn ends_with(haystack: &str, needle: &str) -> bool {
     if haystack.is_ascii() && needle.is_ascii() {
         haystack
@@ -102,6 +108,7 @@ pub(crate) fn ends_with(haystack: &str, needle: &str) -> bool {
 }
 
 /// `haystack` contains `needle`, ignoring case.
+#[inline]
 pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
     if needle.is_empty() {
         true

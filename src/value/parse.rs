@@ -22,37 +22,35 @@ use core::fmt;
 /// Containers nested deeper than this are refused, as serde_json refuses them.
 const MAX_DEPTH: usize = 127;
 
-/// Members a resource gets from the engine: a create adds `id` and `meta`. An object with
-/// `schemas` (a resource) keeps a spare slot for each of them it lacks, so the create
-/// neither reallocates nor copies it; a stored resource, which has both, gets none.
-const ADDED_BY_CREATE: [&str; 2] = ["id", "meta"];
-
-/// Which of `schemas` and [`ADDED_BY_CREATE`] an object has shown so far, one bit each.
+/// Which of `schemas`, `id` and `meta` an object has shown so far, one bit each.
+///
+/// An object with `schemas` (a resource) keeps a spare slot for each of the `id` and
+/// `meta` it lacks, which a create adds, so the create neither reallocates nor copies it;
+/// a stored resource, which has both, is allocated exactly.
 #[derive(Clone, Copy, Default)]
 struct Seen(u8);
 
 impl Seen {
     const SCHEMAS: u8 = 1;
+    const ID: u8 = 2;
+    const META: u8 = 4;
 
     fn with(self, key: &str) -> Seen {
         let bit = match key {
             "schemas" => Seen::SCHEMAS,
-            _ => match ADDED_BY_CREATE.iter().position(|k| *k == key) {
-                Some(i) => 2 << i,
-                None => 0,
-            },
+            "id" => Seen::ID,
+            "meta" => Seen::META,
+            _ => 0,
         };
         Seen(self.0 | bit)
     }
 
-    /// Spare slots for the object's members: one per member a create adds that a
-    /// resource lacks.
+    /// Spare slots for the object: one per member a create adds that a resource lacks.
     fn room(self) -> usize {
         if self.0 & Seen::SCHEMAS == 0 {
             return 0;
         }
-        let present = (self.0 >> 1).count_ones() as usize;
-        ADDED_BY_CREATE.len().saturating_sub(present)
+        usize::from(self.0 & Seen::ID == 0) + usize::from(self.0 & Seen::META == 0)
     }
 }
 
@@ -253,7 +251,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Moves an object's members off the scratch vector into one exact allocation, plus
-    /// `room` spare slots (see [`ADDED_BY_CREATE`]).
+    /// `room` spare slots (see [`Seen`]).
     fn close_object(&mut self, start: usize, room: usize) -> Map {
         let len = self.pairs.len().saturating_sub(start);
         let mut pairs = Vec::with_capacity(len + room);
