@@ -352,7 +352,7 @@ mod tests {
             Some("Bearer realm=\"scimlet\"")
         );
         assert_eq!(response.header("content-type"), Some(SCIM_JSON));
-        let body: crate::value::Value = serde_json::from_slice(&response.body).unwrap();
+        let body = crate::value::from_slice(&response.body).unwrap();
         assert_eq!(
             body,
             crate::json!({

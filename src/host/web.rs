@@ -44,7 +44,7 @@ impl Server {
     /// A server rebuilt from an export (`{"settings": ..., "resources": [...]}`), as
     /// `PUT /api/servers/{id}/import` does. Throws a SCIM error object on bad input.
     pub fn import(export_json: &str, id_seed: &[u8]) -> Result<Server, JsValue> {
-        let value: Value = serde_json::from_str(export_json).map_err(|e| {
+        let value = crate::value::from_str(export_json).map_err(|e| {
             error_value(&ScimError::invalid_syntax(alloc::format!(
                 "the import is not valid JSON: {e}"
             )))
@@ -62,7 +62,7 @@ impl Server {
         reserve_heap(stored.iter().map(String::len).sum());
         let mut loaded = 0u32;
         for json in &stored {
-            let value: Value = serde_json::from_str(json).map_err(|e| {
+            let value = crate::value::from_str(json).map_err(|e| {
                 error_value(&ScimError::new(
                     500,
                     None,

@@ -252,7 +252,7 @@ impl ScimServer {
             }
             (Action::Import, Method::Put) => {
                 check_size(&body, limits.import_max_bytes)?;
-                let export: Value = serde_json::from_slice(&body).map_err(|e| {
+                let export = crate::value::from_slice(&body).map_err(|e| {
                     ScimError::invalid_syntax(format!("the import is not valid JSON: {e}"))
                 })?;
                 let mut tenant = Tenant::import(&export)?;
@@ -431,8 +431,8 @@ impl ScimServer {
             let Some(SqlStorageValue::String(text)) = row.into_iter().next() else {
                 return Err(internal("loading resources", "a row is not text"));
             };
-            let stored: Value =
-                serde_json::from_str(&text).map_err(|e| internal("loading resources", e))?;
+            let stored =
+                crate::value::from_str(&text).map_err(|e| internal("loading resources", e))?;
             tenant.load(stored)?;
         }
         *self.tenant.borrow_mut() = Some(tenant);
