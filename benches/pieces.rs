@@ -8,7 +8,7 @@
 
 use scimlet::project::{parse_attribute_list, Projection, ProjectionPlan};
 use scimlet::schema::builtin::{resource_type, ENTERPRISE_USER, USER};
-use scimlet::schema::validate::normalize_resource;
+use scimlet::schema::normalize_resource;
 use scimlet::{json, Value};
 use std::hint::black_box;
 use std::time::Instant;

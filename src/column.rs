@@ -8,28 +8,12 @@
 //! candidate rows, and the full filter is still evaluated on each candidate.
 
 use crate::filter::CompareOp;
+use crate::fold::{fold, fold_into};
 use crate::value::Value;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-
-/// Case folding for case-insensitive comparison, indexes and columns: one definition,
-/// char by char, so `eq`, `co` and the indexes agree on every input.
-///
-/// Text that is already folded (most userNames: lower-case emails) is borrowed, not copied:
-/// a create folds its userName twice, for the uniqueness check and for the index.
-pub(crate) fn fold(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(text)
-        }
-    } else {
-        Cow::Owned(text.chars().flat_map(char::to_lowercase).collect())
-    }
-}
 
 /// Where a column's text lives in a stored resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,11 +83,8 @@ impl Column {
                 let start = self.arena.len();
                 if self.path.case_exact {
                     self.arena.push_str(text);
-                } else if text.is_ascii() {
-                    self.arena
-                        .extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
                 } else {
-                    self.arena.extend(text.chars().flat_map(char::to_lowercase));
+                    fold_into(&mut self.arena, text);
                 }
                 match (
                     u32::try_from(start),

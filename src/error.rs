@@ -1,8 +1,10 @@
 //! SCIM errors (RFC 7644 section 3.12).
 //!
 //! Every failure in the core ends as a [`ScimError`]: an HTTP status, an optional
-//! [`ScimType`] and a human-readable detail. The core never panics on bad input;
-//! it returns one of these instead, and the router renders it as a SCIM Error body.
+//! [`ScimType`] (its kind, the RFC's `scimType` keyword) and a human-readable detail. The
+//! core never panics on bad input; it returns one of these instead, and the router
+//! renders it as a SCIM Error body. `ScimError` is a `core::error::Error`, so hosts can
+//! pass it on with `?` like any other error.
 
 use crate::json;
 use crate::value::Value;
@@ -12,7 +14,11 @@ use core::fmt;
 /// The SCIM Error schema URN.
 pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-/// The `scimType` of an error (RFC 7644 Table 9), plus nothing else.
+/// The kind of a [`ScimError`]: its `scimType` keyword, one of RFC 7644 section 3.12's
+/// Table 9 and nothing else. Errors the RFC names no keyword for (404, 412, 413, ...)
+/// have none.
+///
+/// Non-exhaustive: a later RFC may add keywords, so a `match` needs a wildcard arm.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScimType {
@@ -142,3 +148,15 @@ impl fmt::Display for ScimError {
         }
     }
 }
+
+/// A SCIM error has no underlying cause to report: the detail says it all.
+impl core::error::Error for ScimError {}
+
+impl fmt::Display for ScimType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests;

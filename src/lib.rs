@@ -4,9 +4,46 @@
 //! engine behind scimlet's Cloudflare Worker, its browser sandbox and any in-process host.
 //!
 //! The core does no I/O and reads no clock or random source: a host builds a
-//! [`http::Request`], passes the time, the SCIM base URL and an id source in an
-//! [`env::Env`], and gets back a [`http::Response`] plus the [`tenant::ChangeSet`] to
-//! persist.
+//! [`Request`], passes the time, the SCIM base URL and an id source in an [`Env`], and
+//! gets back a [`Response`] plus the [`ChangeSet`] to persist.
+//!
+//! ```
+//! use scimlet::{env::UuidIds, Env, Method, Request, Settings, Tenant};
+//!
+//! let mut tenant = Tenant::new(Settings::default()).unwrap();
+//! let mut ids = UuidIds::new(42);
+//! let mut env = Env { now_ms: 1_795_000_000_000, base_url: "http://localhost/scim/v2", ids: &mut ids };
+//! let post = Request::new(Method::Post, "/Users").with_body(r#"{"userName":"bjensen"}"#);
+//! let out = tenant.handle(&post, &mut env);
+//! assert_eq!(out.response.status, 201);
+//! for (key, stored) in &out.changes.upserted {
+//!     // Persist `stored` under `key`; rebuild later with `Tenant::load`.
+//!     let _ = (key, scimlet::value::from_str(&stored.to_string()).unwrap());
+//! }
+//! ```
+//!
+//! ## The public surface
+//!
+//! At the root, what a host needs: [`Tenant`] (one virtual server: `handle`, `load`,
+//! `export`, `import`), [`Request`], [`Response`], [`Method`], [`Env`] and [`IdSource`],
+//! [`Outcome`], [`ChangeSet`] and [`ResourceKey`] (what to persist), [`Settings`],
+//! [`ScimError`] and its kind [`ScimType`], and the JSON [`Value`], [`Map`], [`Text`] and
+//! [`json!`].
+//!
+//! Modules, for hosts and for using one SCIM piece on its own:
+//! - [`env`](mod@env): id sources ([`env::UuidIds`], [`env::SequentialIds`]) and the seeded
+//!   [`env::Rng`];
+//! - [`settings`]: everything a server's settings hold;
+//! - [`value`]: the JSON value and the one parser from JSON text;
+//! - [`schema`]: schemas as data, the built-in ones, and validation of client JSON;
+//! - [`filter`]: parse, print and evaluate RFC 7644 filters;
+//! - [`path`] and [`patch`]: PATCH paths and applying a `PatchOp` to a resource;
+//! - [`project`]: `attributes` and `excludedAttributes`;
+//! - [`generate`]: deterministic fake users, groups, entitlements and roles;
+//! - [`admin`]: what hosts share to administer servers (ids, tokens, records).
+//!
+//! Routing, the operations, Bulk, list queries, discovery documents, indexes and columns
+//! are the engine's own and reachable only through [`Tenant::handle`].
 //!
 //! See `ARCHITECTURE.md` for the code map and the invariants.
 #![no_std]
@@ -26,25 +63,26 @@ extern crate alloc;
 extern crate std;
 
 pub mod admin;
-pub mod bulk;
+mod bulk;
 mod column;
-pub mod discovery;
+mod discovery;
 pub mod env;
-pub mod error;
+mod error;
 pub mod filter;
+mod fold;
 pub mod generate;
-pub mod http;
+mod http;
 mod index;
 pub mod patch;
 pub mod path;
 pub mod project;
-pub mod query;
+mod query;
 mod resource;
 mod router;
 pub mod schema;
 pub mod settings;
-pub mod tenant;
-pub mod time;
+mod tenant;
+mod time;
 pub mod value;
 
 #[cfg(any(feature = "worker", feature = "web"))]
@@ -59,7 +97,7 @@ pub use env::{Env, IdSource};
 pub use error::{ScimError, ScimType};
 pub use http::{Method, Request, Response};
 pub use settings::Settings;
-pub use tenant::{ChangeSet, Outcome, Tenant};
+pub use tenant::{ChangeSet, Outcome, ResourceKey, Tenant};
 pub use value::{Map, Text, Value};
 
 /// The runtime of the bare core build (`cargo build --target wasm32-unknown-unknown

@@ -41,7 +41,7 @@ use crate::error::{Result, ScimError};
 use crate::filter::{self, CompareOp, Filter, Literal};
 use crate::path::{self, PatchPath};
 use crate::schema::builtin::PATCH_OP;
-use crate::schema::validate::normalize_value;
+use crate::schema::normalize_value;
 use crate::schema::{AttrType, Attribute, Container, Mutability, ResourceSchema};
 use crate::value::{Map, Text, Value};
 use alloc::format;
@@ -680,9 +680,8 @@ impl Target<'_> {
                     let value = match literal {
                         Literal::Bool(b) => Value::Bool(*b),
                         Literal::String(s) => Value::String(Text::new(s)),
-                        Literal::Number(n) => {
-                            serde_json::from_str(n).unwrap_or_else(|_| Value::String(Text::new(n)))
-                        }
+                        Literal::Number(n) => crate::value::from_str(n)
+                            .unwrap_or_else(|_| Value::String(Text::new(n))),
                         Literal::Null => return Err(no_target()),
                     };
                     element.insert(sub.name.clone(), value);

@@ -7,10 +7,10 @@
 //! evaluated; everything else is a scan. The full filter is always evaluated on the
 //! candidates, so an index only ever narrows the work, never the answer.
 
-use crate::column::fold;
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
+use crate::fold::fold;
 use crate::index::IdSet;
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;

@@ -5,12 +5,12 @@
 //! versions, then writes through [`Tenant::put`]/[`Tenant::remove`] so indexes and the
 //! change set stay exact. HTTP routing and Bulk both call these; neither re-implements them.
 
-use crate::column::fold;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
+use crate::fold::fold;
 use crate::json;
 use crate::project::{Projection, ProjectionPlan};
-use crate::schema::validate::{check_immutable, check_required, normalize_resource};
+use crate::schema::{check_immutable, check_required, normalize_resource};
 use crate::schema::{Container, ResourceSchema, Uniqueness};
 use crate::tenant::{member_ids, meta_mut, ChangeSet, Tenant};
 use crate::time::format_millis;

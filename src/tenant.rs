@@ -10,9 +10,10 @@
 //! (Users) or `displayName` (other types), `externalId`, and group membership reversed
 //! (member id -> group ids) for the computed `User.groups`.
 
-use crate::column::{fold, Column, ColumnPath};
+use crate::column::{Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
+use crate::fold::fold;
 use crate::http::{Request, Response};
 use crate::index::{IdLookup, Index};
 use crate::json;

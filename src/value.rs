@@ -18,15 +18,20 @@
 //!   serde_json).
 //! - [`json!`](crate::json) builds through `serde_json::json!`, so it is for tests,
 //!   errors and discovery documents, not for hot paths.
+//! - JSON text becomes a `Value` one way: the parser in `value/parse.rs`, [`from_slice`]
+//!   for request bodies, [`from_str`] for stored resources and exports a host reads back
+//!   (measured against serde_json in `benches/json.rs`). `Value` is `Serialize` but not
+//!   `Deserialize`; typed structs (settings, schemas) convert through [`to_value`] and
+//!   [`from_value`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 mod parse;
-pub use parse::{from_slice, ParseError};
+pub use parse::{from_slice, from_str, ParseError};
 
 /// Text in a value: strings and object keys up to 24 bytes live inline, without a heap
 /// allocation (most SCIM strings: names, types, timestamps, versions, short userNames).
@@ -765,134 +770,6 @@ impl Serialize for Map {
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        let mut scratch = Scratch::default();
-        d.deserialize_any(ValueVisitor {
-            scratch: &mut scratch,
-        })
-    }
-}
-
-/// Where one serde parse (hosts loading stored resources or an export) collects the
-/// members of the objects and arrays it is inside: each pushes its members on top, then
-/// moves them into one allocation of exactly its size, never grown or shrunk. Request
-/// bodies take [`from_slice`] instead.
-#[derive(Default)]
-struct Scratch {
-    pairs: Vec<(Key, Value)>,
-    items: Vec<Value>,
-}
-
-impl<'de> Deserialize<'de> for Map {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Object(map) => Ok(map),
-            _ => Err(de::Error::custom("expected a JSON object")),
-        }
-    }
-}
-
-struct ValueVisitor<'s> {
-    scratch: &'s mut Scratch,
-}
-
-impl<'de> de::DeserializeSeed<'de> for ValueVisitor<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueVisitor<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
-        Ok(Value::from(n))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(Text::new(s)))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(Text::from(s)))
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let start = self.scratch.items.len();
-        while let Some(item) = seq.next_element_seed(ValueVisitor {
-            scratch: &mut *self.scratch,
-        })? {
-            self.scratch.items.push(item);
-        }
-        Ok(Value::Array(self.scratch.items.drain(start..).collect()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let start = self.scratch.pairs.len();
-        while let Some(key) = access.next_key::<KeySeed>()? {
-            let value = access.next_value_seed(ValueVisitor {
-                scratch: &mut *self.scratch,
-            })?;
-            self.scratch.pairs.push((key.0, value));
-        }
-        let pairs = self.scratch.pairs.drain(start..).collect();
-        Ok(Value::Object(Map::from_pairs(pairs)))
-    }
-}
-
-/// An object key, read without an intermediate `String` when it fits inline.
-struct KeySeed(Key);
-
-impl<'de> Deserialize<'de> for KeySeed {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeySeed, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = KeySeed;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_str<E>(self, s: &str) -> Result<KeySeed, E> {
-                Ok(KeySeed(Key::new(s)))
-            }
-            fn visit_string<E>(self, s: String) -> Result<KeySeed, E> {
-                Ok(KeySeed(Key::from(s)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -934,11 +811,11 @@ mod tests {
             r#"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k1":100,"k17":17}"#,
         ];
         for text in cases {
-            let ours: Value = serde_json::from_str(text).unwrap();
+            let ours = from_str(text).unwrap();
             let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
             assert_eq!(ours, Value::from(theirs.clone()), "{text}");
             assert_eq!(serde_json::Value::from(ours.clone()), theirs, "{text}");
-            let reprinted: Value = serde_json::from_str(&ours.to_string()).unwrap();
+            let reprinted = from_str(&ours.to_string()).unwrap();
             assert_eq!(reprinted, ours, "{text}");
         }
     }
@@ -951,7 +828,7 @@ mod tests {
                 text.push_str(&alloc::format!("\"k{i}\":{i},"));
             }
             text.push_str("\"k1\":\"last\",\"k0\":\"again\"}");
-            let v: Value = serde_json::from_str(&text).unwrap();
+            let v = from_str(&text).unwrap();
             let map = v.as_object().unwrap();
             assert_eq!(map.len(), n);
             let keys: Vec<&str> = map.keys().map(|k| k.as_str()).collect();

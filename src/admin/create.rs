@@ -36,7 +36,6 @@ struct Body {
     id: Option<String>,
     token: Option<String>,
     seed: Option<SeedSpec>,
-    settings: Option<Value>,
 }
 
 /// A checked order for a new server: what the owner needs to create it.
@@ -60,14 +59,18 @@ impl CreateOrder {
         if body.len() > CREATE_MAX_BYTES {
             return Err(super::too_large(body.len() as u64, CREATE_MAX_BYTES));
         }
-        let body: Body = if body.iter().all(u8::is_ascii_whitespace) {
-            Body::default()
+        let (body, settings): (Body, Option<Value>) = if body.iter().all(u8::is_ascii_whitespace)
+        {
+            (Body::default(), None)
         } else {
-            let value = crate::value::from_slice(body).map_err(|e| order_error(&e))?;
-            if !value.is_object() {
+            let mut value = crate::value::from_slice(body).map_err(|e| order_error(&e))?;
+            let Some(members) = value.as_object_mut() else {
                 return Err(order_error(&"the body must be a JSON object"));
-            }
-            crate::value::from_value(value).map_err(|e| order_error(&e))?
+            };
+            // Settings have their own strict parser (unknown keys, ranges).
+            let settings = members.remove("settings");
+            let body = crate::value::from_value(value).map_err(|e| order_error(&e))?;
+            (body, settings)
         };
         let id = body.id.unwrap_or(fresh.id);
         if !super::valid_server_id(&id) {
@@ -83,7 +86,7 @@ impl CreateOrder {
             }
             None => fresh.token,
         };
-        let mut settings = match body.settings {
+        let mut settings = match settings {
             Some(value) => Settings::from_value(value)?,
             None => Settings::default(),
         };

@@ -9,7 +9,7 @@
 use super::Policy;
 use crate::error::{Result, ScimError};
 use crate::schema::builtin;
-use crate::schema::validate::{check_required, normalize_resource};
+use crate::schema::{check_required, normalize_resource};
 use crate::settings::Settings;
 use crate::tenant::Tenant;
 use crate::value::{Map, Value};

@@ -1,134 +1,58 @@
 //! Typed comparison shared by filter evaluation and sorting: one code path, so a filter
 //! `gt` and a `sortBy` agree on what "greater" means.
 //!
-//! Case-insensitive text compares the sequences of `char::to_lowercase` of each character.
-//! Pure-ASCII inputs take a byte-wise fast path that gives the same answers without
-//! building lowercase copies; anything else falls back to char-wise folding (so the
-//! Kelvin sign `K` still equals `k`).
+//! Text that is not `caseExact` compares through [`crate::fold`], the one case folding
+//! shared with indexes, columns and the immutable check.
 
+use crate::fold;
 use crate::schema::{AttrType, Attribute};
 use crate::time::Instant;
 use crate::value::Value;
 use core::cmp::Ordering;
 
-/// The characters of `text`, lowercased one by one.
-fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().flat_map(char::to_lowercase)
-}
-
-/// The characters of `text`, lowercased, last first.
-fn folded_rev(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().rev().flat_map(|c| c.to_lowercase().rev())
-}
-
-/// Whether `haystack` yields every item of `prefix` first.
-fn starts_with_items(
-    mut haystack: impl Iterator<Item = char>,
-    prefix: impl Iterator<Item = char>,
-) -> bool {
-    for wanted in prefix {
-        if haystack.next() != Some(wanted) {
-            return false;
-        }
-    }
-    true
-}
-
 /// Text equality, ignoring case unless `case_exact`.
 pub(crate) fn text_eq(a: &str, b: &str, case_exact: bool) -> bool {
     if case_exact {
         a == b
-    } else if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
     } else {
-        eq_folded(a, b)
+        fold::eq(a, b)
     }
-}
-
-fn eq_folded(a: &str, b: &str) -> bool {
-    folded(a).eq(folded(b))
 }
 
 /// Text order, ignoring case unless `case_exact` (then by code point, which is byte order).
 pub(crate) fn compare_text(a: &str, b: &str, case_exact: bool) -> Ordering {
     if case_exact {
         a.cmp(b)
-    } else if a.is_ascii() && b.is_ascii() {
-        let lower = |c: &u8| c.to_ascii_lowercase();
-        a.as_bytes()
-            .iter()
-            .map(lower)
-            .cmp(b.as_bytes().iter().map(lower))
     } else {
-        cmp_folded(a, b)
+        fold::cmp(a, b)
     }
-}
-
-fn cmp_folded(a: &str, b: &str) -> Ordering {
-    folded(a).cmp(folded(b))
 }
 
 /// `haystack sw needle`.
 pub(crate) fn text_starts_with(haystack: &str, needle: &str, case_exact: bool) -> bool {
     if case_exact {
         haystack.starts_with(needle)
-    } else if haystack.is_ascii() && needle.is_ascii() {
-        haystack
-            .as_bytes()
-            .get(..needle.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        starts_with_folded(haystack, needle)
+        fold::starts_with(haystack, needle)
     }
-}
-
-fn starts_with_folded(haystack: &str, needle: &str) -> bool {
-    starts_with_items(folded(haystack), folded(needle))
 }
 
 /// `haystack ew needle`.
 pub(crate) fn text_ends_with(haystack: &str, needle: &str, case_exact: bool) -> bool {
     if case_exact {
         haystack.ends_with(needle)
-    } else if haystack.is_ascii() && needle.is_ascii() {
-        haystack
-            .len()
-            .checked_sub(needle.len())
-            .and_then(|start| haystack.as_bytes().get(start..))
-            .is_some_and(|tail| tail.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
-        ends_with_folded(haystack, needle)
+        fold::ends_with(haystack, needle)
     }
-}
-
-fn ends_with_folded(haystack: &str, needle: &str) -> bool {
-    starts_with_items(folded_rev(haystack), folded_rev(needle))
 }
 
 /// `haystack co needle`.
 pub(crate) fn text_contains(haystack: &str, needle: &str, case_exact: bool) -> bool {
     if case_exact {
         haystack.contains(needle)
-    } else if needle.is_empty() {
-        true
-    } else if haystack.is_ascii() && needle.is_ascii() {
-        let needle = needle.as_bytes();
-        haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
     } else {
-        contains_folded(haystack, needle)
+        fold::contains(haystack, needle)
     }
-}
-
-fn contains_folded(haystack: &str, needle: &str) -> bool {
-    folded(needle).next().is_none()
-        || haystack.char_indices().any(|(at, _)| {
-            haystack
-                .get(at..)
-                .is_some_and(|rest| starts_with_folded(rest, needle))
-        })
 }
 
 /// A number as JSON holds it: integers exactly, everything else as a double.
@@ -334,47 +258,6 @@ pub fn compare_values(attr: &Attribute, a: &Value, b: &Value) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The ASCII fast paths give exactly what char-wise folding defines.
-        #[test]
-        fn ascii_fast_paths_agree_with_unicode_folding(
-            a in "[a-cA-C\\-]{0,6}|\\PC{0,4}",
-            b in "[a-cA-C\\-]{0,3}|\\PC{0,2}",
-        ) {
-            prop_assert_eq!(text_eq(&a, &b, false), eq_folded(&a, &b));
-            prop_assert_eq!(compare_text(&a, &b, false), cmp_folded(&a, &b));
-            prop_assert_eq!(text_starts_with(&a, &b, false), starts_with_folded(&a, &b));
-            prop_assert_eq!(text_ends_with(&a, &b, false), ends_with_folded(&a, &b));
-            prop_assert_eq!(text_contains(&a, &b, false), contains_folded(&a, &b));
-        }
-    }
-
-    #[test]
-    fn non_ascii_text_folds_char_by_char() {
-        // (haystack, needle, eq, sw, ew, co)
-        let table = [
-            ("Jürgen", "JÜRGEN", true, true, true, true),
-            ("\u{212A}elvin", "kelvin", true, true, true, true),
-            ("Straße", "STRASSE", false, false, false, false),
-            ("ÅSA", "sa", false, false, true, true),
-            ("İstanbul", "i\u{307}st", false, true, false, true),
-            ("abc", "", false, true, true, true),
-        ];
-        for (hay, needle, eq, sw, ew, co) in table {
-            assert_eq!(
-                (
-                    text_eq(hay, needle, false),
-                    text_starts_with(hay, needle, false),
-                    text_ends_with(hay, needle, false),
-                    text_contains(hay, needle, false),
-                ),
-                (eq, sw, ew, co),
-                "{hay} / {needle}"
-            );
-        }
-    }
 
     #[test]
     fn numbers_compare_exactly_across_integer_and_double() {

@@ -73,7 +73,7 @@ pub(crate) enum Test {
 /// A literal converted to the attribute's type.
 #[derive(Debug, Clone)]
 pub(crate) enum Operand {
-    /// Text; when not `case_exact` and ASCII, already lowercased.
+    /// Text; when not `case_exact`, already folded.
     Text {
         text: String,
         case_exact: bool,
@@ -331,10 +331,10 @@ fn compare_node(
                 Literal::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
                 Literal::Null => String::new(),
             };
-            let text = if !case_exact && text.is_ascii() {
-                text.to_ascii_lowercase()
-            } else {
+            let text = if case_exact {
                 text
+            } else {
+                crate::fold::fold(&text).into_owned()
             };
             Operand::Text { text, case_exact }
         }

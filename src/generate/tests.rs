@@ -786,7 +786,7 @@ fn every_generated_resource_passes_validation_like_a_post() {
             let req = crate::Request::new(crate::Method::Get, &format!("/Users/{}", key.id));
             let out = tenant.handle(&req, &mut env);
             assert_eq!(out.response.status, 200);
-            let body: Value = serde_json::from_slice(&out.response.body).expect("json");
+            let body = crate::value::from_slice(&out.response.body).expect("json");
             let n = body
                 .get("groups")
                 .and_then(Value::as_array)

@@ -273,7 +273,7 @@ impl Server {
         let mut tenant =
             Tenant::new(record.settings.clone()).map_err(|e| error_response_value(&e))?;
         for json in &stored {
-            let value: Value = serde_json::from_str(json).map_err(|e| {
+            let value = crate::value::from_str(json).map_err(|e| {
                 error_response_value(&ScimError::new(
                     500,
                     None,

@@ -8,13 +8,46 @@
 //!
 //! A [`ResourceSchema`] is one resource type as a tenant sees it: the core schema plus
 //! its extensions, with the tenant's custom attributes already merged in.
+//!
+//! Validation of client input, by concept: [`normalize_resource`] and [`normalize_value`]
+//! place a client's JSON into the canonical stored form (`normalize.rs`), converting
+//! simple values to their types on the way (`coerce.rs`); [`check_required`] and
+//! [`check_immutable`] check whole resources, and a strict tenant's `schemas` and
+//! canonical values are checked during normalization (`checks.rs`).
 
 pub mod builtin;
-pub mod validate;
+mod checks;
+mod coerce;
+mod normalize;
+mod trail;
 
+#[cfg(test)]
+mod fixtures;
+
+pub use checks::{check_immutable, check_required};
+pub use normalize::{normalize_resource, normalize_value};
+
+use crate::value::Value;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
+
+/// How deeply complex attributes may nest in a schema. RFC 7643 allows one level
+/// (sub-attributes are simple); custom schemas get some room, but data never drives
+/// recursion deeper than this.
+const MAX_NESTING: usize = 8;
+
+/// Unassigned per RFC 7643 section 2.5: null, an empty array, an empty object, and (as
+/// clients use it to clear) the empty string.
+fn is_unassigned(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
 
 /// `type` of an attribute (RFC 7643 section 2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,11 +260,7 @@ pub enum Container<'a> {
 impl Container<'_> {
     /// An attribute's value in a stored resource: at the top level, or inside the
     /// extension object keyed by its URN.
-    pub fn get<'v>(
-        self,
-        resource: &'v crate::value::Value,
-        name: &str,
-    ) -> Option<&'v crate::value::Value> {
+    pub fn get<'v>(self, resource: &'v Value, name: &str) -> Option<&'v Value> {
         match self {
             Container::Core => resource.get(name),
             Container::Extension(urn) => resource.get(urn)?.get(name),
@@ -248,9 +277,14 @@ impl ResourceSchema {
 
     /// Finds an extension by URN, ignoring case.
     pub fn extension(&self, urn: &str) -> Option<&Extension> {
+        self.extensions.get(self.extension_index(urn)?)
+    }
+
+    /// The position of an extension in [`ResourceSchema::extensions`], by URN ignoring case.
+    fn extension_index(&self, urn: &str) -> Option<usize> {
         self.extensions
             .iter()
-            .find(|e| e.schema.id.eq_ignore_ascii_case(urn))
+            .position(|e| e.schema.id.eq_ignore_ascii_case(urn))
     }
 
     /// Resolves a top-level attribute name, optionally qualified by a schema URN

@@ -1,4 +1,6 @@
-//! A JSON parser that builds [`Value`]s directly: what every request body goes through.
+//! A JSON parser that builds [`Value`]s directly: the one path from JSON text to a
+//! [`Value`], for request bodies ([`from_slice`]) and for the stored resources and
+//! exports hosts read back ([`from_str`]).
 //!
 //! Why not `serde_json::from_slice` through `Deserialize`: the visitor protocol returns
 //! each value through several layers of `Result`, and those moves plus the visitor calls
@@ -20,9 +22,37 @@ use core::fmt;
 /// Containers nested deeper than this are refused, as serde_json refuses them.
 const MAX_DEPTH: usize = 127;
 
-/// Spare members an object with `schemas` (a resource) keeps for the `id` and `meta` a
-/// create adds, so the create neither reallocates nor copies it.
-const ROOM_FOR_ID_AND_META: usize = 2;
+/// Which of `schemas`, `id` and `meta` an object has shown so far, one bit each.
+///
+/// An object with `schemas` (a resource) keeps a spare slot for each of the `id` and
+/// `meta` it lacks, which a create adds, so the create neither reallocates nor copies it;
+/// a stored resource, which has both, is allocated exactly.
+#[derive(Clone, Copy, Default)]
+struct Seen(u8);
+
+impl Seen {
+    const SCHEMAS: u8 = 1;
+    const ID: u8 = 2;
+    const META: u8 = 4;
+
+    fn with(self, key: &str) -> Seen {
+        let bit = match key {
+            "schemas" => Seen::SCHEMAS,
+            "id" => Seen::ID,
+            "meta" => Seen::META,
+            _ => 0,
+        };
+        Seen(self.0 | bit)
+    }
+
+    /// Spare slots for the object: one per member a create adds that a resource lacks.
+    fn room(self) -> usize {
+        if self.0 & Seen::SCHEMAS == 0 {
+            return 0;
+        }
+        usize::from(self.0 & Seen::ID == 0) + usize::from(self.0 & Seen::META == 0)
+    }
+}
 
 /// Why an input is not JSON, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +72,12 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// Parses one JSON document (whitespace around it allowed).
+impl core::error::Error for ParseError {}
+
+/// Parses one JSON document (whitespace around it allowed): a request body.
 pub fn from_slice(input: &[u8]) -> Result<Value, ParseError> {
     match core::str::from_utf8(input) {
-        Ok(text) => Parser::new(text).document(),
+        Ok(text) => from_str(text),
         // Only strings may hold non-ASCII bytes; anything else there is a syntax error
         // serde_json would report too, so one check up front serves for both.
         Err(e) => {
@@ -54,16 +86,18 @@ pub fn from_slice(input: &[u8]) -> Result<Value, ParseError> {
     }
 }
 
+/// Parses one JSON document held as text: a stored resource or an export a host reads
+/// back, without checking again that it is UTF-8.
+pub fn from_str(text: &str) -> Result<Value, ParseError> {
+    Parser::new(text).document()
+}
+
 /// An open container.
 enum Frame {
     /// An array whose items so far are `items[start..]`.
     Array { start: usize },
     /// An object whose members so far are `pairs[start..]`, waiting for the value of `key`.
-    Object {
-        start: usize,
-        key: Key,
-        resource: bool,
-    },
+    Object { start: usize, key: Key, seen: Seen },
 }
 
 struct Parser<'a> {
@@ -129,7 +163,7 @@ impl<'a> Parser<'a> {
                         self.colon()?;
                         self.stack.push(Frame::Object {
                             start: self.pairs.len(),
-                            resource: key == "schemas",
+                            seen: Seen::default().with(&key),
                             key,
                         });
                         continue 'values;
@@ -185,12 +219,8 @@ impl<'a> Parser<'a> {
                             None => return Err(self.error("EOF while parsing a list")),
                         }
                     }
-                    Some(Frame::Object {
-                        start,
-                        key,
-                        resource,
-                    }) => {
-                        let (start, resource) = (*start, *resource);
+                    Some(Frame::Object { start, key, seen }) => {
+                        let (start, seen) = (*start, *seen);
                         self.pairs.push((core::mem::take(key), value));
                         match self.next_token() {
                             Some(b',') => {
@@ -199,17 +229,17 @@ impl<'a> Parser<'a> {
                                 }
                                 let next = self.string()?;
                                 self.colon()?;
-                                if let Some(Frame::Object { key, resource, .. }) =
-                                    self.stack.last_mut()
+                                if let Some(Frame::Object { key, seen, .. }) = self.stack.last_mut()
                                 {
-                                    *resource |= next == "schemas";
+                                    *seen = seen.with(&next);
                                     *key = next;
                                 }
                                 continue 'values;
                             }
                             Some(b'}') => {
+                                let room = seen.room();
                                 self.stack.pop();
-                                value = Value::Object(self.close_object(start, resource));
+                                value = Value::Object(self.close_object(start, room));
                             }
                             Some(_) => return Err(self.error("expected `,` or `}`")),
                             None => return Err(self.error("EOF while parsing an object")),
@@ -220,10 +250,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Moves an object's members off the scratch vector into one exact allocation (with
-    /// room for `id` and `meta` in a resource; see [`ROOM_FOR_ID_AND_META`]).
-    fn close_object(&mut self, start: usize, resource: bool) -> Map {
-        let room = if resource { ROOM_FOR_ID_AND_META } else { 0 };
+    /// Moves an object's members off the scratch vector into one exact allocation, plus
+    /// `room` spare slots (see [`Seen`]).
+    fn close_object(&mut self, start: usize, room: usize) -> Map {
         let len = self.pairs.len().saturating_sub(start);
         let mut pairs = Vec::with_capacity(len + room);
         pairs.extend(self.pairs.drain(start..));
@@ -436,9 +465,12 @@ mod tests {
             .map_err(drop)
     }
 
-    /// Same acceptance and, where accepted, the same value.
+    /// Same acceptance and, where accepted, the same value; text parses as its bytes do.
     fn agrees(input: &[u8]) {
         let ours = from_slice(input);
+        if let Ok(text) = core::str::from_utf8(input) {
+            assert_eq!(from_str(text), ours, "{text:?}");
+        }
         let theirs = serde(input);
         match (&ours, &theirs) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{:?}", String::from_utf8_lossy(input)),
@@ -576,15 +608,41 @@ mod tests {
     }
 
     #[test]
-    fn resources_keep_room_for_id_and_meta() {
-        let parsed = from_slice(br#"{"schemas":["x"],"userName":"a","name":{"givenName":"b"}}"#);
-        let Ok(Value::Object(user)) = parsed else {
-            panic!("{parsed:?}")
-        };
-        assert!(user.entries.capacity() >= user.len() + ROOM_FOR_ID_AND_META);
-        let Some(Value::Object(name)) = user.get("name") else {
-            panic!("{user:?}")
-        };
-        assert_eq!(name.entries.capacity(), name.len());
+    fn resources_keep_room_for_what_a_create_adds() {
+        // (JSON, spare slots at the top level): a body to create keeps room for the
+        // `id` and `meta` it lacks; a stored resource, and anything that is not a
+        // resource, is allocated exactly.
+        let table: [(&[u8], usize); 5] = [
+            (
+                br#"{"schemas":["x"],"userName":"a","name":{"givenName":"b"}}"#,
+                2,
+            ),
+            (br#"{"userName":"a","schemas":["x"],"id":"1"}"#, 1),
+            (
+                br#"{"meta":{"version":"W/\"1\""},"schemas":["x"],"userName":"a"}"#,
+                1,
+            ),
+            (
+                br#"{"id":"1","schemas":["x"],"userName":"a","meta":{"resourceType":"User"}}"#,
+                0,
+            ),
+            (
+                br#"{"userName":"schemas","name":{"givenName":"schemas"},"id":"x"}"#,
+                0,
+            ),
+        ];
+        for (json, room) in table {
+            let parsed = from_slice(json);
+            let Ok(Value::Object(object)) = parsed else {
+                panic!("{parsed:?}")
+            };
+            let text = String::from_utf8_lossy(json);
+            assert_eq!(object.entries.capacity(), object.len() + room, "{text}");
+            for (_, member) in &object {
+                if let Value::Object(inner) = member {
+                    assert_eq!(inner.entries.capacity(), inner.len(), "{text}");
+                }
+            }
+        }
     }
 }

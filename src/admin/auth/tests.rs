@@ -111,7 +111,7 @@ fn unauthorized_is_a_scim_error_with_a_bearer_challenge() {
         Some("Bearer realm=\"scimlet\"")
     );
     assert_eq!(response.header("content-type"), Some(SCIM_JSON));
-    let body: crate::value::Value = serde_json::from_slice(&response.body).unwrap();
+    let body = crate::value::from_slice(&response.body).unwrap();
     assert_eq!(
         body,
         crate::json!({

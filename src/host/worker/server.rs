@@ -392,8 +392,8 @@ impl ScimServer {
             let Some(SqlStorageValue::String(text)) = row.into_iter().next() else {
                 return Err(internal("loading resources", "a row is not text"));
             };
-            let stored: Value =
-                serde_json::from_str(&text).map_err(|e| internal("loading resources", e))?;
+            let stored =
+                crate::value::from_str(&text).map_err(|e| internal("loading resources", e))?;
             tenant.load(stored)?;
         }
         Ok(tenant)
