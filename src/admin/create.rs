@@ -59,8 +59,7 @@ impl CreateOrder {
         if body.len() > CREATE_MAX_BYTES {
             return Err(super::too_large(body.len() as u64, CREATE_MAX_BYTES));
         }
-        let (body, settings): (Body, Option<Value>) = if body.iter().all(u8::is_ascii_whitespace)
-        {
+        let (body, settings): (Body, Option<Value>) = if body.iter().all(u8::is_ascii_whitespace) {
             (Body::default(), None)
         } else {
             let mut value = crate::value::from_slice(body).map_err(|e| order_error(&e))?;
