@@ -118,3 +118,15 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// The URL of one resource: its `meta.location`, the `Location` header, a Bulk result's
+/// `location`, a member's or a group's `$ref`. `base` is the SCIM base (a trailing `/` is
+/// ignored) and `endpoint` the type's (`/Users`).
+pub(crate) fn location(base: &str, endpoint: &str, id: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let mut url = String::with_capacity(base.len() + endpoint.len() + 1 + id.len());
+    for part in [base, endpoint, "/", id] {
+        url.push_str(part);
+    }
+    url
+}
