@@ -3,7 +3,10 @@
 //! Architecture invariant: a tenant has exactly one writer (the host guarantees it: a
 //! Durable Object at the edge, the Service Worker in the browser). Every write goes
 //! through [`Tenant::put`] or [`Tenant::remove`], which keep the indexes exact and record
-//! what changed in a [`ChangeSet`] for the host to persist.
+//! what changed in a [`ChangeSet`] for the host to persist (`Tenant::store`, which `put`
+//! calls, is the unrecorded form for rebuilding from storage). Whether a write replaces
+//! a stored resource is read from the store, never passed in, so no caller can leave a
+//! stale index entry.
 //!
 //! Indexes: resources by `id` (ordered: the stable default listing order, and `id gt
 //! "..."` walks as range scans); per type, a hashed index of each single-valued attribute

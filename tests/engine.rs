@@ -1635,3 +1635,152 @@ fn methods_a_route_does_not_serve_are_405_with_allow() {
     // No refused method wrote or deleted anything.
     assert_eq!(client.send("GET", &user, None).body["userName"], "m");
 }
+
+/// A settings change that makes an attribute unique (or drops its uniqueness) rebuilds
+/// the index from what is stored; clashes already stored block nothing but new clashes.
+#[test]
+fn uniqueness_follows_a_settings_change() {
+    // Before: duplicate group names allowed, and `badge` defined but not unique.
+    let mut allowed = custom_settings();
+    allowed.allow_duplicate_group_names = true;
+    allowed.custom_attributes[0].attribute.uniqueness = scimlet::schema::Uniqueness::None;
+    let mut tenant = run(
+        "duplicates, before",
+        allowed.clone(),
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "u", "badge": 7})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "v", "badge": 7})),
+                201,
+                json!({}),
+            ),
+        ],
+    );
+    let mut unique: Settings = custom_settings();
+    unique.allow_duplicate_group_names = false;
+    tenant.configure(unique).unwrap();
+    let taken = || error("409", Some("uniqueness"));
+    let tenant = run_on(
+        "duplicates, after",
+        tenant,
+        vec![
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22TWIN%22",
+                None,
+                200,
+                json!({"totalResults": 2}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "TWIN"})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Solo"})),
+                201,
+                json!({}),
+            )
+            .save("solo"),
+            step(
+                "PATCH",
+                "/Groups/{solo}",
+                Some(patch_op("replace", "displayName", json!("twin"))),
+                409,
+                taken(),
+            ),
+            // A stored twin may still change what is not its name.
+            step(
+                "PATCH",
+                "/Groups/id-1",
+                Some(patch_op("add", "members", json!([{"value": "id-3"}]))),
+                200,
+                json!({"displayName": "Twin"}),
+            ),
+            step(
+                "PUT",
+                "/Groups/id-2",
+                Some(json!({"displayName": "twin", "externalId": "t2"})),
+                200,
+                json!({}),
+            ),
+            // badge became unique through the custom attribute.
+            step(
+                "GET",
+                "/Users?filter=badge%20eq%207",
+                None,
+                200,
+                json!({"totalResults": 2}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "w", "badge": 7})),
+                409,
+                taken(),
+            ),
+            step(
+                "PATCH",
+                "/Users/id-3",
+                Some(patch_op("replace", "badge", json!(8))),
+                200,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "x", "badge": 8})),
+                409,
+                taken(),
+            ),
+        ],
+    );
+    let mut tenant = tenant;
+    tenant.configure(allowed).unwrap();
+    run_on(
+        "duplicates, allowed again",
+        tenant,
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22twin%22",
+                None,
+                200,
+                json!({"totalResults": 3}),
+            ),
+        ],
+    );
+}
