@@ -6,18 +6,23 @@
 //! references runs exactly as written. Operations left when nothing is ready form or
 //! depend on a cycle: each gets 409 (RFC 7644 section 3.7.1 lets the provider stop there).
 //!
-//! Each operation goes through the same functions as a direct request
-//! (`crate::resource`), so a Bulk POST validates exactly like a POST.
+//! Each operation's method is parsed once and its path resolved like a request's
+//! (`crate::route`); it then runs through `crate::operation::execute`, the function a
+//! direct request goes through, so a Bulk POST validates (and reports its `location`)
+//! exactly like a POST.
+//!
+//! Refused as a whole, before any operation runs: more operations than `maxOperations`
+//! (413), and creates that cannot all fit in the tenant's capacity (403).
 
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::http::Response;
+use crate::http::{Method, Response};
+use crate::operation::{self, Operation, Write};
 use crate::resource;
-use crate::router::{json_body, resolve, Route};
+use crate::route::resolve;
 use crate::schema::builtin::BULK_RESPONSE;
 use crate::tenant::{ChangeSet, Tenant};
 use crate::value::{Map, Text, Value};
-use crate::Request;
 use alloc::borrow::Cow;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
@@ -31,9 +36,9 @@ const BULK_ID_PREFIX: &str = "bulkId:";
 /// How deep `bulkId:` references are searched for in operation data.
 const MAX_DATA_DEPTH: usize = 64;
 
-/// One parsed operation.
-struct Operation {
-    method: Text,
+/// One operation as the request gives it.
+struct Requested {
+    method: Method,
     path: Text,
     bulk_id: Option<Text>,
     version: Option<Text>,
@@ -54,7 +59,7 @@ fn take_field(op: &mut Map, name: &str) -> Option<Value> {
     op.remove(&key)
 }
 
-fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
+fn parse_operation(index: usize, raw: Value) -> Result<Requested> {
     let Value::Object(mut op) = raw else {
         return Err(ScimError::invalid_syntax(format!(
             "Operations[{index}] is not an object"
@@ -66,9 +71,9 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
-    let mut method = text(take("method"))
+    let method = text(take("method"))
+        .map(|m| Method::parse(&m))
         .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no method")))?;
-    method.make_ascii_uppercase();
     let path = text(take("path"))
         .ok_or_else(|| ScimError::invalid_syntax(format!("Operations[{index}] has no path")))?;
     let bulk_id = text(take("bulkId"));
@@ -79,7 +84,7 @@ fn parse_operation(index: usize, raw: Value) -> Result<Operation> {
     if let Some(r) = path.split('/').find_map(|s| s.strip_prefix(BULK_ID_PREFIX)) {
         refs.insert(Text::new(r));
     }
-    Ok(Operation {
+    Ok(Requested {
         method,
         path,
         bulk_id,
@@ -126,14 +131,13 @@ fn substitute(v: &mut Value, created: &BTreeMap<Text, String>, depth: usize) {
     }
 }
 
-/// Handles a BulkRequest.
+/// Handles a BulkRequest (its body, parsed).
 pub(crate) fn handle(
     tenant: &mut Tenant,
-    req: &Request,
+    body: Value,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Response> {
-    let body = json_body(tenant, req)?;
     let Value::Object(mut body) = body else {
         return Err(ScimError::invalid_syntax(
             "a BulkRequest must be a JSON object",
@@ -170,12 +174,14 @@ pub(crate) fn handle(
     for (i, raw) in raw_ops.into_iter().enumerate() {
         ops.push(parse_operation(i, raw)?);
     }
+    // All or nothing for capacity: creates that cannot all fit are refused before any runs.
+    tenant.check_room(ops.iter().filter(|op| op.method == Method::Post).count())?;
 
     // Who defines each bulkId; a repeated bulkId is an error for the later operation.
     let mut defined: BTreeMap<Text, usize> = BTreeMap::new();
     let mut duplicate = BTreeSet::new();
     for (i, op) in ops.iter().enumerate() {
-        if let (Some(id), "POST") = (&op.bulk_id, op.method.as_str()) {
+        if let (Some(id), Method::Post) = (&op.bulk_id, &op.method) {
             if defined.contains_key(id) {
                 duplicate.insert(i);
             } else {
@@ -298,7 +304,8 @@ pub(crate) fn handle(
 /// per operation).
 #[derive(Serialize)]
 struct OpResult {
-    method: Text,
+    #[serde(serialize_with = "method_text")]
+    method: Method,
     #[serde(rename = "bulkId", skip_serializing_if = "Option::is_none")]
     bulk_id: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -310,6 +317,13 @@ struct OpResult {
     status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     response: Option<Value>,
+}
+
+fn method_text<S: serde::Serializer>(
+    method: &Method,
+    s: S,
+) -> core::result::Result<S::Ok, S::Error> {
+    s.serialize_str(method.as_str())
 }
 
 fn status_text<S: serde::Serializer>(status: &u16, s: S) -> core::result::Result<S::Ok, S::Error> {
@@ -334,7 +348,7 @@ struct Done {
 
 fn run(
     tenant: &mut Tenant,
-    op: &mut Operation,
+    op: &mut Requested,
     defined: &BTreeMap<Text, usize>,
     created: &BTreeMap<Text, String>,
     env: &mut Env,
@@ -374,64 +388,37 @@ fn run(
     } else {
         Cow::Borrowed(op.path.as_str())
     };
-    let base = env.base_url.trim_end_matches('/');
-    let location = |tenant: &Tenant, ti: usize, id: &str| {
-        tenant.types.get(ti).map(|rs| {
-            let mut url = String::with_capacity(base.len() + rs.endpoint.len() + 1 + id.len());
-            for part in [base, rs.endpoint.as_str(), "/", id] {
-                url.push_str(part);
-            }
-            url
-        })
-    };
-    let data = core::mem::take(&mut op.data);
-    match (op.method.as_str(), resolve(tenant, &path)?) {
-        ("POST", Route::Collection(ti)) => {
-            let stored = resource::create(tenant, ti, data, env, changes)?;
-            let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
-            Ok(Done {
-                status: 201,
-                location: location(tenant, ti, id),
-                version: Some(Text::new(resource::version_of(&stored))),
-                created: Some(stored.clone()),
-            })
-        }
-        ("PUT", Route::Resource(ti, id)) => {
-            let stored =
-                resource::replace(tenant, ti, &id, data, op.version.as_deref(), env, changes)?;
-            Ok(Done {
-                status: 200,
-                location: location(tenant, ti, &id),
-                version: Some(Text::new(resource::version_of(&stored))),
-                created: None,
-            })
-        }
-        ("PATCH", Route::Resource(ti, id)) => {
-            let stored =
-                resource::modify(tenant, ti, &id, &data, op.version.as_deref(), env, changes)?;
-            Ok(Done {
-                status: 200,
-                location: location(tenant, ti, &id),
-                version: Some(Text::new(resource::version_of(&stored))),
-                created: None,
-            })
-        }
-        ("DELETE", Route::Resource(ti, id)) => {
-            resource::delete(tenant, ti, &id, op.version.as_deref(), env, changes)?;
-            Ok(Done {
-                status: 204,
-                location: location(tenant, ti, &id),
-                version: None,
-                created: None,
-            })
-        }
-        (method, _) => Err(ScimError::new(
+    let Some(write) = Write::of(&op.method, resolve(tenant, &path)?) else {
+        return Err(ScimError::new(
             405,
             None,
             format!(
-                "{method} {} is not a Bulk operation scimlet can run",
+                "{} {} is not a Bulk operation scimlet can run",
+                op.method.as_str(),
                 op.path
             ),
-        )),
-    }
+        ));
+    };
+    let is_create = matches!(write, Write::Create { .. });
+    let data = core::mem::take(&mut op.data);
+    let done = operation::execute(
+        tenant,
+        Operation {
+            write,
+            data,
+            version: op.version.as_deref(),
+        },
+        env,
+        changes,
+    )?;
+    let version = done
+        .stored
+        .as_deref()
+        .map(|stored| Text::new(resource::version_of(stored)));
+    Ok(Done {
+        status: done.status,
+        created: done.stored.filter(|_| is_create),
+        location: Some(done.location),
+        version,
+    })
 }

@@ -29,16 +29,19 @@ pub enum Method {
 }
 
 impl Method {
-    /// Parses a method name, ignoring case.
+    /// Parses a method name, ignoring case (allocating only for a method the core does not
+    /// serve: this runs for every operation of a Bulk load).
     pub fn parse(name: &str) -> Method {
-        match name.to_ascii_uppercase().as_str() {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
-            "PUT" => Method::Put,
-            "PATCH" => Method::Patch,
-            "DELETE" => Method::Delete,
-            other => Method::Other(other.into()),
-        }
+        [
+            Method::Get,
+            Method::Post,
+            Method::Put,
+            Method::Patch,
+            Method::Delete,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| Method::Other(name.to_ascii_uppercase()))
     }
     /// The upper-case name.
     pub fn as_str(&self) -> &str {
@@ -117,4 +120,16 @@ impl Response {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The URL of one resource: its `meta.location`, the `Location` header, a Bulk result's
+/// `location`, a member's or a group's `$ref`. `base` is the SCIM base (a trailing `/` is
+/// ignored) and `endpoint` the type's (`/Users`).
+pub(crate) fn location(base: &str, endpoint: &str, id: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let mut url = String::with_capacity(base.len() + endpoint.len() + 1 + id.len());
+    for part in [base, endpoint, "/", id] {
+        url.push_str(part);
+    }
+    url
 }

@@ -12,9 +12,17 @@
 //!
 //! Lookups take `&str` and allocate nothing: the map is searched through the
 //! [`KeyView`] trait object, which both stored keys and borrowed probes implement.
+//!
+//! Which attributes get an [`IdLookup`], and how their values become keys, is the
+//! schema's to say: see [`keyed`].
+
+mod keyed;
+
+pub(crate) use keyed::{indexes_for, KeyIndex};
 
 use crate::value::Text;
 use alloc::boxed::Box;
+use alloc::collections::btree_map::Entry as Slot;
 use alloc::collections::BTreeMap;
 use alloc::collections::BTreeSet;
 use core::borrow::Borrow;
@@ -169,8 +177,19 @@ impl<V> Index<V> {
             .map(|(k, v)| (k.as_str(), v))
     }
 
-    pub(crate) fn insert(&mut self, key: &str, value: V) -> Option<V> {
-        self.map.insert(IndexKey::new(key), value)
+    /// Puts `value` under `key` in one descent, returning what was there: `make` builds the
+    /// new value from the old one, if any.
+    pub(crate) fn upsert(&mut self, key: &str, make: impl FnOnce(Option<&V>) -> V) -> Option<V> {
+        match self.map.entry(IndexKey::new(key)) {
+            Slot::Occupied(mut slot) => {
+                let value = make(Some(slot.get()));
+                Some(core::mem::replace(slot.get_mut(), value))
+            }
+            Slot::Vacant(slot) => {
+                slot.insert(make(None));
+                None
+            }
+        }
     }
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
@@ -344,96 +363,4 @@ impl IdLookup {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use alloc::vec::Vec;
-
-    /// Keys whose order turns on bytes inside and past the 16-byte head, on padding and
-    /// on non-ASCII text: the index must list them exactly as `str` orders them.
-    #[test]
-    fn order_is_byte_order_of_the_whole_text() {
-        let mut keys = [
-            "",
-            "a",
-            "a\u{0}",
-            "a\u{0}b",
-            "abcdefghijklmnop",
-            "abcdefghijklmnopq",
-            "abcdefghijklmnopa",
-            "abcdefghijklmnoo",
-            "b",
-            "é",
-            "e\u{301}",
-            "2819c223-7f76-453a-919d-413861904646",
-            "2819c223-7f76-453a-919d-413861904645",
-            "2819c223-7f76-453b",
-        ];
-        let mut index = Index::default();
-        for (n, k) in keys.iter().enumerate() {
-            index.insert(k, n);
-        }
-        keys.sort_unstable();
-        let listed: Vec<&str> = index.iter().map(|(k, _)| k).collect();
-        assert_eq!(listed, keys);
-        for (i, k) in keys.iter().enumerate() {
-            assert!(index.get(k).is_some(), "{k:?}");
-            let after: Vec<&str> = index.after(k, false).map(|(k, _)| k).collect();
-            assert_eq!(after, keys.get(i + 1..).unwrap_or_default(), "after {k:?}");
-            let from: Vec<&str> = index.after(k, true).map(|(k, _)| k).collect();
-            assert_eq!(from, keys.get(i..).unwrap_or_default(), "from {k:?}");
-        }
-        assert!(index.get("abcdefghijklmnopz").is_none());
-    }
-
-    /// The table grows many times over; entries rehash from their stored hash, so every
-    /// key must still be found (long keys live on the heap, short ones inline).
-    #[test]
-    fn lookups_survive_growth_and_removal() {
-        let mut index = IdLookup::default();
-        let key = |n: usize| alloc::format!("user{n}@{}.example.com", "x".repeat(n % 40));
-        for n in 0..5_000 {
-            index.add(&key(n), &alloc::format!("{n}"));
-        }
-        for n in (0..5_000).step_by(2) {
-            index.discard(&key(n), &alloc::format!("{n}"));
-        }
-        for n in 0..5_000 {
-            let found: Vec<&str> = index
-                .get(&key(n))
-                .into_iter()
-                .flat_map(IdSet::iter)
-                .collect();
-            let id = alloc::format!("{n}");
-            let expected: Vec<&str> = if n % 2 == 0 {
-                Vec::new()
-            } else {
-                alloc::vec![id.as_str()]
-            };
-            assert_eq!(found, expected, "{}", key(n));
-        }
-        assert_eq!(index.table.len(), 2_500);
-    }
-
-    #[test]
-    fn id_sets_grow_shrink_and_vanish() {
-        let mut index = IdLookup::default();
-        index.add("bjensen", "2");
-        index.add("bjensen", "1");
-        index.add("bjensen", "1");
-        index.add("other", "3");
-        let ids = |index: &IdLookup, k: &str| -> Vec<Text> {
-            index
-                .get(k)
-                .map(|s| s.iter().map(Text::new).collect())
-                .unwrap_or_default()
-        };
-        assert_eq!(ids(&index, "bjensen"), ["1", "2"]);
-        index.discard("bjensen", "1");
-        assert_eq!(ids(&index, "bjensen"), ["2"]);
-        index.discard("bjensen", "2");
-        index.discard("other", "nope");
-        assert!(index.get("bjensen").is_none());
-        assert_eq!(ids(&index, "other"), ["3"]);
-        assert_eq!(index.table.len(), 1);
-    }
-}
+mod tests;

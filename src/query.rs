@@ -2,16 +2,17 @@
 //! SearchRequest body, index planning, schema-aware stable sorting, paging.
 //!
 //! Planning: the top-level `and` conjuncts of a filter are searched for one the indexes
-//! answer (`id eq`, `userName eq`, `externalId eq`, `displayName eq` on non-User types,
-//! then `id gt`/`id ge` as a range over the id-ordered store). Only those candidates are
-//! evaluated; everything else is a scan. The full filter is always evaluated on the
-//! candidates, so an index only ever narrows the work, never the answer.
+//! answer (`id eq`; `attr eq` on any attribute the type keeps a hashed index of, which
+//! its schema decides: unique attributes and `externalId`; then `id gt`/`id ge` as a
+//! range over the id-ordered store). Only those candidates are evaluated; everything else
+//! is a scan. The full filter is evaluated on the candidates unless the plan is exactly
+//! the filter, so an index only ever narrows the work, never the answer.
 
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
-use crate::fold::fold;
 use crate::index::IdSet;
+use crate::membership;
 use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
@@ -217,10 +218,9 @@ impl ListParams {
 enum Plan {
     /// `id eq`: at most one.
     Id(String),
-    /// `userName eq` (Users) / `displayName eq` (others), case-folded.
-    Name(String),
-    /// `externalId eq`, case-exact.
-    ExternalId(String),
+    /// `attr eq`, answered by the type's attribute index at this position (`Store::keyed`),
+    /// with the literal's key.
+    Key(usize, String),
     /// `id gt`/`id ge`: a range of the id-ordered store.
     IdsAfter(String, bool),
     /// A text comparison answered by scanning a text column.
@@ -229,15 +229,25 @@ enum Plan {
     Scan,
 }
 
-/// The canonical name of a top-level, single-valued core attribute a path names, if any.
-fn indexed_name<'a>(rs: &'a ResourceSchema, path: &AttrPath) -> Option<&'a str> {
-    if path.sub.is_some() {
-        return None;
-    }
-    match rs.resolve(path.urn.as_deref(), &path.name)? {
-        (Container::Core, attr) => Some(attr.name.as_str()),
-        _ => None,
-    }
+/// Whether a path names the resource's `id`.
+fn is_id(rs: &ResourceSchema, path: &AttrPath) -> bool {
+    path.sub.is_none()
+        && matches!(
+            rs.resolve(path.urn.as_deref(), &path.name),
+            Some((Container::Core, attr)) if attr.name == "id"
+        )
+}
+
+/// The attribute index answering `path eq literal`, and the key to look up.
+fn keyed(store: &Store, rs: &ResourceSchema, path: &AttrPath, literal: &Literal) -> Option<Plan> {
+    let (container, attr) = rs.resolve(path.urn.as_deref(), &path.name)?;
+    let (slot, index) = store
+        .keyed
+        .iter()
+        .enumerate()
+        .find(|(_, i)| i.spec.covers(container, attr, path.sub.as_deref()))?;
+    let key = index.spec.literal_key(literal)?;
+    Some(Plan::Key(slot, key.into_owned()))
 }
 
 fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
@@ -250,30 +260,29 @@ fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
     }
 }
 
-fn plan(filter: Option<&Filter>, rs: &ResourceSchema) -> Plan {
+fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &Store) -> Plan {
     let Some(filter) = filter else {
         return Plan::Scan;
     };
     let parts = conjuncts_of(filter);
     let mut range = None;
     for part in &parts {
-        let Filter::Compare(path, op, Literal::String(value)) = part else {
+        let Filter::Compare(path, op, literal) = part else {
             continue;
         };
-        let Some(name) = indexed_name(rs, path) else {
-            continue;
-        };
-        match (name, op) {
-            ("id", CompareOp::Eq) => return Plan::Id(value.clone()),
-            ("userName", CompareOp::Eq) if rs.name == "User" => {
-                return Plan::Name(fold(value).into_owned())
+        match (op, literal, is_id(rs, path)) {
+            (CompareOp::Eq, Literal::String(value), true) => return Plan::Id(value.clone()),
+            (CompareOp::Eq, _, false) => {
+                if let Some(plan) = keyed(store, rs, path, literal) {
+                    return plan;
+                }
             }
-            ("displayName", CompareOp::Eq) if rs.name != "User" => {
-                return Plan::Name(fold(value).into_owned())
+            (CompareOp::Gt, Literal::String(value), true) => {
+                range = range.or(Some(Plan::IdsAfter(value.clone(), false)))
             }
-            ("externalId", CompareOp::Eq) => return Plan::ExternalId(value.clone()),
-            ("id", CompareOp::Gt) => range = range.or(Some(Plan::IdsAfter(value.clone(), false))),
-            ("id", CompareOp::Ge) => range = range.or(Some(Plan::IdsAfter(value.clone(), true))),
+            (CompareOp::Ge, Literal::String(value), true) => {
+                range = range.or(Some(Plan::IdsAfter(value.clone(), true)))
+            }
             _ => {}
         }
     }
@@ -315,8 +324,7 @@ fn candidates<'s>(
     };
     match plan {
         Plan::Id(id) => Box::new(store.by_id.get_key_value(id).into_iter()),
-        Plan::Name(name) => Box::new(by_ids(store.by_name.get(name))),
-        Plan::ExternalId(ext) => Box::new(by_ids(store.by_external_id.get(ext))),
+        Plan::Key(slot, key) => Box::new(by_ids(store.keyed.get(*slot).and_then(|i| i.get(key)))),
         Plan::IdsAfter(after, inclusive) => Box::new(store.by_id.after(after, *inclusive)),
         Plan::Column(path, op, needle) => {
             match store.with_column(path, |c| c.matching_rows(*op, needle)) {
@@ -334,9 +342,10 @@ fn candidates<'s>(
 }
 
 /// Whether a plan's candidates are exactly the filter's matches, so evaluating the filter
-/// again is redundant (an OCI clean-up walk counts every remaining id on each page).
+/// again is redundant (an OCI clean-up walk counts every remaining id on each page). An
+/// attribute index holds exactly the values its key equals (see `crate::index::KeySpec`).
 fn plan_is_exact(plan: &Plan, filter: Option<&Filter>) -> bool {
-    matches!(plan, Plan::Id(_) | Plan::IdsAfter(..) | Plan::ExternalId(_))
+    matches!(plan, Plan::Id(_) | Plan::IdsAfter(..) | Plan::Key(..))
         && matches!(filter, Some(Filter::Compare(..)))
 }
 
@@ -471,18 +480,19 @@ pub(crate) fn list<'t>(
         let Some(store) = tenant.stores.get(&rs.name) else {
             continue;
         };
-        let needs_groups = rs.name == "User"
-            && params
-                .filter
-                .as_ref()
-                .is_some_and(|f| f.references("groups"));
-        let plan = plan(params.filter.as_ref(), rs);
+        let needs_groups = params
+            .filter
+            .as_ref()
+            .is_some_and(|f| membership::filter_needs_groups(rs, f));
+        let plan = plan(params.filter.as_ref(), rs, store);
         let exact = plan_is_exact(&plan, params.filter.as_ref());
         for (id, row) in candidates(store, &plan) {
             let matched = match &compiled {
                 None => true,
                 Some(_) if exact => true,
-                Some(c) if needs_groups => c.matches(&with_groups(tenant, &row.value, base_url)),
+                Some(c) if needs_groups => {
+                    c.matches(&membership::filter_view(tenant, &row.value, base_url))
+                }
                 Some(c) => c.matches(&row.value),
             };
             if !matched {
@@ -536,7 +546,7 @@ pub(crate) fn list<'t>(
                 .map(|rs| ProjectionPlan::new(rs, &params.projection))
         })
         .collect();
-    let with_groups = crate::resource::wants(&params.projection, "groups");
+    let with_groups = membership::groups_wanted(&params.projection);
     let resources: Vec<Value> = hits
         .iter()
         .filter_map(|hit| {
@@ -671,24 +681,6 @@ fn page_of<'t>(
         .take(page_size)
         .map(|(_, h)| h)
         .collect()
-}
-
-fn id_of(resource: &Value) -> &str {
-    resource.get("id").and_then(Value::as_str).unwrap_or("")
-}
-
-/// A user with its computed `groups`, for filters that mention them.
-fn with_groups<'v>(tenant: &Tenant, resource: &'v Value, base_url: &str) -> Cow<'v, Value> {
-    match crate::resource::user_groups(tenant, id_of(resource), base_url) {
-        Some(groups) => {
-            let mut view = resource.clone();
-            if let Some(obj) = view.as_object_mut() {
-                obj.insert("groups", groups);
-            }
-            Cow::Owned(view)
-        }
-        None => Cow::Borrowed(resource),
-    }
 }
 
 #[cfg(test)]

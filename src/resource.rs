@@ -3,22 +3,23 @@
 //!
 //! Each operation validates against the type's schema, enforces uniqueness, mutability and
 //! versions, then writes through [`Tenant::put`]/[`Tenant::remove`] so indexes and the
-//! change set stay exact. HTTP routing and Bulk both call these; neither re-implements them.
+//! change set stay exact. `crate::operation` is their one caller for writes (direct
+//! requests and Bulk alike).
 
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::fold::fold;
+use crate::http::location;
 use crate::json;
+use crate::membership;
 use crate::project::{Projection, ProjectionPlan};
 use crate::schema::{check_immutable, check_required, normalize_resource};
-use crate::schema::{Container, ResourceSchema, Uniqueness};
-use crate::tenant::{member_ids, meta_mut, ChangeSet, Tenant};
+use crate::schema::{Mutability, ResourceSchema};
+use crate::tenant::{touch, ChangeSet, Tenant};
 use crate::time::format_millis;
 use crate::value::{Map, Text, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 
 /// How many fresh ids to try before giving up: only a broken id source repeats itself.
 const ID_ATTEMPTS: usize = 16;
@@ -71,12 +72,13 @@ pub(crate) fn create(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
+    tenant.check_room(1)?;
     let strict = tenant.settings.strict;
     let rs = schema_of(tenant, type_index)?;
     let mut value = normalize_resource(rs, input, strict)?;
     check_required(rs, &value)?;
     check_unique(tenant, rs, &value, None)?;
-    check_members(tenant, rs, &value, strict)?;
+    membership::check_members(tenant, rs, &value)?;
     let id = fresh_id(tenant, &rs.name, env)?;
     let type_name = Text::new(&rs.name);
     let now = format_millis(env.now_ms);
@@ -96,7 +98,7 @@ pub(crate) fn create(
         obj.insert("meta", Value::Object(meta));
     }
     let stored = Arc::new(value);
-    tenant.put(&type_name, stored.clone(), Some(changes), true);
+    tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)
 }
 
@@ -156,11 +158,7 @@ pub(crate) fn replace(
     let (old, rs) = current(tenant, type_index, id, if_match)?;
     let strict = tenant.settings.strict;
     let mut value = normalize_resource(rs, input, strict)?;
-    // A write-only password cannot be read back, so a client doing GET-then-PUT (Okta)
-    // never sends it: absent means "unchanged", not "remove".
-    if let (Some(obj), Some(password)) = (value.as_object_mut(), old.get("password")) {
-        obj.entry("password").or_insert_with(|| password.clone());
-    }
+    keep_write_only(rs, &old, &mut value);
     if let (Some(obj), Some(id_value)) = (value.as_object_mut(), old.get("id")) {
         obj.insert_first("id", id_value.clone());
     }
@@ -186,6 +184,55 @@ pub(crate) fn modify(
     finish_update(tenant, type_index, &old, new, env, changes)
 }
 
+/// Write-only values (a `password`) cannot be read back, so a client doing GET-then-PUT
+/// (Okta) never sends them: on PUT, absent means "unchanged", not "remove". Top-level
+/// attributes of the core schema and of each extension.
+fn keep_write_only(rs: &ResourceSchema, old: &Value, new: &mut Value) {
+    let Some(obj) = new.as_object_mut() else {
+        return;
+    };
+    let write_only = |a: &&crate::schema::Attribute| a.mutability == Mutability::WriteOnly;
+    for attr in rs.top_level().filter(write_only) {
+        if let Some(kept) = old.get(&attr.name) {
+            obj.entry(attr.name.as_str())
+                .or_insert_with(|| kept.clone());
+        }
+    }
+    for ext in &rs.extensions {
+        let urn = ext.schema.id.as_str();
+        let Some(old_ext) = old.get(urn) else {
+            continue;
+        };
+        for attr in ext.schema.attributes.iter().filter(write_only) {
+            let Some(kept) = old_ext.get(&attr.name) else {
+                continue;
+            };
+            if !obj.contains_key(urn) {
+                obj.insert(urn, Value::Object(Map::new()));
+                list_schema(rs, obj, urn);
+            }
+            if let Some(holder) = obj.get_mut(urn).and_then(Value::as_object_mut) {
+                holder
+                    .entry(attr.name.as_str())
+                    .or_insert_with(|| kept.clone());
+            }
+        }
+    }
+}
+
+/// Adds an extension URN to a stored resource's `schemas`, in the type's schema order.
+fn list_schema(rs: &ResourceSchema, resource: &mut Map, urn: &str) {
+    let Some(schemas) = resource.get_mut("schemas").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let rank = |u: &str| rs.schema_urns().position(|known| known == u);
+    let at = schemas
+        .iter()
+        .position(|s| s.as_str().and_then(rank) > rank(urn))
+        .unwrap_or(schemas.len());
+    schemas.insert(at, Value::from(urn));
+}
+
 /// The shared tail of PUT and PATCH: checks, new metadata, write.
 fn finish_update(
     tenant: &mut Tenant,
@@ -195,17 +242,11 @@ fn finish_update(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
-    let strict = tenant.settings.strict;
     let rs = schema_of(tenant, type_index)?;
     check_required(rs, &value)?;
     check_immutable(rs, old, &value)?;
-    let id = old
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    check_unique(tenant, rs, &value, Some(&id))?;
-    check_members(tenant, rs, &value, strict)?;
+    check_unique(tenant, rs, &value, Some(old))?;
+    membership::check_members(tenant, rs, &value)?;
     let type_name = Text::new(&rs.name);
     let version = tenant.next_version();
     let mut meta = old
@@ -213,15 +254,14 @@ fn finish_update(
         .cloned()
         .unwrap_or_else(|| json!({ "resourceType": type_name }));
     if let Some(m) = meta.as_object_mut() {
-        m.insert("lastModified", Value::String(format_millis(env.now_ms)));
-        m.insert("version", Value::String(version));
+        touch(m, version, env.now_ms);
         m.remove("location");
     }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("meta", meta);
     }
     let stored = Arc::new(value);
-    tenant.put(&type_name, stored.clone(), Some(changes), false);
+    tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)
 }
 
@@ -234,106 +274,46 @@ pub(crate) fn delete(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<()> {
-    let old = existing(tenant, type_index, id)?;
-    check_if_match(&old, if_match)?;
-    let type_name = tenant
-        .types
-        .get(type_index)
-        .map(|rs| rs.name.clone())
-        .unwrap_or_default();
+    let (_, rs) = current(tenant, type_index, id, if_match)?;
+    let type_name = Text::new(&rs.name);
     tenant.remove(&type_name, id, changes);
-    // RFC 7644 section 3.6: a deleted resource no longer appears in groups.
-    let groups: Vec<String> = tenant
-        .member_of
-        .get(id)
-        .map(|g| g.iter().map(String::from).collect())
-        .unwrap_or_default();
-    for group_id in groups {
-        let Some(group) = tenant.get("Group", &group_id).cloned() else {
-            continue;
-        };
-        let mut updated = Value::clone(&group);
-        if let Some(members) = updated.get_mut("members").and_then(Value::as_array_mut) {
-            members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
-        }
-        let version = tenant.next_version();
-        if let Some(meta) = meta_mut(&mut updated) {
-            meta.insert("lastModified", Value::String(format_millis(env.now_ms)));
-            meta.insert("version", Value::String(version));
-        }
-        tenant.put("Group", Arc::new(updated), Some(changes), false);
-    }
+    membership::detach(tenant, id, env, changes);
     Ok(())
 }
 
-/// 409 `uniqueness` when another resource holds a value of a unique attribute.
-/// `userName` uses the index; custom unique attributes fall back to a scan.
+/// 409 `uniqueness` when another resource of the type holds the value of one of its
+/// unique attributes: one probe of that attribute's index each. A write that keeps a
+/// value is not refused for it, so an older clash (duplicates loaded from storage, names
+/// that became unique with a settings change) never blocks unrelated changes.
 pub(crate) fn check_unique(
     tenant: &Tenant,
     rs: &ResourceSchema,
     value: &Value,
-    own_id: Option<&str>,
+    old: Option<&Value>,
 ) -> Result<()> {
     let Some(store) = tenant.stores.get(&rs.name) else {
         return Ok(());
     };
-    let others = |ids: &crate::index::IdSet| ids.iter().any(|i| Some(i) != own_id);
-    if rs.name == "User" {
-        if let Some(name) = value.get("userName").and_then(Value::as_str) {
-            if store.by_name.get(&fold(name)).is_some_and(others) {
-                return Err(ScimError::uniqueness(format!(
-                    "userName \"{name}\" is already taken"
-                )));
-            }
-        }
-    }
-    let custom_unique = rs
-        .core
-        .attributes
-        .iter()
-        .map(|a| (Container::Core, a))
-        .chain(rs.extensions.iter().flat_map(|e| {
-            e.schema
-                .attributes
-                .iter()
-                .map(move |a| (Container::Extension(e.schema.id.as_str()), a))
-        }));
-    for (container, attr) in custom_unique {
-        if attr.uniqueness == Uniqueness::None
-            || attr.multi_valued
-            || (rs.name == "User" && attr.name == "userName")
-        {
+    let own_id = old.and_then(|o| o.get("id")).and_then(Value::as_str);
+    for index in store.keyed.iter().filter(|i| i.spec.unique) {
+        let Some(key) = index.spec.key(value) else {
+            continue;
+        };
+        if old.is_some_and(|o| index.spec.key(o).as_deref() == Some(&*key)) {
             continue;
         }
-        // Borrowed, not cloned: this runs once per stored resource.
-        let lookup = |r| container.get(r, &attr.name);
-        let Some(mine) = lookup(value) else { continue };
-        let clash = store.by_id.iter().any(|(id, row)| {
-            let r = &row.value;
-            Some(id) != own_id
-                && lookup(r)
-                    .is_some_and(|theirs| crate::filter::compare_values(attr, theirs, mine).is_eq())
-        });
-        if clash {
+        if index
+            .get(&key)
+            .is_some_and(|ids| ids.iter().any(|i| Some(i) != own_id))
+        {
+            let shown = match index.spec.value(value) {
+                Some(Value::String(s)) => format!("\"{s}\""),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
             return Err(ScimError::uniqueness(format!(
-                "{} {mine} is already taken",
-                attr.name
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Group members must be served resources when the tenant is strict. Lenient tenants
-/// accept unknown ids (conformance probes add members that do not exist).
-fn check_members(tenant: &Tenant, rs: &ResourceSchema, value: &Value, strict: bool) -> Result<()> {
-    if !strict || rs.name != "Group" {
-        return Ok(());
-    }
-    for member in member_ids(value) {
-        if tenant.type_of_id(member).is_none() {
-            return Err(ScimError::invalid_value(format!(
-                "member {member} does not exist"
+                "{} {shown} is already taken",
+                index.spec.name()
             )));
         }
     }
@@ -341,8 +321,8 @@ fn check_members(tenant: &Tenant, rs: &ResourceSchema, value: &Value, strict: bo
 }
 
 /// What a client sees of a stored resource: the projection (which also drops
-/// `password`), then `meta.location`, the computed `User.groups` and members'
-/// `$ref`/`type`/`display`, each only where the projection kept room for it.
+/// write-only values), then `meta.location`, and what membership computes (`groups`,
+/// members' `$ref`/`type`/`display`), each only where the projection kept room for it.
 pub(crate) fn render(
     tenant: &Tenant,
     rs: &ResourceSchema,
@@ -355,7 +335,7 @@ pub(crate) fn render(
         rs,
         stored,
         &ProjectionPlan::new(rs, projection),
-        wants(projection, "groups"),
+        membership::groups_wanted(projection),
         base_url,
     )
 }
@@ -371,82 +351,12 @@ pub(crate) fn render_with(
 ) -> Value {
     let mut view = plan.apply(stored);
     let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
-    if let Some(meta) = meta_mut(&mut view) {
+    if let Some(meta) = view.get_mut("meta").and_then(Value::as_object_mut) {
         meta.insert(
             "location",
-            Value::from(format!("{base_url}{}/{id}", rs.endpoint)),
+            Value::from(location(base_url, &rs.endpoint, id)),
         );
     }
-    if rs.name == "User" && with_groups {
-        if let (Some(groups), Some(obj)) = (user_groups(tenant, id, base_url), view.as_object_mut())
-        {
-            obj.insert("groups", groups);
-        }
-    }
-    if rs.name == "Group" {
-        if let Some(members) = view.get_mut("members").and_then(Value::as_array_mut) {
-            for m in members.iter_mut().filter_map(Value::as_object_mut) {
-                fill_member_ref(tenant, m, base_url);
-            }
-        }
-    }
+    membership::decorate(tenant, rs, id, &mut view, with_groups, base_url);
     view
-}
-
-/// Whether a projection can include a top-level attribute (cheap pre-check, so listing
-/// `attributes=id` does not compute every user's groups).
-pub(crate) fn wants(projection: &Projection, name: &str) -> bool {
-    let named = |list: &[String]| {
-        list.iter().any(|a| {
-            let a = a.rsplit(':').next().unwrap_or(a);
-            let top = a.split(['.', '[']).next().unwrap_or(a);
-            top.eq_ignore_ascii_case(name)
-        })
-    };
-    (projection.attributes.is_empty() || named(&projection.attributes))
-        && !named(&projection.excluded)
-}
-
-/// `User.groups`: the groups whose members include the user (direct membership).
-pub(crate) fn user_groups(tenant: &Tenant, user_id: &str, base_url: &str) -> Option<Value> {
-    let group_ids = tenant.member_of.get(user_id)?;
-    let groups: Vec<Value> = group_ids
-        .iter()
-        .filter_map(|gid| {
-            let group = tenant.get("Group", gid)?;
-            let mut entry = Map::new();
-            entry.insert("value", Value::String(gid.into()));
-            entry.insert("$ref", Value::from(format!("{base_url}/Groups/{gid}")));
-            if let Some(display) = group.get("displayName") {
-                entry.insert("display", display.clone());
-            }
-            entry.insert("type", Value::String("direct".into()));
-            Some(Value::Object(entry))
-        })
-        .collect();
-    (!groups.is_empty()).then_some(Value::Array(groups))
-}
-
-fn fill_member_ref(tenant: &Tenant, member: &mut Map, base_url: &str) {
-    let Some(id) = member
-        .get("value")
-        .and_then(Value::as_str)
-        .map(String::from)
-    else {
-        return;
-    };
-    let Some(rs) = tenant.type_of_id(&id) else {
-        return;
-    };
-    member
-        .entry("type")
-        .or_insert_with(|| Value::String(Text::new(&rs.name)));
-    member
-        .entry("$ref")
-        .or_insert_with(|| Value::from(format!("{base_url}{}/{id}", rs.endpoint)));
-    if !member.contains_key("display") {
-        if let Some(display) = tenant.get(&rs.name, &id).and_then(|r| r.get("displayName")) {
-            member.insert("display", display.clone());
-        }
-    }
 }

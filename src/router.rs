@@ -1,90 +1,28 @@
 //! Routing: a core [`Request`] to an operation, and its result to a [`Response`].
 //!
-//! Everything below the SCIM base is here: discovery endpoints, resource endpoints (as
-//! the tenant's resource types declare them), `.search` at the root and per type, and
-//! `/Bulk`. Paths match with or without a trailing slash, endpoint names ignoring case.
+//! Every SCIM request body is checked against `maxPayloadSize` first (413), then the path
+//! resolves (`crate::route`, 404) and the method must be one the route serves (405).
+//! Reads (discovery, GET, searches) are answered here; writes become one
+//! `crate::operation::Operation`, run by the same function as a Bulk operation; `/Bulk`
+//! goes to `crate::bulk` with its parsed body.
 
 use crate::discovery;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::http::{Method, Request, Response, SCIM_JSON};
+use crate::http::{location, Method, Request, Response, SCIM_JSON};
+use crate::operation::{self, Operation, Write};
 use crate::project::Projection;
-use crate::query::{percent_decode, ListParams};
+use crate::query::ListParams;
 use crate::resource;
+use crate::route::{resolve, Route};
 use crate::settings::PatchResponse;
 use crate::tenant::{ChangeSet, Outcome, Tenant};
 use crate::value::Value;
-use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
-
-/// Where a request goes.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Route {
-    ServiceProviderConfig,
-    ResourceTypes(Option<String>),
-    Schemas(Option<String>),
-    RootSearch,
-    Bulk,
-    Me,
-    Collection(usize),
-    Search(usize),
-    Resource(usize, String),
-}
-
-impl Route {
-    /// The methods a route serves, for 405 and `Allow`.
-    fn allowed(&self) -> &'static [&'static str] {
-        match self {
-            Route::ServiceProviderConfig | Route::ResourceTypes(_) | Route::Schemas(_) => &["GET"],
-            Route::RootSearch | Route::Search(_) | Route::Bulk => &["POST"],
-            Route::Me => &["GET", "POST", "PUT", "PATCH", "DELETE"],
-            Route::Collection(_) => &["GET", "POST"],
-            Route::Resource(..) => &["GET", "PUT", "PATCH", "DELETE"],
-        }
-    }
-}
-
-pub(crate) fn resolve(tenant: &Tenant, path: &str) -> Result<Route> {
-    let segments: Vec<Cow<'_, str>> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| percent_decode(s, false))
-        .collect();
-    let seg = |i: usize| segments.get(i).map(|s| s.as_ref());
-    let endpoint = |name: &str| {
-        tenant.types.iter().position(|rs| {
-            rs.endpoint
-                .trim_start_matches('/')
-                .eq_ignore_ascii_case(name)
-        })
-    };
-    let not_found = || ScimError::not_found(format!("no SCIM endpoint at {path}"));
-    let route = match (seg(0), seg(1), segments.len()) {
-        (Some(s), None, 1) if s.eq_ignore_ascii_case("ServiceProviderConfig") => {
-            Route::ServiceProviderConfig
-        }
-        (Some(s), rest, 1 | 2) if s.eq_ignore_ascii_case("ResourceTypes") => {
-            Route::ResourceTypes(rest.map(String::from))
-        }
-        (Some(s), rest, 1 | 2) if s.eq_ignore_ascii_case("Schemas") => {
-            Route::Schemas(rest.map(String::from))
-        }
-        (Some(".search"), None, 1) => Route::RootSearch,
-        (Some(s), None, 1) if s.eq_ignore_ascii_case("Bulk") => Route::Bulk,
-        (Some(s), _, 1 | 2) if s.eq_ignore_ascii_case("Me") => Route::Me,
-        (Some(name), None, 1) => Route::Collection(endpoint(name).ok_or_else(not_found)?),
-        (Some(name), Some(".search"), 2) => Route::Search(endpoint(name).ok_or_else(not_found)?),
-        (Some(name), Some(id), 2) => {
-            Route::Resource(endpoint(name).ok_or_else(not_found)?, id.to_string())
-        }
-        _ => return Err(not_found()),
-    };
-    Ok(route)
-}
 
 /// Handles one request against a tenant.
 pub(crate) fn route(tenant: &mut Tenant, req: &Request, env: &mut Env) -> Outcome {
@@ -105,162 +43,157 @@ fn dispatch(
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Response> {
+    check_size(tenant, req)?;
     let route = resolve(tenant, &req.path)?;
-    if !route.allowed().contains(&req.method.as_str()) {
-        let allow = route.allowed().join(", ");
-        let mut response = error_response(&ScimError::new(
-            405,
-            None,
-            format!(
-                "{} is not allowed on {}; allowed: {allow}",
-                req.method.as_str(),
-                req.path
-            ),
-        ));
-        response.headers.push(("Allow".into(), allow));
-        return Ok(response);
+    let allowed = route.allowed();
+    if !allowed.contains(&req.method) {
+        return Ok(not_allowed(req, allowed));
     }
     let base = env.base_url.trim_end_matches('/');
-    match route {
-        Route::Me => Err(ScimError::new(
-            501,
-            None,
-            "/Me is not supported: scimlet tokens identify a server, not a user",
-        )),
-        Route::ServiceProviderConfig => Ok(json_response(
-            200,
-            &discovery::service_provider_config(&tenant.settings, base),
-        )),
-        Route::ResourceTypes(None) => Ok(json_response(
-            200,
-            &list_of(discovery::resource_types(&tenant.types, base)),
-        )),
-        Route::ResourceTypes(Some(name)) => {
-            discovery::resource_type_by_id(&tenant.types, &name, base)
+    let write = match (route, &req.method) {
+        (Route::Me, _) => {
+            return Err(ScimError::new(
+                501,
+                None,
+                "/Me is not supported: scimlet tokens identify a server, not a user",
+            ))
+        }
+        (Route::ServiceProviderConfig, Method::Get) => {
+            return Ok(json_response(
+                200,
+                &discovery::service_provider_config(&tenant.settings, base),
+            ))
+        }
+        (Route::ResourceTypes(None), Method::Get) => {
+            return Ok(json_response(
+                200,
+                &list_of(discovery::resource_types(&tenant.types, base)),
+            ))
+        }
+        (Route::ResourceTypes(Some(name)), Method::Get) => {
+            return discovery::resource_type_by_id(&tenant.types, &name, base)
                 .map(|rt| json_response(200, &rt))
                 .ok_or_else(|| ScimError::not_found(format!("resource type {name} not found")))
         }
-        Route::Schemas(None) => Ok(json_response(
-            200,
-            &list_of(discovery::schemas(&tenant.types, base)),
-        )),
-        Route::Schemas(Some(urn)) => discovery::schema_by_id(&tenant.types, &urn, base)
-            .map(|schema| json_response(200, &schema))
-            .ok_or_else(|| ScimError::not_found(format!("schema {urn} not found"))),
-        Route::RootSearch => {
-            let params = ListParams::from_search_request(&json_body(tenant, req)?)?;
+        (Route::Schemas(None), Method::Get) => {
+            return Ok(json_response(
+                200,
+                &list_of(discovery::schemas(&tenant.types, base)),
+            ))
+        }
+        (Route::Schemas(Some(urn)), Method::Get) => {
+            return discovery::schema_by_id(&tenant.types, &urn, base)
+                .map(|schema| json_response(200, &schema))
+                .ok_or_else(|| ScimError::not_found(format!("schema {urn} not found")))
+        }
+        (Route::RootSearch, Method::Post) => {
+            let params = ListParams::from_search_request(&json_body(req)?)?;
             let all: Vec<usize> = (0..tenant.types.len()).collect();
-            Ok(json_response(
+            return Ok(json_response(
                 200,
                 &crate::query::list(tenant, &all, &params, base)?,
-            ))
+            ));
         }
-        Route::Search(ti) => {
-            let params = ListParams::from_search_request(&json_body(tenant, req)?)?;
-            Ok(json_response(
+        (Route::Search(ti), Method::Post) => {
+            let params = ListParams::from_search_request(&json_body(req)?)?;
+            return Ok(json_response(
                 200,
                 &crate::query::list(tenant, &[ti], &params, base)?,
-            ))
+            ));
         }
-        Route::Collection(ti) if req.method == Method::Get => {
+        (Route::Collection(ti), Method::Get) => {
             let params = ListParams::from_query(&req.query)?;
-            Ok(json_response(
+            return Ok(json_response(
                 200,
                 &crate::query::list(tenant, &[ti], &params, base)?,
-            ))
+            ));
         }
-        Route::Collection(ti) => {
-            let body = json_body(tenant, req)?;
-            let created = resource::create(tenant, ti, body, env, changes)?;
-            Ok(resource_response(
-                tenant,
-                ti,
-                201,
-                &created,
-                &projection(req),
-                base,
-            ))
+        (Route::Resource(ti, id), Method::Get) => return read(tenant, req, ti, &id, base),
+        (Route::Bulk, Method::Post) => {
+            return crate::bulk::handle(tenant, json_body(req)?, env, changes)
         }
-        Route::Resource(ti, id) => match req.method {
-            Method::Get => {
-                let found = resource::existing(tenant, ti, &id)?;
-                if let Some(tags) = req.if_none_match.as_deref() {
-                    if resource::version_matches(&found, tags) {
-                        let mut not_modified = Response {
-                            status: 304,
-                            headers: Vec::new(),
-                            body: Vec::new(),
-                        };
-                        not_modified
-                            .headers
-                            .push(("ETag".into(), resource::version_of(&found).to_string()));
-                        return Ok(not_modified);
-                    }
-                }
-                Ok(resource_response(
-                    tenant,
-                    ti,
-                    200,
-                    &found,
-                    &projection(req),
-                    base,
-                ))
-            }
-            Method::Put => {
-                let body = json_body(tenant, req)?;
-                let replaced = resource::replace(
-                    tenant,
-                    ti,
-                    &id,
-                    body,
-                    req.if_match.as_deref(),
-                    env,
-                    changes,
-                )?;
-                Ok(resource_response(
-                    tenant,
-                    ti,
-                    200,
-                    &replaced,
-                    &projection(req),
-                    base,
-                ))
-            }
-            Method::Patch => {
-                let body = json_body(tenant, req)?;
-                let patched = resource::modify(
-                    tenant,
-                    ti,
-                    &id,
-                    &body,
-                    req.if_match.as_deref(),
-                    env,
-                    changes,
-                )?;
-                match tenant.settings.patch_response {
-                    PatchResponse::Resource => Ok(resource_response(
-                        tenant,
-                        ti,
-                        200,
-                        &patched,
-                        &projection(req),
-                        base,
-                    )),
-                    PatchResponse::NoContent => Ok(no_content(Some(&patched))),
-                }
-            }
-            _ => {
-                resource::delete(tenant, ti, &id, req.if_match.as_deref(), env, changes)?;
-                Ok(no_content(None))
-            }
+        (route, method) => match Write::of(method, route) {
+            Some(write) => write,
+            None => return Ok(not_allowed(req, allowed)),
         },
-        Route::Bulk => crate::bulk::handle(tenant, req, env, changes),
-    }
+    };
+    let data = if write.takes_body() {
+        json_body(req)?
+    } else {
+        Value::Null
+    };
+    let patch = matches!(write, Write::Modify { .. });
+    let op = Operation {
+        write,
+        data,
+        version: req.if_match.as_deref(),
+    };
+    let done = operation::execute(tenant, op, env, changes)?;
+    Ok(match done.stored {
+        None => no_content(None),
+        Some(stored) if patch && tenant.settings.patch_response == PatchResponse::NoContent => {
+            no_content(Some(&stored))
+        }
+        Some(stored) => resource_response(
+            tenant,
+            done.type_index,
+            done.status,
+            &stored,
+            &projection(req),
+            base,
+            done.location,
+        ),
+    })
 }
 
-/// Checks size and media type, then parses the body as JSON.
-pub(crate) fn json_body(tenant: &Tenant, req: &Request) -> Result<Value> {
-    check_body(tenant, req)?;
+/// GET on one resource: 304 when `If-None-Match` names its version.
+fn read(tenant: &Tenant, req: &Request, ti: usize, id: &str, base: &str) -> Result<Response> {
+    let found = resource::existing(tenant, ti, id)?;
+    if let Some(tags) = req.if_none_match.as_deref() {
+        if resource::version_matches(&found, tags) {
+            return Ok(Response {
+                status: 304,
+                headers: vec![("ETag".into(), resource::version_of(&found).to_string())],
+                body: Vec::new(),
+            });
+        }
+    }
+    let endpoint = tenant.types.get(ti).map_or("", |rs| rs.endpoint.as_str());
+    let url = location(base, endpoint, id);
+    Ok(resource_response(
+        tenant,
+        ti,
+        200,
+        &found,
+        &projection(req),
+        base,
+        url,
+    ))
+}
+
+/// 405 with the methods the route serves in `Allow`.
+fn not_allowed(req: &Request, allowed: &[Method]) -> Response {
+    let allow = allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut response = error_response(&ScimError::new(
+        405,
+        None,
+        format!(
+            "{} is not allowed on {}; allowed: {allow}",
+            req.method.as_str(),
+            req.path
+        ),
+    ));
+    response.headers.push(("Allow".into(), allow));
+    response
+}
+
+/// Checks the media type, then parses the body as JSON.
+fn json_body(req: &Request) -> Result<Value> {
+    check_media_type(req)?;
     if req.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ScimError::invalid_syntax(
             "the request body is empty; a JSON object was expected",
@@ -270,10 +203,9 @@ pub(crate) fn json_body(tenant: &Tenant, req: &Request) -> Result<Value> {
         .map_err(|e| ScimError::invalid_syntax(format!("the request body is not valid JSON: {e}")))
 }
 
-/// 413 over the advertised `maxPayloadSize`; 415 for a body that says it is not JSON.
-/// A missing Content-Type is accepted (scripts forget it); `application/json` is what
-/// Okta sends.
-fn check_body(tenant: &Tenant, req: &Request) -> Result<()> {
+/// 413 for any request body over the advertised `maxPayloadSize`, whatever the endpoint:
+/// the engine is the one place that limit is enforced.
+fn check_size(tenant: &Tenant, req: &Request) -> Result<()> {
     let limit = tenant.settings.bulk_max_payload_size;
     if req.body.len() > limit {
         return Err(ScimError::new(
@@ -285,6 +217,12 @@ fn check_body(tenant: &Tenant, req: &Request) -> Result<()> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// 415 for a body that says it is not JSON. A missing Content-Type is accepted (scripts
+/// forget it); `application/json` is what Okta sends.
+fn check_media_type(req: &Request) -> Result<()> {
     if let Some(ct) = req.content_type.as_deref() {
         let media = ct
             .split(';')
@@ -327,6 +265,7 @@ fn error_response(e: &ScimError) -> Response {
     json_response(e.status, &e.to_json())
 }
 
+/// A resource as the client sees it, with its `ETag` and `Location`.
 fn resource_response(
     tenant: &Tenant,
     ti: usize,
@@ -334,19 +273,17 @@ fn resource_response(
     stored: &Arc<Value>,
     projection: &Projection,
     base: &str,
+    location: String,
 ) -> Response {
     let Some(rs) = tenant.types.get(ti) else {
         return error_response(&ScimError::not_found("no such resource type"));
     };
     let rendered = resource::render(tenant, rs, stored, projection, base);
     let mut response = json_response(status, &rendered);
-    let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
     response
         .headers
         .push(("ETag".into(), resource::version_of(stored).to_string()));
-    response
-        .headers
-        .push(("Location".into(), format!("{base}{}/{id}", rs.endpoint)));
+    response.headers.push(("Location".into(), location));
     response
 }
 

@@ -3,23 +3,27 @@
 //! Architecture invariant: a tenant has exactly one writer (the host guarantees it: a
 //! Durable Object at the edge, the Service Worker in the browser). Every write goes
 //! through [`Tenant::put`] or [`Tenant::remove`], which keep the indexes exact and record
-//! what changed in a [`ChangeSet`] for the host to persist.
+//! what changed in a [`ChangeSet`] for the host to persist (`Tenant::store`, which `put`
+//! calls, is the unrecorded form for rebuilding from storage). Whether a write replaces
+//! a stored resource is read from the store, never passed in, so no caller can leave a
+//! stale index entry.
 //!
-//! Indexes: resources by `id` (a `BTreeMap`, whose order is also the stable default
-//! listing order and serves `id gt "..."` walks as range scans), lower-cased `userName`
-//! (Users) or `displayName` (other types), `externalId`, and group membership reversed
-//! (member id -> group ids) for the computed `User.groups`.
+//! Indexes: resources by `id` (ordered: the stable default listing order, and `id gt
+//! "..."` walks as range scans); per type, a hashed index of each single-valued attribute
+//! the schema declares unique, and of `externalId` (`crate::index::KeyIndex`); group
+//! membership reversed (`crate::membership`); text columns built by queries.
 
 use crate::column::{Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
-use crate::fold::fold;
 use crate::http::{Request, Response};
-use crate::index::{IdLookup, Index};
+use crate::index::{indexes_for, Index, KeyIndex};
 use crate::json;
+use crate::membership::Membership;
 use crate::schema::builtin;
-use crate::schema::{find_attr_in, Extension, ResourceSchema};
+use crate::schema::{find_attr_in, Extension, ResourceSchema, Uniqueness};
 use crate::settings::Settings;
+use crate::time::format_millis;
 use crate::value::{Map, Text, Value};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -58,11 +62,12 @@ impl ChangeSet {
     }
 
     /// Records a write. Writes to the same resource within one request (a Bulk job that
-    /// creates then patches a group) collapse into one entry. The scan is over this
-    /// request's changes only; creates skip it (a fresh id cannot be in the set yet).
-    fn record_upsert(&mut self, key: ResourceKey, value: Arc<Value>, fresh: bool) {
-        if !fresh {
-            self.deleted.retain(|k| k != &key);
+    /// creates then patches a group) collapse into one entry. The scans are over this
+    /// request's changes only; a resource that was not stored before this write skips the
+    /// upserts (an upsert of it earlier in the request was dropped by its delete).
+    fn record_upsert(&mut self, key: ResourceKey, value: Arc<Value>, was_stored: bool) {
+        self.deleted.retain(|k| k != &key);
+        if was_stored {
             if let Some(slot) = self.upserted.iter_mut().find(|(k, _)| k == &key) {
                 slot.1 = value;
                 return;
@@ -100,10 +105,9 @@ pub(crate) struct Row {
 pub(crate) struct Store {
     /// By id; id order is the stable default listing order.
     pub(crate) by_id: Index<Row>,
-    /// Case-folded `userName` (Users) or `displayName` (other types) -> ids.
-    pub(crate) by_name: IdLookup,
-    /// `externalId` (case-exact) -> ids.
-    pub(crate) by_external_id: IdLookup,
+    /// One hashed index per unique attribute of the type's schema, and `externalId`
+    /// (none for a type the tenant does not serve).
+    pub(crate) keyed: Vec<KeyIndex>,
     /// Row numbers are handed out once and never reused.
     next_row: u32,
     /// Text columns built so far (see `crate::column`); built lazily by reads, hence the cell.
@@ -111,6 +115,25 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// Makes `keyed` exactly `wanted`, rebuilding from the stored resources only when the
+    /// set differs (a settings change that adds, drops or retypes a unique attribute).
+    fn reindex(&mut self, mut wanted: Vec<KeyIndex>) {
+        let same = wanted.len() == self.keyed.len()
+            && wanted
+                .iter()
+                .zip(&self.keyed)
+                .all(|(w, k)| w.spec == k.spec);
+        if same {
+            return;
+        }
+        for (id, row) in self.by_id.iter() {
+            for index in &mut wanted {
+                index.add(&row.value, id);
+            }
+        }
+        self.keyed = wanted;
+    }
+
     /// Runs `f` on the column for `path`, building it on first use. `None` only if the
     /// columns are already borrowed (never in practice; the caller then scans).
     pub(crate) fn with_column<R>(
@@ -143,19 +166,12 @@ pub struct Tenant {
     /// Stores by resource type name (kept for disabled types too, so no data is lost
     /// when a type is switched off and on again).
     pub(crate) stores: BTreeMap<String, Store>,
-    /// Group membership, reversed: member id -> group ids.
-    pub(crate) member_of: IdLookup,
+    /// Group membership, reversed.
+    pub(crate) membership: Membership,
     /// Last version number handed out; versions are `W/"<n>"`.
     pub(crate) version_seq: u64,
-}
-
-/// The attribute a type's name index covers.
-fn name_attribute(resource_type: &str) -> &'static str {
-    if resource_type == "User" {
-        "userName"
-    } else {
-        "displayName"
-    }
+    /// The most resources (of every type, served or not) the host lets this tenant hold.
+    capacity: Option<usize>,
 }
 
 /// The resource types a tenant serves, built from the built-ins and its settings.
@@ -170,6 +186,25 @@ pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
             _ => true,
         })
         .collect();
+    // Entra's SCIM validator, and the directories it stands for, refuse a second group of
+    // the same name; plain RFC 7643 allows it. The tenant's schema says which, so
+    // discovery advertises what the engine enforces.
+    if let Some(name) = types
+        .iter_mut()
+        .find(|rs| rs.name == "Group")
+        .and_then(|rs| {
+            rs.core
+                .attributes
+                .iter_mut()
+                .find(|a| a.name == "displayName")
+        })
+    {
+        name.uniqueness = if settings.allow_duplicate_group_names {
+            Uniqueness::None
+        } else {
+            Uniqueness::Server
+        };
+    }
     for custom in &settings.custom_attributes {
         let rs = types
             .iter_mut()
@@ -251,8 +286,9 @@ impl Tenant {
             settings,
             types,
             stores: BTreeMap::new(),
-            member_of: IdLookup::default(),
+            membership: Membership::default(),
             version_seq: 0,
+            capacity: None,
         })
     }
 
@@ -267,6 +303,34 @@ impl Tenant {
         settings.check()?;
         self.types = resource_types_for(&settings)?;
         self.settings = settings;
+        let types = &self.types;
+        for (name, store) in &mut self.stores {
+            store.reindex(indexes_of(types, name));
+        }
+        Ok(())
+    }
+
+    /// Limits how many resources this tenant holds, counting every stored resource of
+    /// every type (served or not); `None` lifts the limit. The host's policy, not a
+    /// setting: a create past it is refused with 403 before anything is written, and so is
+    /// a Bulk request whose creates cannot all fit. Resources already stored stay.
+    pub fn set_capacity(&mut self, capacity: Option<usize>) {
+        self.capacity = capacity;
+    }
+
+    /// 403 unless `more` resources fit (one probe per type: no work per resource).
+    pub(crate) fn check_room(&self, more: usize) -> Result<()> {
+        let Some(capacity) = self.capacity else {
+            return Ok(());
+        };
+        let held: usize = self.stores.values().map(|s| s.by_id.len()).sum();
+        if held.saturating_add(more) > capacity {
+            return Err(ScimError::new(
+                403,
+                None,
+                format!("server is full: it holds at most {capacity} resources"),
+            ));
+        }
         Ok(())
     }
 
@@ -319,7 +383,7 @@ impl Tenant {
         {
             self.version_seq = self.version_seq.max(n);
         }
-        self.put(&resource_type, Arc::new(stored), None, false);
+        self.store(&resource_type, Arc::new(stored));
         Ok(())
     }
 
@@ -406,134 +470,107 @@ impl Tenant {
         tag
     }
 
-    // ---- internal: the only two write primitives ----
+    // ---- internal: the only write primitives ----
 
-    /// Stores a resource (create or replace), keeping every index exact, and records it.
-    /// `changes` is `None` when loading from storage.
-    pub(crate) fn put(
+    /// Stores a resource, new or replacing the one with its id, keeping every index and
+    /// column exact, and records it in `changes`.
+    pub(crate) fn put(&mut self, resource_type: &str, value: Arc<Value>, changes: &mut ChangeSet) {
+        let (id, old) = self.store(resource_type, value.clone());
+        changes.record_upsert(
+            ResourceKey {
+                resource_type: Text::new(resource_type),
+                id,
+            },
+            value,
+            old.is_some(),
+        );
+    }
+
+    /// Stores a resource without recording it (rebuilding a tenant from storage): new, or
+    /// replacing the one with its id. Whether it replaces one is read from the store in
+    /// the same descent that writes it, so indexes never keep a stale entry.
+    pub(crate) fn store(
         &mut self,
         resource_type: &str,
         value: Arc<Value>,
-        changes: Option<&mut ChangeSet>,
-        fresh: bool,
-    ) {
+    ) -> (Text, Option<Arc<Value>>) {
         let id = Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default());
-        if !fresh {
-            self.unindex(resource_type, &id);
-        }
-        self.ensure_store(resource_type);
-        let Some(store) = self.stores.get_mut(resource_type) else {
-            return;
-        };
-        if let Some(name) = value
-            .get(name_attribute(resource_type))
-            .and_then(Value::as_str)
-        {
-            store.by_name.add(&fold(name), &id);
-        }
-        if let Some(ext) = value.get("externalId").and_then(Value::as_str) {
-            store.by_external_id.add(ext, &id);
-        }
-        for member in member_ids(&value) {
-            self.member_of.add(member, &id);
+        if !self.stores.contains_key(resource_type) {
+            let keyed = indexes_of(&self.types, resource_type);
+            self.stores.insert(
+                resource_type.to_string(),
+                Store {
+                    keyed,
+                    ..Store::default()
+                },
+            );
         }
         let Some(store) = self.stores.get_mut(resource_type) else {
-            return;
+            return (id, None);
         };
-        // A fresh resource cannot be in the store yet: skip the lookup (one B-tree descent
-        // per create adds up over a million-user Bulk load).
-        let existing = if fresh {
-            None
-        } else {
-            store.by_id.get(&id).map(|r| r.row)
-        };
-        let row = existing.unwrap_or_else(|| {
-            store.next_row += 1;
-            store.next_row - 1
-        });
-        for column in store.columns.get_mut() {
-            column.set(row, Some(&value));
-        }
-        store.by_id.insert(
-            &id,
+        let mut row = store.next_row;
+        let old = store.by_id.upsert(&id, |old| {
+            row = old.map_or(row, |r| r.row);
             Row {
                 row,
                 value: value.clone(),
-            },
-        );
-        if let Some(changes) = changes {
-            changes.record_upsert(
-                ResourceKey {
-                    resource_type: Text::new(resource_type),
-                    id,
-                },
-                value,
-                fresh,
-            );
+            }
+        });
+        if old.is_none() {
+            store.next_row += 1;
         }
+        let old = old.map(|r| r.value);
+        if let Some(old) = &old {
+            for index in &mut store.keyed {
+                index.discard(old, &id);
+            }
+            self.membership.discard(resource_type, old, &id);
+        }
+        for index in &mut store.keyed {
+            index.add(&value, &id);
+        }
+        self.membership.add(resource_type, &value, &id);
+        for column in store.columns.get_mut() {
+            column.set(row, Some(&value));
+        }
+        (id, old)
     }
 
-    /// Makes sure a type has a store (allocating its name only the first time).
-    fn ensure_store(&mut self, resource_type: &str) {
-        if !self.stores.contains_key(resource_type) {
-            self.stores
-                .insert(resource_type.to_string(), Store::default());
-        }
-    }
-
-    /// Deletes a resource, keeping every index exact, and records it.
+    /// Deletes a resource, keeping every index and column exact, and records it.
     pub(crate) fn remove(
         &mut self,
         resource_type: &str,
         id: &str,
         changes: &mut ChangeSet,
     ) -> Option<Arc<Value>> {
-        let old = self.unindex(resource_type, id)?;
-        if let Some(store) = self.stores.get_mut(resource_type) {
-            if let Some(gone) = store.by_id.remove(id) {
-                for column in store.columns.get_mut() {
-                    column.set(gone.row, None);
-                }
-            }
+        let store = self.stores.get_mut(resource_type)?;
+        let gone = store.by_id.remove(id)?;
+        for column in store.columns.get_mut() {
+            column.set(gone.row, None);
         }
+        for index in &mut store.keyed {
+            index.discard(&gone.value, id);
+        }
+        self.membership.discard(resource_type, &gone.value, id);
         changes.record_delete(ResourceKey {
             resource_type: Text::new(resource_type),
             id: Text::new(id),
         });
-        Some(old)
-    }
-
-    /// Drops a resource's entries from the secondary indexes; returns it.
-    fn unindex(&mut self, resource_type: &str, id: &str) -> Option<Arc<Value>> {
-        let store = self.stores.get_mut(resource_type)?;
-        let old = store.by_id.get(id)?.value.clone();
-        if let Some(name) = old
-            .get(name_attribute(resource_type))
-            .and_then(Value::as_str)
-        {
-            store.by_name.discard(&fold(name), id);
-        }
-        if let Some(ext) = old.get("externalId").and_then(Value::as_str) {
-            store.by_external_id.discard(ext, id);
-        }
-        for member in member_ids(&old) {
-            self.member_of.discard(member, id);
-        }
-        Some(old)
+        Some(gone.value)
     }
 }
 
-/// The `members[].value`s of a group (empty for other resources).
-pub(crate) fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
-    resource
-        .get("members")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.get("value").and_then(Value::as_str))
+/// The (empty) attribute indexes of a type by name; none for a type not served.
+fn indexes_of(types: &[ResourceSchema], resource_type: &str) -> Vec<KeyIndex> {
+    types
+        .iter()
+        .find(|rs| rs.name == resource_type)
+        .map(indexes_for)
+        .unwrap_or_default()
 }
 
-/// A stored resource's `meta` object, for updating it in place.
-pub(crate) fn meta_mut(resource: &mut Value) -> Option<&mut Map> {
-    resource.get_mut("meta").and_then(Value::as_object_mut)
+/// Stamps a write on a stored resource's `meta`: its new version and `lastModified`.
+pub(crate) fn touch(meta: &mut Map, version: Text, now_ms: i64) {
+    meta.insert("lastModified", Value::String(format_millis(now_ms)));
+    meta.insert("version", Value::String(version));
 }

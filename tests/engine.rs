@@ -67,7 +67,11 @@ fn fill(text: &str, saved: &BTreeMap<&str, String>) -> String {
 }
 
 fn run(name: &str, settings: Settings, steps: Vec<Step>) -> Tenant {
-    let mut tenant = Tenant::new(settings).unwrap();
+    run_on(name, Tenant::new(settings).unwrap(), steps)
+}
+
+/// [`run`] on a tenant the test prepared (a capacity, resources loaded from storage).
+fn run_on(name: &str, mut tenant: Tenant, steps: Vec<Step>) -> Tenant {
     let mut ids = SequentialIds {
         prefix: "id-".into(),
         last: 0,
@@ -713,6 +717,1077 @@ fn custom_attributes_and_extensions_from_settings() {
                 json!({"totalResults": 3}),
             ),
             step("GET", "/Roles", None, 404, error("404", None)),
+        ],
+    );
+}
+
+/// A tenant driven request by request, for tests that compare answers or look at the
+/// stored forms between steps.
+struct Client {
+    tenant: Tenant,
+    ids: SequentialIds,
+    base: &'static str,
+    clock: i64,
+}
+
+/// What one request got back.
+#[derive(Clone)]
+struct Answer {
+    status: u16,
+    body: Value,
+    location: Option<String>,
+    allow: Option<String>,
+    changed: bool,
+}
+
+impl Client {
+    fn new(tenant: Tenant) -> Client {
+        Client {
+            tenant,
+            ids: SequentialIds {
+                prefix: "id-".into(),
+                last: 0,
+            },
+            base: BASE,
+            clock: 1_795_000_000_000,
+        }
+    }
+
+    fn send(&mut self, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let mut req = Request::new(Method::parse(method), path);
+        if let Some(body) = body {
+            req = req.with_body(body.to_string().into_bytes());
+        }
+        self.send_request(&req)
+    }
+
+    fn send_request(&mut self, req: &Request) -> Answer {
+        self.clock += 1000;
+        let mut env = Env {
+            now_ms: self.clock,
+            base_url: self.base,
+            ids: &mut self.ids,
+        };
+        let out = self.tenant.handle(req, &mut env);
+        let body = if out.response.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&out.response.body).unwrap()
+        };
+        if out.response.status >= 400 {
+            assert!(
+                out.changes.is_empty(),
+                "a failed request changed something: {body}"
+            );
+        }
+        Answer {
+            status: out.response.status,
+            location: out.response.header("Location").map(String::from),
+            allow: out.response.header("Allow").map(String::from),
+            body,
+            changed: !out.changes.is_empty(),
+        }
+    }
+
+    /// The stored form of a resource (what export and the host's storage see).
+    fn stored(&self, id: &str) -> Value {
+        let found = self.tenant.resources().find(|r| r["id"] == id);
+        serde_json::to_value(&**found.expect("stored")).unwrap()
+    }
+
+    fn total(&mut self, path: &str) -> u64 {
+        let answer = self.send("GET", path, None);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        answer.body["totalResults"].as_u64().unwrap()
+    }
+}
+
+fn patch_op(op: &str, path: &str, value: Value) -> Value {
+    json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": op, "path": path, "value": value}]})
+}
+
+fn bulk_of(ops: Value) -> Value {
+    json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": ops})
+}
+
+fn schema_of_groups(display_name_uniqueness: &str) -> Step {
+    step(
+        "GET",
+        "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group",
+        None,
+        200,
+        json!({"attributes": [{"name": "displayName", "uniqueness": display_name_uniqueness}, {"name": "members"}]}),
+    )
+}
+
+#[test]
+fn group_names_are_unique_unless_the_tenant_allows_duplicates() {
+    let rename = |name: &str| patch_op("replace", "displayName", json!(name));
+    let taken = || error("409", Some("uniqueness"));
+    // Entra's SCIM validator (and the directories it stands for): a second group of the
+    // same name is 409 uniqueness, whatever the write path.
+    run(
+        "unique group names",
+        Settings::default(),
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Admins"})),
+                201,
+                json!({}),
+            )
+            .save("g"),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "ADMINS"})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Ops"})),
+                201,
+                json!({}),
+            )
+            .save("o"),
+            step(
+                "PUT",
+                "/Groups/{o}",
+                Some(json!({"displayName": "admins"})),
+                409,
+                taken(),
+            ),
+            step("PATCH", "/Groups/{o}", Some(rename("Admins")), 409, taken()),
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(json!([
+                    {"method": "POST", "path": "/Groups", "bulkId": "a", "data": {"displayName": "admins"}},
+                    {"method": "PATCH", "path": "/Groups/{o}", "data": rename("ADMINS")}
+                ]))),
+                200,
+                json!({"Operations": [
+                    {"status": "409", "response": taken()},
+                    {"status": "409", "response": taken()}
+                ]}),
+            ),
+            // Keeping one's own name is no clash.
+            step(
+                "PUT",
+                "/Groups/{g}",
+                Some(json!({"displayName": "admins"})),
+                200,
+                json!({"displayName": "admins"}),
+            ),
+            step(
+                "PATCH",
+                "/Groups/{o}",
+                Some(rename("Ops")),
+                200,
+                json!({"displayName": "Ops"}),
+            ),
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22ADMINS%22",
+                None,
+                200,
+                json!({"totalResults": 1, "Resources": [{"id": "{g}"}]}),
+            ),
+            schema_of_groups("server"),
+            // Other types keep RFC 7643's `none`.
+            step(
+                "POST",
+                "/Entitlements",
+                Some(json!({"displayName": "Admins"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Entitlements",
+                Some(json!({"displayName": "Admins"})),
+                201,
+                json!({}),
+            ),
+        ],
+    );
+    let allowed = Settings {
+        allow_duplicate_group_names: true,
+        ..Settings::default()
+    };
+    run(
+        "duplicate group names allowed",
+        allowed,
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Admins"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "ADMINS"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Ops"})),
+                201,
+                json!({}),
+            )
+            .save("o"),
+            step(
+                "PATCH",
+                "/Groups/{o}",
+                Some(rename("admins")),
+                200,
+                json!({"displayName": "admins"}),
+            ),
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22Admins%22",
+                None,
+                200,
+                json!({"totalResults": 3}),
+            ),
+            schema_of_groups("none"),
+        ],
+    );
+}
+
+/// Unique custom and extension attributes, and write-only ones.
+fn custom_settings() -> Settings {
+    serde_json::from_value(json!({
+        "customAttributes": [
+            {"resourceType": "User", "attribute": {"name": "badge", "type": "integer", "uniqueness": "server"}},
+            {"resourceType": "User", "attribute": {"name": "pin", "type": "string", "mutability": "writeOnly", "returned": "never"}}
+        ],
+        "extensions": [
+            {"resourceTypes": ["Group"], "schema": {"id": TEAM, "name": "Team",
+                "attributes": [{"name": "costCode", "type": "string", "uniqueness": "server"}]}},
+            {"resourceTypes": ["User"], "schema": {"id": VAULT, "name": "Vault",
+                "attributes": [
+                    {"name": "secret", "type": "string", "mutability": "writeOnly", "returned": "never"},
+                    {"name": "label", "type": "string"}
+                ]}}
+        ]
+    }))
+    .unwrap()
+}
+
+const TEAM: &str = "urn:example:params:scim:schemas:extension:Team";
+const VAULT: &str = "urn:example:params:scim:schemas:extension:Vault";
+
+#[test]
+fn custom_unique_attributes_are_enforced() {
+    let taken = || error("409", Some("uniqueness"));
+    run(
+        "custom unique",
+        custom_settings(),
+        vec![
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "a", "badge": 17})),
+                201,
+                json!({"badge": 17}),
+            )
+            .save("a"),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "b", "badge": 17})),
+                409,
+                taken(),
+            ),
+            // Compared as numbers: the string a lenient tenant coerces is the same badge.
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "b", "badge": "17"})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "b", "badge": 18})),
+                201,
+                json!({}),
+            )
+            .save("b"),
+            step(
+                "PATCH",
+                "/Users/{b}",
+                Some(patch_op("replace", "badge", json!(17))),
+                409,
+                taken(),
+            ),
+            step(
+                "PUT",
+                "/Users/{b}",
+                Some(json!({"userName": "b", "badge": 17})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(json!([
+                    {"method": "POST", "path": "/Users", "data": {"userName": "c", "badge": 17}}
+                ]))),
+                200,
+                json!({"Operations": [{"status": "409", "response": taken()}]}),
+            ),
+            // A freed value can be taken again.
+            step(
+                "PATCH",
+                "/Users/{a}",
+                Some(patch_op("replace", "badge", json!(19))),
+                200,
+                json!({"badge": 19}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "c", "badge": 17})),
+                201,
+                json!({}),
+            )
+            .save("c"),
+            step(
+                "GET",
+                "/Users?filter=badge%20eq%2019",
+                None,
+                200,
+                json!({"totalResults": 1, "Resources": [{"id": "{a}"}]}),
+            ),
+            step(
+                "GET",
+                "/Users?filter=badge%20eq%2017.0",
+                None,
+                200,
+                json!({"totalResults": 1, "Resources": [{"id": "{c}"}]}),
+            ),
+            // An extension attribute: case-insensitive unless caseExact.
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "T1", TEAM: {"costCode": "CC1"}})),
+                201,
+                json!({}),
+            )
+            .save("t"),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "T2", TEAM: {"costCode": "cc1"}})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "T2", format!("{TEAM}:costCode"): "CC2"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "GET",
+                &format!("/Groups?filter={TEAM}:costCode%20eq%20%22cc1%22"),
+                None,
+                200,
+                json!({"totalResults": 1, "Resources": [{"id": "{t}"}]}),
+            ),
+            // Without the attribute there is nothing to clash.
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "d"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "e"})),
+                201,
+                json!({}),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn put_keeps_every_write_only_attribute_it_leaves_out() {
+    let mut client = Client::new(Tenant::new(custom_settings()).unwrap());
+    let created = client.send(
+        "POST",
+        "/Users",
+        Some(json!({"userName": "w", "password": "p1", "pin": "1111", VAULT: {"secret": "s1", "label": "L"}})),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert!(
+        matches(
+            Some(&created.body),
+            &json!({"password": "<absent>", "pin": "<absent>", VAULT: {"label": "L", "secret": "<absent>"}})
+        ),
+        "{}",
+        created.body
+    );
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let path = format!("/Users/{id}");
+    // (PUT body, then stored: password, pin, Vault secret, Vault label)
+    let table = [
+        (json!({"userName": "w"}), ("p1", "1111", "s1", Value::Null)),
+        (
+            json!({"userName": "w", "pin": "2222", VAULT: {"label": "M"}}),
+            ("p1", "2222", "s1", json!("M")),
+        ),
+        (
+            json!({"userName": "w", "password": "p2", VAULT: {"secret": "s2"}}),
+            ("p2", "2222", "s2", Value::Null),
+        ),
+        (
+            json!({"userName": "w", "displayName": "W"}),
+            ("p2", "2222", "s2", Value::Null),
+        ),
+    ];
+    for (body, (password, pin, secret, label)) in table {
+        let answer = client.send("PUT", &path, Some(body.clone()));
+        assert_eq!(answer.status, 200, "{body}: {}", answer.body);
+        assert!(
+            matches(
+                Some(&answer.body),
+                &json!({"password": "<absent>", "pin": "<absent>"})
+            ),
+            "{}",
+            answer.body
+        );
+        let stored = client.stored(&id);
+        assert_eq!(
+            (
+                &stored["password"],
+                &stored["pin"],
+                &stored[VAULT]["secret"],
+                &stored[VAULT]["label"]
+            ),
+            (&json!(password), &json!(pin), &json!(secret), &label),
+            "after PUT {body}: {stored}"
+        );
+        let schemas: Vec<&str> = stored["schemas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        // A kept extension value keeps its extension listed.
+        assert!(schemas.contains(&VAULT), "{stored}");
+        assert_eq!(
+            schemas[0], "urn:ietf:params:scim:schemas:core:2.0:User",
+            "{stored}"
+        );
+    }
+}
+
+/// Every way a resource's indexed values can change, and whether the old values are
+/// then free (no stale entry: no false 409, no false match) and the new ones found.
+#[test]
+fn no_write_path_leaves_a_stale_index_entry() {
+    let old = json!({"userName": "old", "externalId": "ext-old"});
+    let new = json!({"userName": "new", "externalId": "ext-new"});
+    let group_old = json!({"displayName": "old", "externalId": "ext-old"});
+    let group_new = json!({"displayName": "new", "externalId": "ext-new"});
+    let renames = |new: &Value| {
+        let ops: Vec<Value> = new
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| json!({"op": "replace", "path": k, "value": v}))
+            .collect();
+        json!({"Operations": ops})
+    };
+    // (how, endpoint, name attribute, created, write method, write body; None: delete)
+    let mut table = Vec::new();
+    for (endpoint, name, before, after) in [
+        ("/Users", "userName", &old, &new),
+        ("/Groups", "displayName", &group_old, &group_new),
+    ] {
+        table.extend([
+            ("PUT", endpoint, name, before, Some(after.clone())),
+            ("PATCH", endpoint, name, before, Some(renames(after))),
+            ("DELETE", endpoint, name, before, None),
+            ("Bulk PUT", endpoint, name, before, Some(after.clone())),
+            ("Bulk PATCH", endpoint, name, before, Some(renames(after))),
+            ("Bulk DELETE", endpoint, name, before, None),
+            ("load", endpoint, name, before, Some(after.clone())),
+        ]);
+    }
+    for (how, endpoint, name, before, write) in table {
+        let context = format!("{how} {endpoint}");
+        let mut client = Client::new(Tenant::new(Settings::default()).unwrap());
+        // Bulk rows create through Bulk too.
+        let id = if how.starts_with("Bulk") {
+            let op = json!({"method": "POST", "path": endpoint, "bulkId": "b", "data": before});
+            let answer = client.send("POST", "/Bulk", Some(bulk_of(json!([op]))));
+            let entry = &answer.body["Operations"][0];
+            assert_eq!(entry["status"], "201", "{context}: {}", answer.body);
+            let location = entry["location"].as_str().unwrap();
+            location.rsplit('/').next().unwrap().to_string()
+        } else {
+            let created = client.send("POST", endpoint, Some(before.clone()));
+            assert_eq!(created.status, 201, "{context}: {}", created.body);
+            created.body["id"].as_str().unwrap().to_string()
+        };
+        let path = format!("{endpoint}/{id}");
+        let filter =
+            |attr: &str, value: &str| format!("{endpoint}?filter={attr}%20eq%20%22{value}%22");
+        assert_eq!(client.total(&filter(name, "OLD")), 1, "{context}: created");
+        match (how, &write) {
+            ("load", Some(body)) => {
+                // The host rebuilding the tenant from storage with a newer stored form.
+                let mut stored = client.stored(&id);
+                for (k, v) in body.as_object().unwrap() {
+                    stored[k] = v.clone();
+                }
+                client.tenant.load(scimlet::Value::from(stored)).unwrap();
+            }
+            (bulk, _) if bulk.starts_with("Bulk") => {
+                let method = &bulk[5..];
+                let mut op = json!({"method": method, "path": path});
+                if let Some(body) = &write {
+                    op["data"] = body.clone();
+                }
+                let answer = client.send("POST", "/Bulk", Some(bulk_of(json!([op]))));
+                assert_eq!(answer.status, 200, "{context}");
+                let status = &answer.body["Operations"][0]["status"];
+                assert!(
+                    status == "200" || status == "204",
+                    "{context}: {}",
+                    answer.body
+                );
+            }
+            (method, body) => {
+                let answer = client.send(method, &path, body.clone());
+                assert!(
+                    answer.status == 200 || answer.status == 204,
+                    "{context}: {}",
+                    answer.body
+                );
+            }
+        }
+        let renamed = write.is_some();
+        assert_eq!(
+            client.total(&filter(name, "old")),
+            0,
+            "{context}: old name still indexed"
+        );
+        assert_eq!(
+            client.total(&filter("externalId", "ext-old")),
+            0,
+            "{context}: old externalId still indexed"
+        );
+        assert_eq!(
+            client.total(&filter(name, "new")),
+            u64::from(renamed),
+            "{context}: new name"
+        );
+        assert_eq!(
+            client.total(&filter("externalId", "ext-new")),
+            u64::from(renamed),
+            "{context}: new externalId"
+        );
+        // The old name is free again: no false 409.
+        let again = client.send("POST", endpoint, Some(before.clone()));
+        assert_eq!(again.status, 201, "{context}: {}", again.body);
+        assert_eq!(
+            client.total(&filter(name, "old")),
+            1,
+            "{context}: recreated"
+        );
+        // And the new one is taken (or free, after a delete).
+        let clash = client.send("POST", endpoint, Some(json!({name: "NEW"})));
+        assert_eq!(
+            clash.status,
+            if renamed { 409 } else { 201 },
+            "{context}: {}",
+            clash.body
+        );
+    }
+}
+
+#[test]
+fn a_full_tenant_refuses_growth_before_writing_anything() {
+    let settings = Settings {
+        bulk_max_operations: 3,
+        ..Settings::default()
+    };
+    let mut tenant = Tenant::new(settings).unwrap();
+    tenant.set_capacity(Some(3));
+    let full =
+        || json!({"status": "403", "detail": "server is full: it holds at most 3 resources"});
+    let user = |name: &str| json!({"userName": name});
+    let post_user =
+        |name: &str| json!({"method": "POST", "path": "/Users", "data": {"userName": name}});
+    let mut tenant = run_on(
+        "capacity",
+        tenant,
+        vec![
+            step("POST", "/Users", Some(user("u1")), 201, json!({})).save("u1"),
+            step("POST", "/Users", Some(user("u2")), 201, json!({})),
+            // Two creates cannot both fit: refused as a whole, before either runs.
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(json!([post_user("u3"), post_user("u4")]))),
+                403,
+                full(),
+            ),
+            step(
+                "GET",
+                "/Users?filter=userName%20eq%20%22u3%22",
+                None,
+                200,
+                json!({"totalResults": 0}),
+            ),
+            // Every type counts.
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "g", "members": [{"value": "{u1}"}]})),
+                201,
+                json!({}),
+            )
+            .save("g"),
+            step("POST", "/Users", Some(user("u3")), 403, full()),
+            step(
+                "POST",
+                "/Roles",
+                Some(json!({"displayName": "r"})),
+                403,
+                full(),
+            ),
+            // A delete in the same request does not make room: creates are counted up front.
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(
+                    json!([{"method": "DELETE", "path": "/Users/{u1}"}, post_user("u3")]),
+                )),
+                403,
+                full(),
+            ),
+            step("GET", "/Users/{u1}", None, 200, json!({"userName": "u1"})),
+            step(
+                "GET",
+                "/Groups/{g}",
+                None,
+                200,
+                json!({"members": [{"value": "{u1}"}]}),
+            ),
+            // Over maxOperations is still 413, whatever the room.
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(json!([
+                    post_user("a"),
+                    post_user("b"),
+                    post_user("c"),
+                    post_user("d")
+                ]))),
+                413,
+                error("413", None),
+            ),
+            // Writes that do not grow the tenant go on.
+            step("PUT", "/Users/{u1}", Some(user("u1")), 200, json!({})),
+            step(
+                "PATCH",
+                "/Users/{u1}",
+                Some(patch_op("replace", "displayName", json!("U1"))),
+                200,
+                json!({}),
+            ),
+            step("DELETE", "/Users/{u1}", None, 204, Value::Null),
+            step(
+                "POST",
+                "/Bulk",
+                Some(bulk_of(json!([post_user("u3")]))),
+                200,
+                json!({"Operations": [{"status": "201"}]}),
+            ),
+            step("POST", "/Users", Some(user("u4")), 403, full()),
+        ],
+    );
+    assert_eq!(tenant.counts().values().sum::<usize>(), 3);
+    // The generator's and importers' path is held to it too.
+    let mut ids = SequentialIds {
+        prefix: "x-".into(),
+        last: 0,
+    };
+    let mut env = Env {
+        now_ms: 0,
+        base_url: BASE,
+        ids: &mut ids,
+    };
+    let mut changes = scimlet::ChangeSet::default();
+    let refused = tenant.create(
+        "User",
+        scimlet::json!({"userName": "seeded"}),
+        &mut env,
+        &mut changes,
+    );
+    assert_eq!(refused.map_err(|e| e.status).err(), Some(403));
+    assert!(changes.is_empty());
+    tenant.set_capacity(None);
+    assert!(tenant
+        .create(
+            "User",
+            scimlet::json!({"userName": "seeded"}),
+            &mut env,
+            &mut changes
+        )
+        .is_ok());
+}
+
+#[test]
+fn resources_of_types_not_served_count_towards_capacity() {
+    let settings: Settings =
+        serde_json::from_value(json!({"resourceTypes": {"role": false}})).unwrap();
+    let mut tenant = Tenant::new(settings).unwrap();
+    tenant
+        .load(scimlet::json!({"schemas": ["urn:okta:scim:schemas:core:1.0:Role"], "id": "r1", "displayName": "kept",
+            "meta": {"resourceType": "Role", "version": "W/\"1\""}}))
+        .unwrap();
+    tenant.set_capacity(Some(2));
+    run_on(
+        "capacity with a type switched off",
+        tenant,
+        vec![
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "a"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "b"})),
+                403,
+                error("403", None),
+            ),
+        ],
+    );
+}
+
+/// A Bulk operation reports the `location` the direct request's `Location` header (and
+/// `meta.location`) gives, for every write.
+#[test]
+fn bulk_locations_are_the_direct_requests_locations() {
+    for base in [BASE, "https://scim.example.com/v2/"] {
+        let mut direct = Client::new(Tenant::new(Settings::default()).unwrap());
+        let mut bulk = Client::new(Tenant::new(Settings::default()).unwrap());
+        direct.base = base;
+        bulk.base = base;
+        let created = direct.send("POST", "/Users", Some(json!({"userName": "loc"})));
+        let id = created.body["id"].as_str().unwrap().to_string();
+        let path = format!("/Users/{id}");
+        // (method, path, body)
+        let table = [
+            (
+                "POST",
+                "/Users".to_string(),
+                Some(json!({"userName": "loc"})),
+            ),
+            (
+                "PUT",
+                path.clone(),
+                Some(json!({"userName": "loc", "title": "t"})),
+            ),
+            (
+                "PATCH",
+                path.clone(),
+                Some(patch_op("replace", "title", json!("u"))),
+            ),
+            ("DELETE", path.clone(), None),
+        ];
+        let mut first = true;
+        for (method, path, body) in table {
+            let answer = if first {
+                first = false;
+                created.clone()
+            } else {
+                direct.send(method, &path, body.clone())
+            };
+            let mut op = json!({"method": method, "path": path});
+            if let Some(body) = body {
+                op["data"] = body;
+            }
+            let reported = bulk.send("POST", "/Bulk", Some(bulk_of(json!([op]))));
+            let entry = &reported.body["Operations"][0];
+            let expected = format!("https://scim.example.com/v2/Users/{id}");
+            assert_eq!(
+                entry["location"], expected,
+                "{method} via Bulk ({base}): {entry}"
+            );
+            match method {
+                "DELETE" => assert_eq!(answer.status, 204, "{method}"),
+                _ => {
+                    assert_eq!(
+                        answer.location.as_deref(),
+                        Some(expected.as_str()),
+                        "{method} ({base})"
+                    );
+                    assert_eq!(
+                        answer.body["meta"]["location"], expected,
+                        "{method} ({base})"
+                    );
+                    assert_eq!(entry["version"], answer.body["meta"]["version"], "{method}");
+                    assert_eq!(entry["status"], answer.status.to_string(), "{method}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_request_body_over_max_payload_size_is_413() {
+    let settings = Settings {
+        bulk_max_payload_size: 1024,
+        ..Settings::default()
+    };
+    let mut client = Client::new(Tenant::new(settings).unwrap());
+    let kept = client.send("POST", "/Users", Some(json!({"userName": "kept"})));
+    let id = kept.body["id"].as_str().unwrap().to_string();
+    let padded = |len: usize| {
+        let mut body = json!({"userName": "padded"}).to_string().into_bytes();
+        body.resize(len, b' ');
+        body
+    };
+    // (method, path): the size is checked first, whatever the endpoint or method.
+    let user = format!("/Users/{id}");
+    let table = [
+        ("POST", "/Users"),
+        ("PUT", user.as_str()),
+        ("PATCH", user.as_str()),
+        ("DELETE", user.as_str()),
+        ("GET", user.as_str()),
+        ("GET", "/Users"),
+        ("POST", "/Bulk"),
+        ("POST", "/.search"),
+        ("GET", "/ServiceProviderConfig"),
+        ("POST", "/ServiceProviderConfig"),
+        ("GET", "/Nowhere"),
+        ("HEAD", "/Users"),
+    ];
+    for (method, path) in table {
+        let req = Request::new(Method::parse(method), path).with_body(padded(1025));
+        let answer = client.send_request(&req);
+        assert_eq!(answer.status, 413, "{method} {path}: {}", answer.body);
+        assert_eq!(
+            answer.body["detail"], "the request body has 1025 bytes; maxPayloadSize is 1024",
+            "{method} {path}"
+        );
+    }
+    assert_eq!(client.send("GET", &user, None).body["userName"], "kept");
+    let at_limit = Request::new(Method::Post, "/Users").with_body(padded(1024));
+    assert_eq!(client.send_request(&at_limit).status, 201);
+}
+
+#[test]
+fn methods_a_route_does_not_serve_are_405_with_allow() {
+    let mut client = Client::new(Tenant::new(Settings::default()).unwrap());
+    let created = client.send("POST", "/Users", Some(json!({"userName": "m"})));
+    let user = format!("/Users/{}", created.body["id"].as_str().unwrap());
+    // (path, Allow)
+    let table = [
+        ("/ServiceProviderConfig", "GET"),
+        ("/ResourceTypes", "GET"),
+        ("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "GET"),
+        ("/.search", "POST"),
+        ("/Users/.search", "POST"),
+        ("/Bulk", "POST"),
+        ("/Users", "GET, POST"),
+        (user.as_str(), "GET, PUT, PATCH, DELETE"),
+    ];
+    for (path, allow) in table {
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] {
+            let allowed = allow.split(", ").any(|m| m == method);
+            if allowed && method == "DELETE" {
+                continue; // served: the lifecycle tests delete
+            }
+            let answer = client.send(method, path, None);
+            assert_eq!(
+                answer.status == 405,
+                !allowed,
+                "{method} {path}: {}",
+                answer.body
+            );
+            if !allowed {
+                assert_eq!(answer.allow.as_deref(), Some(allow), "{method} {path}");
+                assert!(!answer.changed, "{method} {path}");
+            }
+        }
+    }
+    // No refused method wrote or deleted anything.
+    assert_eq!(client.send("GET", &user, None).body["userName"], "m");
+}
+
+/// A settings change that makes an attribute unique (or drops its uniqueness) rebuilds
+/// the index from what is stored; clashes already stored block nothing but new clashes.
+#[test]
+fn uniqueness_follows_a_settings_change() {
+    // Before: duplicate group names allowed, and `badge` defined but not unique.
+    let mut allowed = custom_settings();
+    allowed.allow_duplicate_group_names = true;
+    allowed.custom_attributes[0].attribute.uniqueness = scimlet::schema::Uniqueness::None;
+    let mut tenant = run(
+        "duplicates, before",
+        allowed.clone(),
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "u", "badge": 7})),
+                201,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "v", "badge": 7})),
+                201,
+                json!({}),
+            ),
+        ],
+    );
+    let mut unique: Settings = custom_settings();
+    unique.allow_duplicate_group_names = false;
+    tenant.configure(unique).unwrap();
+    let taken = || error("409", Some("uniqueness"));
+    let tenant = run_on(
+        "duplicates, after",
+        tenant,
+        vec![
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22TWIN%22",
+                None,
+                200,
+                json!({"totalResults": 2}),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "TWIN"})),
+                409,
+                taken(),
+            ),
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Solo"})),
+                201,
+                json!({}),
+            )
+            .save("solo"),
+            step(
+                "PATCH",
+                "/Groups/{solo}",
+                Some(patch_op("replace", "displayName", json!("twin"))),
+                409,
+                taken(),
+            ),
+            // A stored twin may still change what is not its name.
+            step(
+                "PATCH",
+                "/Groups/id-1",
+                Some(patch_op("add", "members", json!([{"value": "id-3"}]))),
+                200,
+                json!({"displayName": "Twin"}),
+            ),
+            step(
+                "PUT",
+                "/Groups/id-2",
+                Some(json!({"displayName": "twin", "externalId": "t2"})),
+                200,
+                json!({}),
+            ),
+            // badge became unique through the custom attribute.
+            step(
+                "GET",
+                "/Users?filter=badge%20eq%207",
+                None,
+                200,
+                json!({"totalResults": 2}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "w", "badge": 7})),
+                409,
+                taken(),
+            ),
+            step(
+                "PATCH",
+                "/Users/id-3",
+                Some(patch_op("replace", "badge", json!(8))),
+                200,
+                json!({}),
+            ),
+            step(
+                "POST",
+                "/Users",
+                Some(json!({"userName": "x", "badge": 8})),
+                409,
+                taken(),
+            ),
+        ],
+    );
+    let mut tenant = tenant;
+    tenant.configure(allowed).unwrap();
+    run_on(
+        "duplicates, allowed again",
+        tenant,
+        vec![
+            step(
+                "POST",
+                "/Groups",
+                Some(json!({"displayName": "Twin"})),
+                201,
+                json!({}),
+            ),
+            step(
+                "GET",
+                "/Groups?filter=displayName%20eq%20%22twin%22",
+                None,
+                200,
+                json!({"totalResults": 3}),
+            ),
         ],
     );
 }

@@ -50,6 +50,8 @@ pub struct CreateOrder {
     pub token: String,
     /// Fake data to fill it with.
     pub seed: Option<SeedSpec>,
+    /// The most resources it may hold (the deployment's `Policy::max_resources`).
+    pub capacity: usize,
 }
 
 impl CreateOrder {
@@ -110,6 +112,7 @@ impl CreateOrder {
             record: ServerRecord::new(&id, &token, now_ms, settings),
             token,
             seed: body.seed,
+            capacity: policy.max_resources,
         })
     }
 }
@@ -158,7 +161,8 @@ pub fn create(
             "server '{id}' already exists; pick another id or delete it first"
         )));
     }
-    let tenant = Tenant::new(order.record.settings.clone())?;
+    let mut tenant = Tenant::new(order.record.settings.clone())?;
+    tenant.set_capacity(Some(order.capacity));
     let generator = match &order.seed {
         Some(spec) => Some(Generator::for_tenant(&tenant, spec)?),
         None => None,

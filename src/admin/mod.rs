@@ -267,6 +267,9 @@ type Served = core::result::Result<Outcome, (ScimError, TenantChange)>;
 
 fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_>) -> Served {
     let unchanged = |e: ScimError| (e, TenantChange::Unchanged);
+    // The deployment's limit holds for whatever tenant this request leaves behind.
+    let capacity = Some(policy.max_resources);
+    server.tenant.set_capacity(capacity);
     if !req.action.allowed().contains(req.method) {
         return Ok(method_not_allowed(req.method, req.action));
     }
@@ -306,6 +309,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
         ),
         (Action::Reset, _) => {
             server.tenant = Tenant::new(server.record.settings.clone()).map_err(unchanged)?;
+            server.tenant.set_capacity(capacity);
             done(
                 json(200, &show(server, policy, site)),
                 RecordChange::Unchanged,
@@ -338,6 +342,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
             tenant
                 .configure(settings.clone())
                 .map_err(|e| (e, TenantChange::Reload))?;
+            tenant.set_capacity(capacity);
             server.tenant = tenant;
             server.record.set_settings(settings);
             done(

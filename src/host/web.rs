@@ -264,7 +264,12 @@ impl Server {
     /// A server rebuilt from its record and stored resources (JSON strings, as written from
     /// earlier change sets), without validation: how the host loads one from IndexedDB.
     /// `id_seed` is eight or more random bytes from the host's CSPRNG, for fresh ids.
-    pub fn load(record_json: &str, stored: Vec<String>, id_seed: &[u8]) -> Result<Server, JsValue> {
+    pub fn load(
+        sandbox: &Sandbox,
+        record_json: &str,
+        stored: Vec<String>,
+        id_seed: &[u8],
+    ) -> Result<Server, JsValue> {
         let mut record = parse_record(record_json)?;
         // A seed still being made when the host stopped cannot go on: its generator's state
         // was in memory only. The server keeps what was made.
@@ -272,6 +277,7 @@ impl Server {
         reserve_heap(stored.iter().map(String::len).sum());
         let mut tenant =
             Tenant::new(record.settings.clone()).map_err(|e| error_response_value(&e))?;
+        tenant.set_capacity(Some(sandbox.policy.max_resources));
         for json in &stored {
             let value = crate::value::from_str(json).map_err(|e| {
                 error_response_value(&ScimError::new(

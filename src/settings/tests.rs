@@ -8,10 +8,8 @@ fn parse(text: &str) -> core::result::Result<Settings, (u16, String)> {
 #[test]
 fn settings_parse_strictly() {
     // (body, Ok(check) or Err(status, part of the detail))
-    let table: &[(
-        &str,
-        core::result::Result<fn(&Settings) -> bool, (u16, &str)>,
-    )] = &[
+    type Expected = core::result::Result<fn(&Settings) -> bool, (u16, &'static str)>;
+    let table: &[(&str, Expected)] = &[
         ("{}", Ok(|s| *s == Settings::default())),
         (
             r#"{"strict": true}"#,
@@ -99,7 +97,8 @@ fn merge_patch_changes_only_the_keys_sent() {
         ..Settings::default()
     };
     // (patch, expected change to `base`, or an error detail)
-    let table: &[(&str, core::result::Result<fn(&mut Settings), &str>)] = &[
+    type Change = core::result::Result<fn(&mut Settings), &'static str>;
+    let table: &[(&str, Change)] = &[
         ("{}", Ok(|_| {})),
         (r#"{"maxResults": 70}"#, Ok(|s| s.max_results = 70)),
         (r#"{"strict": null}"#, Ok(|s| s.strict = false)),

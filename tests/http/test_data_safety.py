@@ -14,6 +14,7 @@ import time
 import pytest
 
 from conftest import (
+    new_server,
     ADMIN_TOKEN,
     BASE,
     MAX_RESOURCES,
@@ -224,3 +225,27 @@ def test_ttl_is_bounded_and_the_server_stays_listed(http, server):
     if ADMIN_TOKEN:
         listed = http.get(f"{BASE}/api/servers", headers=bearer(ADMIN_TOKEN)).json()
         assert server.id in {s["id"] for s in listed["servers"]}
+
+
+# Item 11: a refusal at the resource cap is cheap and keeps the server in memory.
+def test_refusals_at_the_cap_are_cheap_and_keep_the_server_loaded(http):
+    cap = int(MAX_RESOURCES or 12000)
+    srv = new_server(http, seed={"users": cap, "groups": 0, "entitlements": 0, "roles": 0})
+    try:
+        ops = [{"method": "POST", "path": "/Users", "bulkId": f"b{i}",
+                "data": {"schemas": [USER], "userName": f"over{i}@example.com"}} for i in range(100)]
+        bulk = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": ops}
+        for _ in range(3):
+            started = time.monotonic()
+            refused = srv.post("/Bulk", bulk)
+            took = time.monotonic() - started
+            error = assert_scim_error(refused, 403)
+            assert "server is full" in error["detail"]
+            assert took < 0.3, f"a refusal took {took:.2f} s"
+            # The next request finds the server still in memory: no reload.
+            after = srv.get("/Users?count=1")
+            assert "load;" not in after.headers["server-timing"], after.headers["server-timing"]
+            assert after.json()["totalResults"] == cap
+        assert_scim_error(srv.post("/Users", user_body("one.more")), 403)
+    finally:
+        srv.admin("DELETE")

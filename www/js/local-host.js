@@ -205,7 +205,7 @@ export class LocalHost {
     const t0 = performance.now();
     const stored = await this.store.serverResources(id);
     const t1 = performance.now();
-    const server = Server.load(JSON.stringify(record), stored, randomBytes(16));
+    const server = Server.load(this.sandbox, JSON.stringify(record), stored, randomBytes(16));
     const t2 = performance.now();
     this.lastLoad.set(id, { resources: stored.length, readMs: t1 - t0, engineMs: t2 - t1, totalMs: t2 - t0 });
     return server;

@@ -204,13 +204,11 @@ impl ScimServer {
         };
         let origin = url.origin().ascii_serialization();
         let base_url = EDGE.scim_base(&origin, id);
-        let max_resources = policy(&self.env).max_resources;
 
         let mut slot = self.server.borrow_mut();
         let server = slot
             .as_mut()
             .ok_or_else(|| internal("server", "not loaded"))?;
-        let before = total(&server.tenant);
         let mut ids = self.ids.borrow_mut();
         let mut env = CoreEnv {
             now_ms: now_ms(),
@@ -223,12 +221,6 @@ impl ScimServer {
 
         let mut store_ms = None;
         if !outcome.changes.is_empty() {
-            let after = total(&server.tenant);
-            if after > before && after > max_resources {
-                // Forget the in-memory change: the next request reloads from storage.
-                *slot = None;
-                return Err(full(id, max_resources));
-            }
             let started = js_sys::Date::now();
             if let Err(err) = self.write(Rows::Changes(&outcome.changes), None) {
                 *slot = None;
@@ -383,6 +375,8 @@ impl ScimServer {
 
     fn read_tenant(&self, record: &ServerRecord) -> Fallible<Tenant> {
         let mut tenant = Tenant::new(record.settings.clone())?;
+        // The engine refuses growth past the deployment's limit before anything is written.
+        tenant.set_capacity(Some(policy(&self.env).max_resources));
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT body FROM resources", None)
@@ -569,18 +563,6 @@ fn key_of(resource: &Arc<Value>) -> Option<ResourceKey> {
         resource_type: resource.get("meta")?.get("resourceType")?.as_str()?.into(),
         id: resource.get("id")?.as_str()?.into(),
     })
-}
-
-fn total(tenant: &Tenant) -> usize {
-    tenant.counts().values().sum()
-}
-
-fn full(id: &str, max: usize) -> ScimError {
-    ScimError::new(
-        403,
-        None,
-        format!("server '{id}' is full: a server here holds at most {max} resources"),
-    )
 }
 
 /// 413 for a resource too large for one storage row; the transaction stored nothing.
