@@ -11,6 +11,7 @@
 //! back a little (batch `k` needs batch `k/4`); from the fourth batch or so on, the answer
 //! is long there. So every user whose manager was created gets it, whatever the concurrency.
 
+use crate::auth::Credential;
 use crate::bulk::{
     check_batch, operation_detail, operation_status, print_summary, progress, Batch, OnOperation,
     Operation, Pipeline, Tally,
@@ -30,6 +31,26 @@ use std::time::Instant;
 
 /// Runs `load`; whether every user (and group) was created.
 pub fn run(context: &Context, args: &LoadArgs) -> Fallible<bool> {
+    let report = execute(context, args)?;
+    report.print(context.json);
+    Ok(report.ok())
+}
+
+/// What a load did.
+struct Report {
+    domain: String,
+    /// What the server said about its room before the load, if anything.
+    capacity: Option<Capacity>,
+    /// Whether the load named a server (whose capacity could have been known).
+    named_server: bool,
+    entitlements: usize,
+    roles: usize,
+    users: Users,
+    groups: Option<Groups>,
+}
+
+/// The load itself: checks, users, then groups.
+fn execute(context: &Context, args: &LoadArgs) -> Fallible<Report> {
     let concurrency = usize::try_from(args.concurrency).unwrap_or(1);
     let (base, server) = args.target.resolve(&context.url);
     let http = Http::new(context.scim_credential(server), concurrency + 1);
@@ -37,21 +58,8 @@ pub fn run(context: &Context, args: &LoadArgs) -> Fallible<bool> {
         Some(id) => capacity(context, id)?,
         None => None,
     };
-    let needed = args.users.saturating_add(args.groups);
     if let (Some(c), Some(id)) = (capacity, server) {
-        if needed > c.free() {
-            return Err(format!(
-                "server {id} has room for {} more resources ({} of at most {}), and this load needs {} \
-                 ({} users + {} groups); nothing was sent.\n  Load fewer, or make room first \
-                 (`scimlet purge --server {id} ...`, `scimlet servers reset {id}`).",
-                HumanCount(c.free()),
-                HumanCount(c.total),
-                HumanCount(c.max),
-                HumanCount(needed),
-                HumanCount(args.users),
-                HumanCount(args.groups)
-            ));
-        }
+        check_room(c, id, args)?;
     }
     let budget = check_batch(&http, &base, args.batch)?;
     let (entitlements, roles) = if args.no_grants {
@@ -101,52 +109,101 @@ pub fn run(context: &Context, args: &LoadArgs) -> Fallible<bool> {
             plan.groups(&group_names, &users)
         }
     });
+    Ok(Report {
+        domain,
+        capacity,
+        named_server: server.is_some(),
+        entitlements: entitlements.len(),
+        roles: roles.len(),
+        users,
+        groups,
+    })
+}
 
-    let ok = users.tally.ok() && groups.as_ref().is_none_or(|g| g.tally.ok());
-    if context.json {
-        let mut out = users.tally.to_json("created", users.elapsed);
-        out.insert("domain".into(), json!(domain));
-        out.insert("managers".into(), json!(users.managers));
-        out.insert(
-            "managersUnresolved".into(),
-            json!(users.managers_unresolved),
-        );
-        out.insert("entitlementsAvailable".into(), json!(entitlements.len()));
-        out.insert("rolesAvailable".into(), json!(roles.len()));
-        out.insert(
-            "capacity".into(),
-            json!(capacity.map(|c| json!({ "total": c.total, "max": c.max, "free": c.free() }))),
-        );
-        out.insert(
-            "groups".into(),
-            json!(groups.as_ref().map(|g| {
-                let mut groups = g.tally.to_json("created", g.elapsed);
-                groups.insert("members".into(), json!(g.members));
-                groups
-            })),
-        );
-        print_summary(out);
-    } else {
+impl Report {
+    fn ok(&self) -> bool {
+        self.users.tally.ok() && self.groups.as_ref().is_none_or(|g| g.tally.ok())
+    }
+
+    /// The summary: JSON on stdout, or text on stderr.
+    fn print(&self, json_output: bool) {
+        let (users, domain) = (&self.users, &self.domain);
+        if json_output {
+            let mut out = users.tally.to_json("created", users.elapsed);
+            out.insert("domain".into(), json!(domain));
+            out.insert("managers".into(), json!(users.managers));
+            out.insert(
+                "managersUnresolved".into(),
+                json!(users.managers_unresolved),
+            );
+            out.insert("entitlementsAvailable".into(), json!(self.entitlements));
+            out.insert("rolesAvailable".into(), json!(self.roles));
+            out.insert(
+                "capacity".into(),
+                json!(self
+                    .capacity
+                    .map(|c| json!({ "total": c.total, "max": c.max, "free": c.free() }))),
+            );
+            out.insert(
+                "groups".into(),
+                json!(self.groups.as_ref().map(|g| {
+                    let mut groups = g.tally.to_json("created", g.elapsed);
+                    groups.insert("members".into(), json!(g.members));
+                    groups
+                })),
+            );
+            return print_summary(out);
+        }
         users.tally.print_text("Created", "users", users.elapsed);
+        let unresolved = match users.managers_unresolved {
+            0 => String::new(),
+            n => format!(
+                "; {} without the manager the generator gave them, which was not created",
+                HumanCount(n)
+            ),
+        };
         eprintln!(
-            "  with {} managers ({} unresolved: their manager was not created), domain {domain}",
-            HumanCount(users.managers),
-            HumanCount(users.managers_unresolved)
+            "  {} with a manager{unresolved}; domain {domain}",
+            HumanCount(users.managers)
         );
-        if capacity.is_none() && server.is_some() {
+        if self.capacity.is_none() && self.named_server {
             eprintln!("  (the server did not say how many resources it may hold)");
         }
-        if let Some(g) = &groups {
+        if let Some(g) = &self.groups {
             g.tally.print_text("Created", "groups", g.elapsed);
             eprintln!("  with {} members", HumanCount(g.members));
         }
     }
-    Ok(ok)
+}
+
+/// Refuses a load that cannot fit in server `id`, before anything is sent.
+fn check_room(capacity: Capacity, id: &str, args: &LoadArgs) -> Fallible<()> {
+    let needed = args.users.saturating_add(args.groups);
+    if needed <= capacity.free() {
+        return Ok(());
+    }
+    Err(format!(
+        "server {id} has room for {} more resources ({} of at most {}), and this load needs {} \
+         ({} users + {} groups); nothing was sent.\n  Load fewer, or make room first \
+         (`scimlet purge --server {id} ...`, `scimlet servers reset {id}`).",
+        HumanCount(capacity.free()),
+        HumanCount(capacity.total),
+        HumanCount(capacity.max),
+        HumanCount(needed),
+        HumanCount(args.users),
+        HumanCount(args.groups)
+    ))
 }
 
 /// How full server `id` is (`None`: it does not say, or could not be asked).
 fn capacity(context: &Context, id: &str) -> Fallible<Option<Capacity>> {
-    let http = Http::new(context.admin_credential(id), 1);
+    // Any token that opens /api/servers/{id} may ask; a refusal is explained as for the
+    // SCIM data the load is after (the admin token would not open that).
+    let credential = Credential {
+        token: context.admin_credential(id).token,
+        hint: context.scim_credential(Some(id)).hint,
+    };
+    let http = Http::new(credential, 1);
     let url = format!("{}/api/servers/{id}", context.url);
     let reply = http.send("GET", &url, None)?;
     match reply.status {
@@ -340,22 +397,11 @@ impl Plan<'_> {
                     let Some(n) = user_number(bulk_id) else {
                         return;
                     };
-                    let id = match result {
-                        Some(r) if (200..300).contains(&operation_status(r)) => {
-                            tally.succeeded.fetch_add(1, Ordering::Relaxed);
-                            created_id(r)
-                        }
-                        Some(r) => {
-                            tally.fail(format!(
-                                "{label}: {} {}",
-                                operation_status(r),
-                                operation_detail(r)
-                            ));
-                            None
-                        }
-                        None => None,
-                    };
-                    roster.resolve(n, id);
+                    let created = succeeded(&tally, label, result);
+                    if created.is_some() {
+                        tally.succeeded.fetch_add(1, Ordering::Relaxed);
+                    }
+                    roster.resolve(n, created.and_then(created_id));
                 },
             )
         };
@@ -440,13 +486,29 @@ impl Plan<'_> {
         out
     }
 
+    /// Adds an operation to `batch`, first sending the batch if the operation would not
+    /// fit; false (the operation not added) once the run has stopped.
+    fn queue(
+        &self,
+        pipeline: &Pipeline,
+        batch: &mut Batch,
+        operation: Vec<u8>,
+        label: Operation,
+    ) -> bool {
+        if (batch.len() >= self.batch || batch.overflows(operation.len(), self.budget))
+            && batch.take().is_some_and(|job| !pipeline.send(job))
+        {
+            return false;
+        }
+        batch.push(operation, label);
+        true
+    }
+
     /// Creates the groups with their members: each group by one POST carrying as many
     /// members as fit a request, then PATCH `add` for the rest.
     fn groups(&self, names: &[String], users: &Users) -> Groups {
         let started = Instant::now();
-        let tally = Arc::new(Tally::default());
-        let members = Arc::new(AtomicU64::new(0));
-        // Each member entry serialized once; `chunks[g]` splits group g's into requests.
+        // Each member entry serialized once, split into lists that fit a request.
         let entries: Vec<Vec<Vec<u8>>> = users
             .members
             .iter()
@@ -457,14 +519,36 @@ impl Plan<'_> {
             })
             .collect();
         let limit = self.budget.saturating_sub(512).max(1);
-        let chunks: Arc<Vec<Vec<Range<usize>>>> =
-            Arc::new(entries.iter().map(|e| chunk(e, limit)).collect());
-        let ids: Arc<Mutex<Vec<Option<String>>>> = Arc::new(Mutex::new(vec![None; names.len()]));
+        let lists = MemberLists {
+            chunks: entries.iter().map(|e| chunk(e, limit)).collect(),
+            entries,
+        };
+        let lists = Arc::new(lists);
+        let tally = Arc::new(Tally::default());
+        let members = Arc::new(AtomicU64::new(0));
+        let ids = self.post_groups(names, &lists, &tally, &members);
+        if !tally.stopped() {
+            self.add_members(names, &ids, &lists, &tally, &members);
+        }
+        Groups {
+            tally,
+            members: members.load(Ordering::Relaxed),
+            elapsed: started.elapsed(),
+        }
+    }
 
-        // 1. POST each group with its first chunk of members.
+    /// POSTs each group with its first list of members; the ids the groups got.
+    fn post_groups(
+        &self,
+        names: &[String],
+        lists: &Arc<MemberLists>,
+        tally: &Arc<Tally>,
+        members: &Arc<AtomicU64>,
+    ) -> Vec<Option<String>> {
+        let ids: Arc<Mutex<Vec<Option<String>>>> = Arc::new(Mutex::new(vec![None; names.len()]));
         let on_group: OnOperation = {
-            let (tally, members, chunks, ids) =
-                (tally.clone(), members.clone(), chunks.clone(), ids.clone());
+            let (tally, members, lists, ids) =
+                (tally.clone(), members.clone(), lists.clone(), ids.clone());
             Arc::new(
                 move |(bulk_id, label): &Operation, result: Option<&Value>| {
                     let Some(g) = bulk_id
@@ -473,118 +557,140 @@ impl Plan<'_> {
                     else {
                         return;
                     };
-                    match result {
-                        Some(r) if (200..300).contains(&operation_status(r)) => {
-                            tally.succeeded.fetch_add(1, Ordering::Relaxed);
-                            let first = chunks.get(g).and_then(|c| c.first()).map_or(0, Range::len);
-                            members.fetch_add(first as u64, Ordering::Relaxed);
-                            if let (Ok(mut ids), Some(id)) = (ids.lock(), created_id(r)) {
-                                if let Some(slot) = ids.get_mut(g) {
-                                    *slot = Some(id.into());
-                                }
-                            }
+                    let Some(created) = succeeded(&tally, label, result) else {
+                        return;
+                    };
+                    tally.succeeded.fetch_add(1, Ordering::Relaxed);
+                    if let (Some(id), Ok(mut ids)) = (created_id(created), ids.lock()) {
+                        members.fetch_add(lists.size(g, 0), Ordering::Relaxed);
+                        if let Some(slot) = ids.get_mut(g) {
+                            *slot = Some(id.into());
                         }
-                        Some(r) => tally.fail(format!(
-                            "{label}: {} {}",
-                            operation_status(r),
-                            operation_detail(r)
-                        )),
-                        None => {}
                     }
                 },
             )
         };
-        let (pipeline, bar) = self.pipeline(&tally, on_group, "groups", names.len() as u64);
+        let (pipeline, bar) = self.pipeline(tally, on_group, "groups", names.len() as u64);
         let mut batch = Batch::default();
+        let mut queued = 0;
         for (g, name) in names.iter().enumerate() {
-            let first = chunks
-                .get(g)
-                .and_then(|c| c.first())
-                .cloned()
-                .unwrap_or(0..0);
-            let slice = entries
-                .get(g)
-                .and_then(|e| e.get(first))
-                .unwrap_or_default();
-            let operation = group_operation(g, name, slice);
-            if (batch.len() >= self.batch || batch.overflows(operation.len(), self.budget))
-                && batch.take().is_some_and(|job| !pipeline.send(job))
-            {
-                tally.not_sent((names.len() - g) as u64);
+            let operation = group_operation(g, name, lists.list(g, 0));
+            if !self.queue(
+                &pipeline,
+                &mut batch,
+                operation,
+                (format!("g{g}"), format!("group {name}")),
+            ) {
                 break;
             }
-            batch.push(operation, (format!("g{g}"), format!("group {name}")));
+            queued += 1;
         }
         if let Some(job) = batch.take() {
             pipeline.send(job);
         }
+        tally.not_sent((names.len() - queued) as u64);
         pipeline.finish();
         bar.finish_and_clear();
-
-        // 2. The members that did not fit, added to the groups that were created.
         let ids = ids.lock().map(|ids| ids.clone()).unwrap_or_default();
-        let more: usize = chunks.iter().map(|c| c.len().saturating_sub(1)).sum();
-        if more > 0 && !tally.stopped() {
-            let on_members: OnOperation = {
-                let (tally, members, chunks) = (tally.clone(), members.clone(), chunks.clone());
-                Arc::new(
-                    move |(bulk_id, label): &Operation, result: Option<&Value>| {
-                        let Some((g, k)) = patch_numbers(bulk_id) else {
-                            return;
-                        };
-                        match result {
-                            Some(r) if (200..300).contains(&operation_status(r)) => {
-                                let size =
-                                    chunks.get(g).and_then(|c| c.get(k)).map_or(0, Range::len);
-                                members.fetch_add(size as u64, Ordering::Relaxed);
-                            }
-                            Some(r) => tally.fail(format!(
-                                "{label}: {} {}",
-                                operation_status(r),
-                                operation_detail(r)
-                            )),
-                            None => {}
+        ids
+    }
+
+    /// Adds the members that did not fit a group's POST, by PATCH, to the groups created.
+    fn add_members(
+        &self,
+        names: &[String],
+        ids: &[Option<String>],
+        lists: &Arc<MemberLists>,
+        tally: &Arc<Tally>,
+        members: &Arc<AtomicU64>,
+    ) {
+        let patches: Vec<(usize, usize, &str)> = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(g, id)| Some((g, id.as_deref()?)))
+            .flat_map(|(g, id)| (1..lists.count(g)).map(move |k| (g, k, id)))
+            .collect();
+        if patches.is_empty() {
+            return;
+        }
+        let on_members: OnOperation = {
+            let (tally, members, lists) = (tally.clone(), members.clone(), lists.clone());
+            Arc::new(
+                move |(bulk_id, label): &Operation, result: Option<&Value>| {
+                    if let Some((g, k)) = patch_numbers(bulk_id) {
+                        if succeeded(&tally, label, result).is_some() {
+                            members.fetch_add(lists.size(g, k), Ordering::Relaxed);
                         }
-                    },
-                )
-            };
-            let (pipeline, bar) = self.pipeline(&tally, on_members, "member lists", more as u64);
-            let mut batch = Batch::default();
-            'groups: for (g, group_chunks) in chunks.iter().enumerate() {
-                let (Some(Some(id)), Some(name)) = (ids.get(g), names.get(g)) else {
-                    continue;
-                };
-                for (k, range) in group_chunks.iter().enumerate().skip(1) {
-                    let slice = entries
-                        .get(g)
-                        .and_then(|e| e.get(range.clone()))
-                        .unwrap_or_default();
-                    let operation = members_operation(g, k, id, slice);
-                    if (batch.len() >= self.batch || batch.overflows(operation.len(), self.budget))
-                        && batch.take().is_some_and(|job| !pipeline.send(job))
-                    {
-                        break 'groups;
                     }
-                    batch.push(
-                        operation,
-                        (
-                            format!("m{g}.{k}"),
-                            format!("members {}-{} of group {name}", range.start + 1, range.end),
-                        ),
-                    );
-                }
+                },
+            )
+        };
+        let (pipeline, bar) =
+            self.pipeline(tally, on_members, "member lists", patches.len() as u64);
+        let mut batch = Batch::default();
+        let mut queued = 0;
+        for &(g, k, id) in &patches {
+            let name = names.get(g).map_or("", String::as_str);
+            let label = (
+                format!("m{g}.{k}"),
+                format!("members list {} of group {name}", k + 1),
+            );
+            if !self.queue(
+                &pipeline,
+                &mut batch,
+                members_operation(g, k, id, lists.list(g, k)),
+                label,
+            ) {
+                break;
             }
-            if let Some(job) = batch.take() {
-                pipeline.send(job);
-            }
-            pipeline.finish();
-            bar.finish_and_clear();
+            queued += 1;
         }
-        Groups {
-            tally,
-            members: members.load(Ordering::Relaxed),
-            elapsed: started.elapsed(),
+        if let Some(job) = batch.take() {
+            pipeline.send(job);
         }
+        tally.not_sent((patches.len() - queued) as u64);
+        pipeline.finish();
+        bar.finish_and_clear();
+    }
+}
+
+/// The groups' member entries (serialized) and how they are split into requests.
+struct MemberLists {
+    /// Per group, its member entries in order.
+    entries: Vec<Vec<Vec<u8>>>,
+    /// Per group, the ranges of `entries` sent together: the first with the POST.
+    chunks: Vec<Vec<Range<usize>>>,
+}
+
+impl MemberLists {
+    /// How many lists group `g` is sent in.
+    fn count(&self, g: usize) -> usize {
+        self.chunks.get(g).map_or(0, Vec::len)
+    }
+
+    /// List `k` of group `g`.
+    fn list(&self, g: usize, k: usize) -> &[Vec<u8>] {
+        let range = self.chunks.get(g).and_then(|c| c.get(k)).cloned();
+        range
+            .and_then(|r| self.entries.get(g)?.get(r))
+            .unwrap_or_default()
+    }
+
+    /// How many members list `k` of group `g` holds.
+    fn size(&self, g: usize, k: usize) -> u64 {
+        self.list(g, k).len() as u64
+    }
+}
+
+/// The result of an operation that succeeded; a failed one is counted as a failure.
+fn succeeded<'a>(tally: &Tally, label: &str, result: Option<&'a Value>) -> Option<&'a Value> {
+    let result = result?;
+    let status = operation_status(result);
+    if (200..300).contains(&status) {
+        Some(result)
+    } else {
+        tally.fail(format!("{label}: {status} {}", operation_detail(result)));
+        None
     }
 }
 

@@ -278,8 +278,8 @@ fn load_args(args: &[&str]) -> LoadArgs {
 }
 
 /// Checks the loaded users and groups against the generator: every user with a manager
-/// has that manager's id, every group the generator's members.
-fn check_against_generator(engine: &Engine, spec: &SeedSpec) {
+/// has that manager's id, every group the generator's members. Then the report's figures.
+fn check_against_generator(engine: &Engine, spec: &SeedSpec, report: &Report) {
     let users = engine.stored("User");
     let id_of: BTreeMap<String, String> = users
         .iter()
@@ -339,6 +339,24 @@ fn check_against_generator(engine: &Engine, spec: &SeedSpec) {
             .collect();
         assert_eq!(members, expected_members[g], "members of {name}");
     }
+    assert!(report.ok());
+    let users = report.users.tally.to_json("created", Default::default());
+    assert_eq!(users["created"], json!(spec.users));
+    assert_eq!(
+        (users["failed"].clone(), users["notSent"].clone()),
+        (json!(0), json!(0))
+    );
+    assert_eq!(
+        (report.users.managers, report.users.managers_unresolved),
+        (with_manager as u64, 0)
+    );
+    let groups = report.groups.as_ref().expect("groups");
+    assert_eq!(
+        groups.tally.to_json("created", Default::default())["created"],
+        json!(spec.groups)
+    );
+    let memberships: usize = expected_members.iter().map(BTreeSet::len).sum();
+    assert_eq!(groups.members, memberships as u64);
 }
 
 fn spec(users: usize, groups: usize, seed: u64) -> SeedSpec {
@@ -372,8 +390,8 @@ fn a_concurrent_load_keeps_every_manager_and_makes_the_groups() {
             "--seed",
             "5",
         ]);
-        assert_eq!(run(&context(&server, "rich"), &args), Ok(true));
-        check_against_generator(&engine, &spec(400, 6, 5));
+        let report = execute(&context(&server, "rich"), &args).unwrap();
+        check_against_generator(&engine, &spec(400, 6, 5), &report);
     }
 }
 
@@ -397,8 +415,8 @@ fn a_small_payload_limit_splits_users_and_member_lists() {
         "--seed",
         "9",
     ]);
-    assert_eq!(run(&context(&server, "small"), &args), Ok(true));
-    check_against_generator(&engine, &spec(300, 3, 9));
+    let report = execute(&context(&server, "small"), &args).unwrap();
+    check_against_generator(&engine, &spec(300, 3, 9), &report);
     let requests = server.requests();
     let bulks = requests
         .iter()
@@ -466,7 +484,18 @@ fn a_load_stops_at_the_first_server_full() {
             "--concurrency",
             concurrency,
         ]);
-        assert_eq!(run(&context(&server, "full"), &load_args(&argv)), Ok(false));
+        let report = execute(&context(&server, "full"), &load_args(&argv)).unwrap();
+        assert!(!report.ok());
+        let summary = report.users.tally.to_json("created", Default::default());
+        assert_eq!(summary["serverFull"], json!(true));
+        assert_eq!(summary["created"], json!(engine.total()));
+        let groups = report
+            .groups
+            .as_ref()
+            .expect("groups")
+            .tally
+            .to_json("created", Default::default());
+        assert_eq!(groups["notSent"], json!(5));
         let total = engine.total();
         assert!(total <= 1_234 && total > 1_234 - 50, "{total}");
         let requests = server.requests();
