@@ -11,12 +11,19 @@ fn context(token: Option<&str>, admin: Option<&str>, store: Store) -> Context {
     }
 }
 
+/// A token file (in a fresh directory) remembering server `big` of `http://h:1`, and a
+/// way to open it.
+fn remembering_big(name: &str) -> (std::path::PathBuf, impl Fn() -> Store) {
+    let dir = std::env::temp_dir().join(format!("scimlet-cli-auth-{name}-{}", std::process::id()));
+    let path = dir.join("servers.json");
+    let store = move || Store::at(path.clone());
+    store().put("http://h:1", "big", "remembered").unwrap();
+    (dir, store)
+}
+
 #[test]
 fn scim_data_opens_to_the_given_token_else_the_remembered_one_never_the_admin_token() {
-    let dir = std::env::temp_dir().join(format!("scimlet-cli-auth-{}", std::process::id()));
-    let path = dir.join("servers.json");
-    let store = || Store::at(path.clone());
-    store().put("http://h:1", "big", "remembered").unwrap();
+    let (dir, store) = remembering_big("scim");
     for (token, admin, id, expected, hint_says) in [
         (
             Some("given"),
@@ -83,10 +90,7 @@ fn scim_data_opens_to_the_given_token_else_the_remembered_one_never_the_admin_to
 
 #[test]
 fn the_admin_api_opens_to_the_given_token_the_admin_token_or_the_remembered_one() {
-    let dir = std::env::temp_dir().join(format!("scimlet-cli-auth-admin-{}", std::process::id()));
-    let path = dir.join("servers.json");
-    let store = || Store::at(path.clone());
-    store().put("http://h:1", "big", "remembered").unwrap();
+    let (dir, store) = remembering_big("admin");
     for (token, admin, id, expected, hint_says) in [
         (
             Some("given"),

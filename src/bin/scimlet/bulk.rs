@@ -295,19 +295,27 @@ impl Batch {
 
 /// `{"schemas": [BulkRequest], "Operations": [...]}` around serialized operations.
 pub fn bulk_body(operations: &[Vec<u8>]) -> Vec<u8> {
-    let mut body =
-        Vec::with_capacity(operations.iter().map(Vec::len).sum::<usize>() + operations.len() + 80);
-    body.extend_from_slice(b"{\"schemas\":[\"");
-    body.extend_from_slice(BULK_REQUEST.as_bytes());
-    body.extend_from_slice(b"\"],\"Operations\":[");
-    for (i, op) in operations.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(op);
-    }
-    body.extend_from_slice(b"]}");
+    let size = operations.iter().map(|o| o.len() + 1).sum::<usize>() + 96;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(
+        format!("{{\"schemas\":[\"{BULK_REQUEST}\"],\"Operations\":").as_bytes(),
+    );
+    push_json_array(&mut body, operations);
+    body.push(b'}');
     body
+}
+
+/// Appends `[a,b,c]` of serialized values.
+pub fn push_json_array(out: &mut Vec<u8>, items: &[Vec<u8>]) {
+    out.reserve(items.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
 }
 
 /// Sender threads posting jobs to `{base}/Bulk`, a few jobs queued ahead.

@@ -13,13 +13,14 @@
 
 use crate::auth::Credential;
 use crate::bulk::{
-    check_batch, operation_detail, operation_status, print_summary, progress, Batch, OnOperation,
-    Operation, Pipeline, Tally,
+    check_batch, operation_detail, operation_status, print_summary, progress, push_json_array,
+    Batch, OnOperation, Operation, Pipeline, Tally,
 };
 use crate::http::{parse_json, Http};
 use crate::servers::Capacity;
 use crate::{Context, Fallible, LoadArgs};
 use indicatif::HumanCount;
+use indicatif::ProgressBar;
 use scimlet::generate::{generate, Grant, People, Person, SeedSpec};
 use scimlet::schema::builtin::{ENTERPRISE_USER, GROUP, PATCH_OP};
 use scimlet::value::Text;
@@ -368,16 +369,18 @@ struct Groups {
 }
 
 impl Plan<'_> {
-    fn pipeline(
-        &self,
-        tally: &Arc<Tally>,
-        on: OnOperation,
-        what: &str,
-        n: u64,
-    ) -> (Pipeline, indicatif::ProgressBar) {
-        let bar = progress(n, what);
-        let pipeline = Pipeline::start(self.concurrency, self.http, self.base, tally, on, &bar);
-        (pipeline, bar)
+    /// Starts a phase of `total` operations, each answer going to `on`.
+    fn phase(&self, tally: &Arc<Tally>, on: OnOperation, what: &str, total: usize) -> Phase<'_> {
+        let bar = progress(total as u64, what);
+        Phase {
+            pipeline: Pipeline::start(self.concurrency, self.http, self.base, tally, on, &bar),
+            bar,
+            batch: Batch::default(),
+            tally: tally.clone(),
+            total,
+            queued: 0,
+            plan: self,
+        }
     }
 
     /// Generates and sends the users.
@@ -405,7 +408,7 @@ impl Plan<'_> {
                 },
             )
         };
-        let (pipeline, bar) = self.pipeline(&tally, on_user, "users", spec.users as u64);
+        let mut phase = self.phase(&tally, on_user, "users", spec.users);
         let started = Instant::now();
         let keep_displays = spec.groups > 0;
         let mut out = Users {
@@ -417,17 +420,15 @@ impl Plan<'_> {
             displays: Vec::new(),
             members: vec![Vec::new(); spec.groups],
         };
-        let mut batch = Batch::default();
-        // The first user of the batch being filled: a manager from there on is a bulkId.
+        // The first user of the request being filled: a manager from there on is a bulkId.
         let mut batch_start = 0;
-        let mut handed = 0u64;
         for n in 0..spec.users {
             if tally.stopped() {
                 break;
             }
-            if batch.len() >= self.batch {
+            if phase.batch.len() >= self.batch {
                 batch_start = n;
-                if batch.take().is_some_and(|job| !pipeline.send(job)) {
+                if !phase.flush() {
                     break;
                 }
             }
@@ -437,9 +438,9 @@ impl Plan<'_> {
             let bulk_id = format!("u{n}");
             let mut manager = manager_reference(&person, batch_start, &roster);
             let mut operation = user_operation(&bulk_id, &mut person, manager.as_deref());
-            if batch.overflows(operation.len(), self.budget) {
+            if phase.batch.overflows(operation.len(), self.budget) {
                 batch_start = n;
-                if batch.take().is_some_and(|job| !pipeline.send(job)) {
+                if !phase.flush() {
                     roster.resolve(n, None);
                     break;
                 }
@@ -472,36 +473,12 @@ impl Plan<'_> {
                     list.push(n);
                 }
             }
-            batch.push(operation, label);
-            handed += 1;
+            phase.push(operation, label);
         }
-        if let Some(job) = batch.take() {
-            pipeline.send(job);
-        }
-        tally.not_sent((spec.users as u64).saturating_sub(handed));
-        pipeline.finish();
-        bar.finish_and_clear();
+        phase.finish();
         out.elapsed = started.elapsed();
         out.slots = roster.take();
         out
-    }
-
-    /// Adds an operation to `batch`, first sending the batch if the operation would not
-    /// fit; false (the operation not added) once the run has stopped.
-    fn queue(
-        &self,
-        pipeline: &Pipeline,
-        batch: &mut Batch,
-        operation: Vec<u8>,
-        label: Operation,
-    ) -> bool {
-        if (batch.len() >= self.batch || batch.overflows(operation.len(), self.budget))
-            && batch.take().is_some_and(|job| !pipeline.send(job))
-        {
-            return false;
-        }
-        batch.push(operation, label);
-        true
     }
 
     /// Creates the groups with their members: each group by one POST carrying as many
@@ -570,27 +547,14 @@ impl Plan<'_> {
                 },
             )
         };
-        let (pipeline, bar) = self.pipeline(tally, on_group, "groups", names.len() as u64);
-        let mut batch = Batch::default();
-        let mut queued = 0;
+        let mut phase = self.phase(tally, on_group, "groups", names.len());
         for (g, name) in names.iter().enumerate() {
             let operation = group_operation(g, name, lists.list(g, 0));
-            if !self.queue(
-                &pipeline,
-                &mut batch,
-                operation,
-                (format!("g{g}"), format!("group {name}")),
-            ) {
+            if !phase.queue(operation, (format!("g{g}"), format!("group {name}"))) {
                 break;
             }
-            queued += 1;
         }
-        if let Some(job) = batch.take() {
-            pipeline.send(job);
-        }
-        tally.not_sent((names.len() - queued) as u64);
-        pipeline.finish();
-        bar.finish_and_clear();
+        phase.finish();
         let ids = ids.lock().map(|ids| ids.clone()).unwrap_or_default();
         ids
     }
@@ -625,32 +589,64 @@ impl Plan<'_> {
                 },
             )
         };
-        let (pipeline, bar) =
-            self.pipeline(tally, on_members, "member lists", patches.len() as u64);
-        let mut batch = Batch::default();
-        let mut queued = 0;
+        let mut phase = self.phase(tally, on_members, "member lists", patches.len());
         for &(g, k, id) in &patches {
             let name = names.get(g).map_or("", String::as_str);
             let label = (
                 format!("m{g}.{k}"),
                 format!("members list {} of group {name}", k + 1),
             );
-            if !self.queue(
-                &pipeline,
-                &mut batch,
-                members_operation(g, k, id, lists.list(g, k)),
-                label,
-            ) {
+            if !phase.queue(members_operation(g, k, id, lists.list(g, k)), label) {
                 break;
             }
-            queued += 1;
         }
-        if let Some(job) = batch.take() {
-            pipeline.send(job);
+        phase.finish();
+    }
+}
+
+/// One phase of a load (users, groups, member lists): the requests in flight, the
+/// request being filled, and how many of the phase's operations were queued.
+struct Phase<'a> {
+    plan: &'a Plan<'a>,
+    pipeline: Pipeline,
+    bar: ProgressBar,
+    batch: Batch,
+    tally: Arc<Tally>,
+    /// Operations the phase is for.
+    total: usize,
+    queued: usize,
+}
+
+impl Phase<'_> {
+    /// Sends the request being filled (if any); false once the run has stopped.
+    fn flush(&mut self) -> bool {
+        self.batch.take().is_none_or(|job| self.pipeline.send(job))
+    }
+
+    /// Adds an operation to the request being filled.
+    fn push(&mut self, operation: Vec<u8>, label: Operation) {
+        self.batch.push(operation, label);
+        self.queued += 1;
+    }
+
+    /// Adds an operation, first sending the request if it would not fit; false (the
+    /// operation not added) once the run has stopped.
+    fn queue(&mut self, operation: Vec<u8>, label: Operation) -> bool {
+        let full = self.batch.len() >= self.plan.batch
+            || self.batch.overflows(operation.len(), self.plan.budget);
+        if full && !self.flush() {
+            return false;
         }
-        tally.not_sent((patches.len() - queued) as u64);
-        pipeline.finish();
-        bar.finish_and_clear();
+        self.push(operation, label);
+        true
+    }
+
+    /// Sends the rest, counts what was never queued as not sent, waits for every answer.
+    fn finish(mut self) {
+        self.flush();
+        self.tally.not_sent((self.total - self.queued) as u64);
+        self.pipeline.finish();
+        self.bar.finish_and_clear();
     }
 }
 
@@ -755,20 +751,6 @@ fn chunk(entries: &[Vec<u8>], limit: usize) -> Vec<Range<usize>> {
     chunks
 }
 
-/// `[a,b,c]` of serialized values.
-fn json_array(entries: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
-    out.push(b'[');
-    for (i, entry) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(entry);
-    }
-    out.push(b']');
-    out
-}
-
 /// A Bulk `POST /Groups` operation for group `g` with `members`.
 fn group_operation(g: usize, name: &str, members: &[Vec<u8>]) -> Vec<u8> {
     let head = format!(
@@ -776,7 +758,7 @@ fn group_operation(g: usize, name: &str, members: &[Vec<u8>]) -> Vec<u8> {
         Value::from(name)
     );
     let mut op = head.into_bytes();
-    op.extend_from_slice(&json_array(members));
+    push_json_array(&mut op, members);
     op.extend_from_slice(b"}}");
     op
 }
@@ -788,7 +770,7 @@ fn members_operation(g: usize, k: usize, id: &str, members: &[Vec<u8>]) -> Vec<u
         Value::from(format!("/Groups/{id}"))
     );
     let mut op = head.into_bytes();
-    op.extend_from_slice(&json_array(members));
+    push_json_array(&mut op, members);
     op.extend_from_slice(b"}]}}");
     op
 }
