@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The scimlet CLI against a running scimlet:
+# The scimlet CLI: its unit tests (`cargo test --features cli --bin scimlet`, which
+# `cargo test` alone does not build), then against a running scimlet:
 #   - the README's CLI example, run as printed (its user count scaled to this worker's
 #     cap), with the token remembered by `servers create` and nothing copied by hand;
 #   - what that load made, checked through SCIM against the generator's own data (a
@@ -53,6 +54,9 @@ finish() {
   exit $?
 }
 
+echo "the CLI's unit tests (the pipeline against loopback servers, the engine among them)"
+if cargo test --features cli --bin scimlet --quiet 2>&1 | tail -n 3; then ok "cargo test --features cli --bin scimlet"
+else ko "cargo test --features cli --bin scimlet"; fi
 echo "building the CLI"
 cargo build --release --features cli --bin scimlet --quiet || { ko "cargo build --features cli"; finish; }
 CLI="$PWD/$TARGET_DIR/release/scimlet"
@@ -84,6 +88,9 @@ remembered() { # remembered ID: the token remembered for server ID here, or noth
 }
 show() { # show ID PYTHON-EXPRESSION-ON-d: from `servers show ID --json`
   "$CLI" --json servers show "$1" | json "$2"
+}
+total() { # total ID: the resources server ID holds
+  show "$1" 'd.get("total", sum(d["counts"].values()))'
 }
 
 # --- arguments and errors -------------------------------------------------------------
@@ -123,7 +130,7 @@ contains "servers create says where the token is kept" "remembered in $TOKENS" "
 TOKEN=$(remembered "$ID")
 [[ -n "$TOKEN" ]] && ok "the token is remembered" || ko "no token for $ID in $TOKENS"
 check "the token file is private" 600 "$(stat -c %a "$TOKENS")"
-seeded=$(show "$ID" 'd["total"]')
+seeded=$(total "$ID")
 echo "    ($ID holds $seeded resources)"
 
 # Resources the purge must not touch.
@@ -163,7 +170,7 @@ contains "load created the groups" "Created $NGROUPS groups" "$out"
 check "users after the load" $((before_users + USERS)) "$(show "$ID" 'd["counts"]["User"]')"
 check "groups after the load" $((before_groups + NGROUPS)) "$(show "$ID" 'd["counts"]["Group"]')"
 if [[ -n "$CAP" ]]; then
-  total=$(show "$ID" 'd["total"]')
+  total=$(total "$ID")
   holds "the README example fits the cap ($total of $CAP)" "$total <= $CAP"
 fi
 
@@ -194,7 +201,7 @@ check "... and a whole rate" True "$(json 'isinstance(d["perSecond"], int)' <<<"
 listing=$("$CLI" servers list); check "servers list exits 0" 0 $?
 row=$(grep -E "^$ID " <<<"$listing")
 contains "servers list shows $ID's users" " $(show "$ID" 'd["counts"]["User"]') " "$row"
-contains "servers list shows $ID's total" " $(show "$ID" 'd["total"]') " "$row"
+contains "servers list shows $ID's total" " $(total "$ID") " "$row"
 listed=$("$CLI" --json servers list | json "[s['counts']['User'] for s in d['servers'] if s['id'] == 'reference'][0]")
 check "servers list --json has counts" "$USERS" "$listed"
 
@@ -248,7 +255,7 @@ check "a second purge finds nothing" 0 "$(json 'd["deleted"]' <<<"$again")"
 if [[ -n "$CAP" ]]; then
   # A few resources already, so that the cap falls inside a batch.
   "$CLI" servers create --id full --users 37 >/dev/null; check "a server with some data" 0 $?
-  held=$(show full 'd["total"]')
+  held=$(total full)
   if [[ -n "$(show full 'd.get("limits", {}).get("maxResources", "")')" ]]; then
     check "the server states its cap" "$CAP" "$(show full 'd["limits"]["maxResources"]')"
     started=$SECONDS
@@ -256,7 +263,7 @@ if [[ -n "$CAP" ]]; then
     check "a load that cannot fit exits 1" 1 $code
     contains "... says how much room there is" "room for $(commas $((CAP - held))) more resources" "$msg"
     contains "... and that nothing was sent" "nothing was sent" "$msg"
-    check "... and sends nothing" "$held" "$(show full 'd["total"]')"
+    check "... and sends nothing" "$held" "$(total full)"
     holds "... at once" "$((SECONDS - started)) < 5"
   else
     echo "note: GET /api/servers/full states no limits: the check before a load is not exercised"
@@ -271,7 +278,7 @@ if [[ -n "$CAP" ]]; then
   check "a load into a full server exits 1" 1 $code
   check "... says the server is full" True "$(json 'd["serverFull"]' <<<"$full")"
   contains "... in its words" "is full" "$(json 'd["aborted"]' <<<"$full")"
-  total=$(show full 'd["total"]')
+  total=$(total full)
   created=$(json 'd["created"]' <<<"$full")
   check "... created what the server holds" "$total" "$((held + created))"
   holds "nothing beyond the cap ($total of $CAP)" "$total <= $CAP"
@@ -285,7 +292,7 @@ fi
 # --- export, delete -----------------------------------------------------------------
 if [[ -z "$standin_pid" ]]; then
   exported=$("$CLI" servers export "$ID" | json 'len(d["resources"])')
-  check "export holds every resource" "$(show "$ID" 'd["total"]')" "$exported"
+  check "export holds every resource" "$(total "$ID")" "$exported"
 fi
 for id in "$ID" reference full; do
   [[ -n "$(remembered "$id")" ]] || continue
