@@ -2,7 +2,7 @@
 //! values merged, multi-valued attributes appended to (equal elements merged), filtered
 //! elements edited, listed elements removed, one `primary` kept.
 
-use super::identity::same_element;
+use super::identity::ElementIndex;
 use super::target::Target;
 use super::Kind;
 use crate::error::{Result, ScimError};
@@ -69,22 +69,19 @@ impl Target<'_> {
                 (Kind::Add, Some(Value::Array(old))) => old,
                 _ => Vec::new(),
             };
+            // Hashed, not scanned per value: 20,000 members in one request took 13 s when
+            // each looked through the list.
+            let mut index = ElementIndex::new(def, &items);
             let mut written = Vec::with_capacity(new.len());
             for element in new {
-                let at = match items
-                    .iter()
-                    .position(|old| same_element(def, old, &element))
-                {
-                    Some(i) => {
+                let at = match index.find(&items, &element) {
+                    Ok(i) => {
                         if let Some(old) = items.get_mut(i) {
                             merge_element(old, element);
                         }
                         i
                     }
-                    None => {
-                        items.push(element);
-                        items.len() - 1
-                    }
+                    Err(absent) => index.push(&mut items, element, absent),
                 };
                 written.push(at);
             }
@@ -107,7 +104,7 @@ impl Target<'_> {
     }
 
     /// `remove attr` with a `value` list (Entra's member removal): removes the listed
-    /// elements only.
+    /// elements only, in one pass over the list.
     fn remove_listed(&self, holder: &mut Map, list: &Value) -> Result<()> {
         let key = self.def.name.as_str();
         let listed = match normalize_value(self.def, list.clone(), self.strict)? {
@@ -116,7 +113,8 @@ impl Target<'_> {
             None => return Ok(()),
         };
         if let Some(Value::Array(items)) = holder.get_mut(key) {
-            items.retain(|old| !listed.iter().any(|gone| same_element(self.def, old, gone)));
+            let gone = ElementIndex::new(self.def, &listed);
+            items.retain(|old| gone.find(&listed, old).is_err());
             if items.is_empty() {
                 holder.remove(key);
             }

@@ -7,6 +7,10 @@
 //! It never touches `id` or `meta`; the tenant updates `meta` and checks required and
 //! immutable attributes on the result.
 //!
+//! Cost is linear: adding N values to a list of M, or removing N listed values from it,
+//! is O(N + M) expected, as elements are found by a hash of their identity
+//! ([`identity`]) rather than by a scan per value.
+//!
 //! Every operation value goes through [`normalize_value`] first, so merging compares
 //! canonical names and typed values (`"False"` is `false`, `""` and `null` are unassigned).
 //!

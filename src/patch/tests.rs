@@ -977,6 +977,69 @@ fn errors() {
     ]);
 }
 
+/// Long lists merge exactly like short ones (the hashed path against a plain model):
+/// existing members added again in another case merge in place, new ones append in
+/// order, duplicates within the request collapse, and a value-list remove takes exactly
+/// the listed members.
+#[test]
+fn long_member_lists_merge_and_remove_like_short_ones() {
+    let rs = schema("Group");
+    let id = |n: usize| format!("{n:08x}-aaaa-4bbb-8ccc-{n:012x}");
+    let old: Vec<Value> = (0..3_000).map(|n| json!({"value": id(n)})).collect();
+    let mut before = group();
+    before["members"] = Value::Array(old);
+    // Every third existing member again (upper case, with a display), then 2,000 new
+    // ones, each new one twice.
+    let mut added: Vec<Value> = (0..3_000)
+        .step_by(3)
+        .map(|n| json!({"value": id(n).to_uppercase(), "display": "again"}))
+        .collect();
+    for n in 3_000..5_000 {
+        added.push(json!({"value": id(n)}));
+        added.push(json!({"value": id(n), "display": "twice"}));
+    }
+    let after = apply(
+        &rs,
+        &before,
+        &ops(json!([{"op": "add", "path": "members", "value": added}])),
+        false,
+    )
+    .expect("add");
+    let expected: Vec<Value> = (0..5_000)
+        .map(|n| match n {
+            n if n < 3_000 && n % 3 == 0 => {
+                json!({"value": id(n).to_uppercase(), "display": "again"})
+            }
+            n if n < 3_000 => json!({"value": id(n)}),
+            n => json!({"value": id(n), "display": "twice"}),
+        })
+        .collect();
+    assert_eq!(after["members"], Value::Array(expected.clone()));
+
+    // Remove every even member, listed in reverse order and in upper case, plus one that
+    // is not there.
+    let mut listed: Vec<Value> = (0..5_000)
+        .rev()
+        .filter(|n| n % 2 == 0)
+        .map(|n| json!({"value": id(n).to_uppercase()}))
+        .collect();
+    listed.push(json!({"value": id(9_999)}));
+    let removed = apply(
+        &rs,
+        &after,
+        &ops(json!([{"op": "remove", "path": "members", "value": listed}])),
+        false,
+    )
+    .expect("remove");
+    let kept: Vec<Value> = expected
+        .into_iter()
+        .enumerate()
+        .filter(|(n, _)| n % 2 == 1)
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(removed["members"], Value::Array(kept));
+}
+
 fn json_leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
