@@ -26,13 +26,19 @@ use alloc::vec::Vec;
 
 /// `GET /ServiceProviderConfig` (RFC 7643 section 5).
 ///
-/// Advertises: PATCH, Bulk (with the tenant's `maxOperations` and `maxPayloadSize`),
-/// filtering (with `maxResults`), password change, sorting and ETags, all supported;
-/// authentication by OAuth bearer token (primary) or HTTP Basic.
+/// Advertises: PATCH (with the tenant's `maxOperations` per request), Bulk (with its
+/// `maxOperations` and `maxPayloadSize`), filtering (with `maxResults`), password change,
+/// sorting and ETags, all supported; authentication by OAuth bearer token (primary) or
+/// HTTP Basic.
+///
+/// `patch.maxOperations` is not in RFC 7643 section 5; it mirrors `bulk.maxOperations`,
+/// and clients ignore members they do not know. The cap on values per multi-valued
+/// attribute (`maxValuesPerAttribute`) has no place here at all: the README's settings
+/// line documents it, and the 400 that enforces it names it.
 pub fn service_provider_config(settings: &Settings, base_url: &str) -> Value {
     json!({
         "schemas": [SERVICE_PROVIDER_CONFIG],
-        "patch": {"supported": true},
+        "patch": {"supported": true, "maxOperations": settings.patch_max_operations},
         "bulk": {
             "supported": true,
             "maxOperations": settings.bulk_max_operations,
@@ -295,7 +301,11 @@ pub fn discovery_schemas() -> Vec<Schema> {
             description: "Schema for representing the service provider's configuration".into(),
             attributes: vec![
                 reference("documentationUri", &["external"]),
-                feature("patch", "Whether PATCH is supported.", &[]),
+                feature(
+                    "patch",
+                    "Whether PATCH is supported, and the most operations one request holds.",
+                    &["maxOperations"],
+                ),
                 feature(
                     "bulk",
                     "Whether Bulk is supported, and its limits.",
@@ -386,6 +396,7 @@ mod tests {
             max_results: 50,
             bulk_max_operations: 10,
             bulk_max_payload_size: 2048,
+            patch_max_operations: 7,
             ..Settings::default()
         };
         for (name, settings) in [("defaults", Settings::default()), ("custom limits", custom)] {
@@ -402,7 +413,12 @@ mod tests {
                 json!({"supported": true, "maxResults": settings.max_results}),
                 "{name}"
             );
-            for feature in ["patch", "changePassword", "sort", "etag"] {
+            assert_eq!(
+                spc["patch"],
+                json!({"supported": true, "maxOperations": settings.patch_max_operations}),
+                "{name}"
+            );
+            for feature in ["changePassword", "sort", "etag"] {
                 assert_eq!(
                     spc[feature],
                     json!({"supported": true}),

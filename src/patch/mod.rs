@@ -7,9 +7,12 @@
 //! It never touches `id` or `meta`; the tenant updates `meta` and checks required and
 //! immutable attributes on the result.
 //!
-//! Cost is linear: adding N values to a list of M, or removing N listed values from it,
-//! is O(N + M) expected, as elements are found by a hash of their identity
-//! ([`identity`]) rather than by a scan per value.
+//! Bounds: a message carries at most `patchMaxOperations` operations, refused with 400
+//! `invalidValue` before any runs (advertised as `patch.maxOperations`); the number of
+//! values per attribute is capped on the result by the tenant, like any write
+//! ([`crate::schema::limits`]). Cost is linear: adding N values to a list of M, or
+//! removing N listed values from it, is O(N + M) expected, as elements are found by a
+//! hash of their identity ([`identity`]) rather than by a scan per value.
 //!
 //! Every operation value goes through [`normalize_value`] first, so merging compares
 //! canonical names and typed values (`"False"` is `false`, `""` and `null` are unassigned).
@@ -57,6 +60,7 @@ use crate::error::{Result, ScimError};
 use crate::path;
 use crate::schema::builtin::PATCH_OP;
 use crate::schema::ResourceSchema;
+use crate::settings::Settings;
 use crate::value::{Map, Text, Value};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -65,10 +69,17 @@ use target::{apply_path, is_unknown_urn, Origin};
 
 /// Applies a PatchOp message to a stored resource and returns the patched resource.
 ///
-/// `resource` is the canonical stored form; `body` the parsed request body. Errors are
-/// 400s naming the failing operation (`Operations[2]: ...`).
-pub fn apply(rs: &ResourceSchema, resource: &Value, body: &Value, strict: bool) -> Result<Value> {
-    let ops = operations(body, strict)?;
+/// `resource` is the canonical stored form; `body` the parsed request body; `settings`
+/// the tenant's (`strict`, `patchMaxOperations`). Errors are 400s naming the failing
+/// operation (`Operations[2]: ...`).
+pub fn apply(
+    rs: &ResourceSchema,
+    resource: &Value,
+    body: &Value,
+    settings: &Settings,
+) -> Result<Value> {
+    let strict = settings.strict;
+    let ops = operations(body, strict, settings.patch_max_operations)?;
     let mut out = resource.clone();
     let Some(obj) = out.as_object_mut() else {
         return Err(ScimError::new(
@@ -93,8 +104,8 @@ fn at_op(index: usize, e: ScimError) -> ScimError {
     }
 }
 
-/// Checks the message envelope and returns its operations.
-fn operations(body: &Value, strict: bool) -> Result<&[Value]> {
+/// Checks the message envelope and returns its operations (at most `max` of them).
+fn operations(body: &Value, strict: bool, max: usize) -> Result<&[Value]> {
     let Some(msg) = body.as_object() else {
         return Err(ScimError::invalid_syntax(
             "PATCH body must be a PatchOp JSON object",
@@ -114,6 +125,13 @@ fn operations(body: &Value, strict: bool) -> Result<&[Value]> {
         }
     }
     match member(msg, "Operations") {
+        // `invalidValue`, not `tooMany`: RFC 7644 defines `tooMany` for filters that select
+        // too much, while this is a request value beyond an advertised limit.
+        Some(Value::Array(ops)) if ops.len() > max => Err(ScimError::invalid_value(format!(
+            "the PatchOp has {} operations; this server takes at most {max} per request \
+             (`patch.maxOperations` in /ServiceProviderConfig)",
+            ops.len()
+        ))),
         Some(Value::Array(ops)) => Ok(ops),
         Some(_) => Err(ScimError::invalid_syntax("`Operations` must be an array")),
         None => Err(ScimError::invalid_syntax(

@@ -98,6 +98,7 @@ struct Case {
     before: Value,
     body: Value,
     strict: bool,
+    max_operations: usize,
     expect: Expect,
 }
 
@@ -108,6 +109,7 @@ fn case(name: &'static str, rs: &'static str, before: Value, body: Value, expect
         before,
         body,
         strict: false,
+        max_operations: Settings::default().patch_max_operations,
         expect,
     }
 }
@@ -117,11 +119,21 @@ fn strict(mut c: Case) -> Case {
     c
 }
 
+fn limited(max_operations: usize, mut c: Case) -> Case {
+    c.max_operations = max_operations;
+    c
+}
+
 fn run(cases: Vec<Case>) {
     let mut failures = Vec::new();
     for c in cases {
         let rs = schema(c.rs);
-        let got = apply(&rs, &c.before, &c.body, c.strict);
+        let settings = Settings {
+            strict: c.strict,
+            patch_max_operations: c.max_operations,
+            ..Settings::default()
+        };
+        let got = apply(&rs, &c.before, &c.body, &settings);
         match (&c.expect, got) {
             (Gives(want), Ok(got)) if *want == got => {}
             (Fails(status, ty, fragment), Err(e))
@@ -977,6 +989,125 @@ fn errors() {
     ]);
 }
 
+/// `patchMaxOperations`: a message over the cap is refused before any operation runs
+/// (the invalid second operation is not what the error names); at the cap it applies.
+#[test]
+fn operation_cap() {
+    let two = ops(json!([{"op": "replace", "path": "title", "value": "Lead"},
+                         {"op": "copy", "path": "title"}]));
+    run(alloc::vec![
+        limited(
+            1,
+            case(
+                "over_the_cap_is_refused_before_anything_runs",
+                "User",
+                user(),
+                two.clone(),
+                Fails(
+                    400,
+                    ScimType::InvalidValue,
+                    "has 2 operations; this server takes at most 1 per request"
+                )
+            )
+        ),
+        limited(
+            2,
+            case(
+                "at_the_cap_the_operations_run",
+                "User",
+                user(),
+                two,
+                Fails(
+                    400,
+                    ScimType::InvalidSyntax,
+                    "Operations[1]: unknown op `copy`"
+                )
+            )
+        ),
+        limited(
+            2,
+            case(
+                "at_the_cap_valid_operations_apply",
+                "User",
+                user(),
+                ops(json!([{"op": "replace", "path": "title", "value": "Lead"},
+                           {"op": "remove", "path": "nickName"}])),
+                Gives(changed(user(), json!({"title": "Lead", "nickName": null})))
+            )
+        ),
+        limited(
+            1,
+            case(
+                "no_operations_are_under_any_cap",
+                "User",
+                user(),
+                ops(json!([])),
+                Gives(user())
+            )
+        ),
+    ]);
+}
+
+/// Through a tenant: a PATCH over the cap is a 400 that changes nothing (same resource,
+/// same version, no change set), and `/ServiceProviderConfig` advertises the cap.
+#[test]
+fn operation_cap_through_a_tenant() {
+    use crate::env::SequentialIds;
+    use crate::{Env, Method, Request, Tenant};
+    let settings = Settings {
+        patch_max_operations: 2,
+        ..Settings::default()
+    };
+    let mut tenant = Tenant::new(settings).expect("settings");
+    let mut ids = SequentialIds::default();
+    let mut send = |tenant: &mut Tenant, method: Method, path: &str, body: Option<Value>| {
+        let mut env = Env {
+            now_ms: 1_795_000_000_000,
+            base_url: "http://localhost/scim/v2",
+            ids: &mut ids,
+        };
+        let mut req = Request::new(method, path);
+        if let Some(body) = body {
+            req = req.with_body(body.to_string());
+        }
+        let out = tenant.handle(&req, &mut env);
+        let json = crate::value::from_slice(&out.response.body).unwrap_or(Value::Null);
+        (out.response.status, json, out.changes.upserted.len())
+    };
+    let (status, spc, _) = send(&mut tenant, Method::Get, "/ServiceProviderConfig", None);
+    assert_eq!(status, 200);
+    assert_eq!(spc["patch"], json!({"supported": true, "maxOperations": 2}));
+    let (status, created, _) = send(
+        &mut tenant,
+        Method::Post,
+        "/Users",
+        Some(json!({"userName": "bjensen", "title": "Guide"})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/Users/{}", created["id"].as_str().unwrap_or_default());
+    let title = |t: &str| json!({"op": "replace", "path": "title", "value": t});
+    let table = [
+        (
+            ops(json!([title("A"), title("B"), title("C")])),
+            400,
+            "Guide",
+            0,
+        ),
+        (ops(json!([title("A"), title("B")])), 200, "B", 1),
+    ];
+    for (body, status, title, changes) in table {
+        let before = send(&mut tenant, Method::Get, &path, None).1;
+        let (got, answer, changed) = send(&mut tenant, Method::Patch, &path, Some(body));
+        assert_eq!((got, changed), (status, changes), "{answer}");
+        let after = send(&mut tenant, Method::Get, &path, None).1;
+        assert_eq!(after["title"], json!(title), "{after}");
+        if status != 200 {
+            assert_eq!(answer["scimType"], json!("invalidValue"), "{answer}");
+            assert_eq!(after, before);
+        }
+    }
+}
+
 /// Long lists merge exactly like short ones (the hashed path against a plain model):
 /// existing members added again in another case merge in place, new ones append in
 /// order, duplicates within the request collapse, and a value-list remove takes exactly
@@ -1002,7 +1133,7 @@ fn long_member_lists_merge_and_remove_like_short_ones() {
         &rs,
         &before,
         &ops(json!([{"op": "add", "path": "members", "value": added}])),
-        false,
+        &Settings::default(),
     )
     .expect("add");
     let expected: Vec<Value> = (0..5_000)
@@ -1028,7 +1159,7 @@ fn long_member_lists_merge_and_remove_like_short_ones() {
         &rs,
         &after,
         &ops(json!([{"op": "remove", "path": "members", "value": listed}])),
-        false,
+        &Settings::default(),
     )
     .expect("remove");
     let kept: Vec<Value> = expected
@@ -1155,7 +1286,8 @@ proptest! {
             (schema("User"), enterprise_user())
         };
         let body = json!({"schemas": [PATCH_OP], "Operations": operations});
-        if let Ok(after) = apply(&rs, &before, &body, strict) {
+        let settings = Settings { strict, ..Settings::default() };
+        if let Ok(after) = apply(&rs, &before, &body, &settings) {
             prop_assert_eq!(after.get("id"), before.get("id"));
             prop_assert_eq!(after.get("meta"), before.get("meta"));
         }
@@ -1164,6 +1296,6 @@ proptest! {
     /// Any JSON at all as the body.
     #[test]
     fn apply_never_panics_on_any_body(body in json_value()) {
-        let _ = apply(&schema("User"), &user(), &body, false);
+        let _ = apply(&schema("User"), &user(), &body, &Settings::default());
     }
 }

@@ -10,6 +10,7 @@
 //! its extensions, with the tenant's custom attributes already merged in.
 
 pub mod builtin;
+pub mod limits;
 pub mod validate;
 
 use alloc::string::String;
