@@ -1,5 +1,6 @@
 //! The values cap: the function as a table, then every write path through a tenant,
-//! checking that a refused write changes nothing.
+//! checking that a refused write changes nothing; and the operations cap of PATCH
+//! through a tenant.
 
 use super::*;
 use crate::env::SequentialIds;
@@ -270,5 +271,61 @@ fn every_write_path_honours_the_cap_and_changes_nothing_when_refused() {
             Some(3),
             "{answer}"
         );
+    }
+}
+
+/// The other cap a write meets, `patchMaxOperations` (checked in `patch`): through a
+/// tenant, a PATCH over it is a 400 that changes nothing (same resource and version, no
+/// change set), one at it applies, and `/ServiceProviderConfig` advertises it.
+#[test]
+fn operation_cap_through_a_tenant() {
+    let settings = Settings {
+        patch_max_operations: 2,
+        ..Settings::default()
+    };
+    let mut tenant = Tenant::new(settings).expect("settings");
+    let mut ids = SequentialIds::default();
+    let (status, spc, _) = send(
+        &mut tenant,
+        &mut ids,
+        Method::Get,
+        "/ServiceProviderConfig",
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(spc["patch"], json!({"supported": true, "maxOperations": 2}));
+    let user = json!({"userName": "bjensen", "title": "Guide"});
+    let (status, created, _) = send(&mut tenant, &mut ids, Method::Post, "/Users", Some(user));
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/Users/{}", created["id"].as_str().unwrap_or_default());
+    let title = |t: &str| json!({"op": "replace", "path": "title", "value": t});
+    let ops = |ops: Value| json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+    // (body, status, title after, resources written)
+    let table = [
+        (
+            ops(json!([title("A"), title("B"), title("C")])),
+            400,
+            "Guide",
+            0,
+        ),
+        (ops(json!([title("A"), title("B")])), 200, "B", 1),
+    ];
+    for (body, status, title, writes) in table {
+        let before = send(&mut tenant, &mut ids, Method::Get, &path, None).1;
+        let (got, answer, changed) = send(&mut tenant, &mut ids, Method::Patch, &path, Some(body));
+        assert_eq!((got, changed), (status, writes), "{answer}");
+        let after = send(&mut tenant, &mut ids, Method::Get, &path, None).1;
+        assert_eq!(after["title"], json!(title), "{after}");
+        if status != 200 {
+            assert_eq!(answer["scimType"], json!("invalidValue"), "{answer}");
+            assert!(
+                answer["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("at most 2"),
+                "{answer}"
+            );
+            assert_eq!(after, before);
+        }
     }
 }
