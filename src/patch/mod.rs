@@ -7,15 +7,16 @@
 //! It never touches `id` or `meta`; the tenant updates `meta` and checks required and
 //! immutable attributes on the result.
 //!
-//! Bounds: a message carries at most `patchMaxOperations` operations, refused with 400
-//! `invalidValue` before any runs (advertised as `patch.maxOperations`); the number of
+//! Bounds: a message carries at most `patchMaxOperations` operations (a setting), refused
+//! with 400 `invalidValue` before any runs; the number of
 //! values per attribute is capped on the result by the tenant, like any write
 //! ([`crate::schema::limits`]). Cost is linear: adding N values to a list of M, or
 //! removing N listed values from it, is O(N + M) expected, as elements are found by a
-//! hash of their identity ([`identity`]) rather than by a scan per value.
+//! hash of their identity (`identity.rs`) rather than by a scan per value.
 //!
-//! Every operation value goes through [`normalize_value`] first, so merging compares
-//! canonical names and typed values (`"False"` is `false`, `""` and `null` are unassigned).
+//! Every operation value goes through [`crate::schema::validate::normalize_value`]
+//! first, so merging compares canonical names and typed values (`"False"` is `false`,
+//! `""` and `null` are unassigned).
 //!
 //! Decisions where RFC 7644 is open or clients disagree with it:
 //! - **Complex single-valued attributes merge**, for `add` and `replace`, with or without
@@ -129,7 +130,7 @@ fn operations(body: &Value, strict: bool, max: usize) -> Result<&[Value]> {
         // too much, while this is a request value beyond an advertised limit.
         Some(Value::Array(ops)) if ops.len() > max => Err(ScimError::invalid_value(format!(
             "the PatchOp has {} operations; this server takes at most {max} per request \
-             (`patch.maxOperations` in /ServiceProviderConfig)",
+             (setting patchMaxOperations)",
             ops.len()
         ))),
         Some(Value::Array(ops)) => Ok(ops),
