@@ -162,7 +162,14 @@ fn main() {
             );
         }
         if run("populate") {
-            let mut tenant = Tenant::new(Settings::default()).expect("tenant");
+            // A million users in 5 groups puts some 350,000 members in each, far past
+            // what `maxValuesPerAttribute` lets a client write (at most 100,000); this
+            // times generation, so the cap is lifted here.
+            let settings = Settings {
+                max_values_per_attribute: usize::MAX,
+                ..Settings::default()
+            };
+            let mut tenant = Tenant::new(settings).expect("tenant");
             let mut ids = SequentialIds::default();
             let mut env = Env {
                 now_ms: 1_767_225_600_000,

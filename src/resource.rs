@@ -76,6 +76,7 @@ pub(crate) fn create(
     let strict = tenant.settings.strict;
     let rs = schema_of(tenant, type_index)?;
     let mut value = normalize_resource(rs, input, strict)?;
+    crate::schema::limits::check_value_counts(&value, tenant.settings.max_values_per_attribute)?;
     check_required(rs, &value)?;
     check_unique(tenant, rs, &value, None)?;
     membership::check_members(tenant, rs, &value)?;
@@ -176,8 +177,7 @@ pub(crate) fn modify(
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
     let (old, rs) = current(tenant, type_index, id, if_match)?;
-    let strict = tenant.settings.strict;
-    let new = crate::patch::apply(rs, &old, body, strict)?;
+    let new = crate::patch::apply(rs, &old, body, &tenant.settings)?;
     if new == *old {
         return Ok(old);
     }
@@ -243,6 +243,7 @@ fn finish_update(
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
     let rs = schema_of(tenant, type_index)?;
+    crate::schema::limits::check_value_counts(&value, tenant.settings.max_values_per_attribute)?;
     check_required(rs, &value)?;
     check_immutable(rs, old, &value)?;
     check_unique(tenant, rs, &value, Some(old))?;

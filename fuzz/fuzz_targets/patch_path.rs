@@ -82,7 +82,11 @@ fuzz_target!(|data: &[u8]| {
         }
         let before = resource(&rs.name);
         let body = json!({"Operations": [operation]});
-        if let Ok(after) = scimlet::patch::apply(rs, &before, &body, selector & 0x80 != 0) {
+        let settings = scimlet::Settings {
+            strict: selector & 0x80 != 0,
+            ..scimlet::Settings::default()
+        };
+        if let Ok(after) = scimlet::patch::apply(rs, &before, &body, &settings) {
             assert_eq!(after.get("id"), before.get("id"));
             assert_eq!(after.get("meta"), before.get("meta"));
         }

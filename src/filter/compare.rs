@@ -9,6 +9,7 @@ use crate::schema::{AttrType, Attribute};
 use crate::time::Instant;
 use crate::value::Value;
 use core::cmp::Ordering;
+use core::hash::{Hash, Hasher};
 
 /// Text equality, ignoring case unless `case_exact`.
 pub(crate) fn text_eq(a: &str, b: &str, case_exact: bool) -> bool {
@@ -101,12 +102,30 @@ impl Num {
             (Num::Float(a), Num::Int(b)) => int_cmp_float(b, a).reverse(),
         }
     }
+
+    /// Hashes what [`Num::cmp`] compares: an integral double as the integer it equals.
+    fn hash_into(self, state: &mut impl Hasher) {
+        match self {
+            Num::Int(i) => i.hash(state),
+            Num::Float(f) => {
+                if f > -LIMIT && f < LIMIT {
+                    // Truncation toward zero is exact (see `int_cmp_float`); `-0.0` gives 0.
+                    let whole = f as i128;
+                    if whole as f64 == f {
+                        return whole.hash(state);
+                    }
+                }
+                f.to_bits().hash(state);
+            }
+        }
+    }
 }
+
+/// i128 spans about ±1.7e38; a double beyond that is no integer's equal.
+const LIMIT: f64 = 1.7e38;
 
 /// Compares an integer with a double exactly.
 fn int_cmp_float(int: i128, float: f64) -> Ordering {
-    // i128 spans about ±1.7e38; beyond that the double wins outright.
-    const LIMIT: f64 = 1.7e38;
     if float.is_nan() {
         return Ordering::Equal;
     }
@@ -239,19 +258,56 @@ fn kind_rank(value: &Value) -> u8 {
 /// does, grouped by JSON kind. The order is total, so it is safe for `sort_by`.
 pub fn compare_values(attr: &Attribute, a: &Value, b: &Value) -> Ordering {
     let scalar = attr.value_attr();
-    let (a, b) = if core::ptr::eq(scalar, attr) {
-        (a, b)
-    } else {
-        (
-            a.get(scalar.name.as_str()).unwrap_or(a),
-            b.get(scalar.name.as_str()).unwrap_or(b),
-        )
-    };
+    let (a, b) = (scalar_of(attr, scalar, a), scalar_of(attr, scalar, b));
     match (Typed::read(scalar, a), Typed::read(scalar, b)) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => kind_rank(a).cmp(&kind_rank(b)),
+    }
+}
+
+/// The value compared for `attr`: an element's `value` sub-attribute (`scalar`) when
+/// `attr` is complex and the element has one, else the value itself.
+fn scalar_of<'v>(attr: &Attribute, scalar: &Attribute, value: &'v Value) -> &'v Value {
+    if core::ptr::eq(scalar, attr) {
+        value
+    } else {
+        value.get(scalar.name.as_str()).unwrap_or(value)
+    }
+}
+
+/// Feeds `state` with what [`compare_values`] compares, so values it finds equal hash
+/// equal (for hashed lookups that must agree with it, such as PATCH finding the element
+/// a new one duplicates): text folded as it is compared, numbers by numeric value,
+/// date-times as instants, and values that do not fit the type by JSON kind alone.
+pub(crate) fn hash_value(attr: &Attribute, value: &Value, state: &mut impl Hasher) {
+    let scalar = attr.value_attr();
+    let value = scalar_of(attr, scalar, value);
+    match Typed::read(scalar, value) {
+        Some(Typed::Text(text, true)) => {
+            state.write_u8(0);
+            text.hash(state);
+        }
+        Some(Typed::Text(text, false)) => {
+            state.write_u8(0);
+            // Folded as `compare_text` compares (`fold::eq` is equality of folded texts).
+            (*fold::fold(text)).hash(state);
+        }
+        Some(Typed::Number(n)) => {
+            state.write_u8(1);
+            n.hash_into(state);
+        }
+        Some(Typed::Instant(at)) => {
+            state.write_u8(2);
+            at.millis.hash(state);
+            at.sub_nanos.hash(state);
+        }
+        Some(Typed::Bool(b)) => {
+            state.write_u8(3);
+            b.hash(state);
+        }
+        None => state.write_u8(4 + kind_rank(value)),
     }
 }
 

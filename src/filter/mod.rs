@@ -38,6 +38,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 pub use compare::compare_values;
+pub(crate) use compare::hash_value;
 pub(crate) use compare::Num;
 pub use parse::{parse, MAX_EXPRESSIONS, MAX_NESTING};
 

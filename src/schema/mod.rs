@@ -16,6 +16,8 @@
 //! canonical values are checked during normalization (`checks.rs`).
 
 pub mod builtin;
+pub mod limits;
+
 mod checks;
 mod coerce;
 mod normalize;
