@@ -232,6 +232,9 @@ pub struct Generator {
     users: Roster,
     /// Group `g`'s members, as indices of users.
     members: Vec<Vec<u32>>,
+    /// The most members a group gets (a tenant's `maxValuesPerAttribute`): a user drawn
+    /// into a full group is left out of it.
+    max_members: usize,
     /// Resources made so far; the phase and the index within it follow from it.
     done: usize,
 }
@@ -245,6 +248,7 @@ impl Generator {
             roles: Vec::with_capacity(spec.roles),
             users: Roster::default(),
             members: vec![Vec::new(); spec.groups],
+            max_members: usize::MAX,
             spec: spec.clone(),
             done: 0,
         })
@@ -263,7 +267,9 @@ impl Generator {
         if !enabled.role {
             spec.roles = 0;
         }
-        Generator::new(&spec)
+        let mut generator = Generator::new(&spec)?;
+        generator.max_members = tenant.settings().max_values_per_attribute;
+        Ok(generator)
     }
 
     /// How many resources the whole spec makes.
@@ -358,7 +364,9 @@ impl Generator {
             person.assign_grants(&self.entitlements, &self.roles);
             for g in &person.groups {
                 if let Some(list) = self.members.get_mut(*g) {
-                    list.push(i as u32);
+                    if list.len() < self.max_members {
+                        list.push(i as u32);
+                    }
                 }
             }
             let stored = sink("User", Value::Object(person.user))?;

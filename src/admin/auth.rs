@@ -9,7 +9,7 @@ use crate::http::{Response, SCIM_JSON};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec;
-use alloc::vec::Vec;
+use crate::encoding::{base64_decode, hex};
 use sha2::{Digest, Sha256};
 
 /// The longest server id accepted.
@@ -73,43 +73,6 @@ pub fn token_from_authorization(header: &str) -> Option<Cow<'_, str>> {
     let (user, password) = decoded.split_once(':')?;
     let token = if password.is_empty() { user } else { password };
     (!token.is_empty()).then(|| Cow::Owned(token.into()))
-}
-
-/// Decodes standard base64 (RFC 4648 section 4), padded or not. `None` on any other byte.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for byte in text.bytes() {
-        let sextet = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(sextet);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // A lone trailing sextet cannot encode a byte: the input was truncated.
-    (bits < 6).then_some(out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    s
 }
 
 /// The SCIM 401 answer: a SCIM Error body and `WWW-Authenticate: Bearer realm="scimlet"`.

@@ -859,3 +859,30 @@ fn chunked_generation_makes_the_same_data_as_one_run() {
         assert!(all == whole, "budget {budget}: chunked data differs");
     }
 }
+
+#[test]
+fn groups_fill_up_to_the_tenants_value_cap_and_no_further() {
+    let settings = crate::Settings {
+        max_values_per_attribute: 40,
+        ..crate::Settings::default()
+    };
+    let mut tenant = Tenant::new(settings).unwrap();
+    let mut ids = crate::env::SequentialIds::default();
+    let mut env = Env {
+        now_ms: 0,
+        base_url: "http://x",
+        ids: &mut ids,
+    };
+    // 300 users in 2 groups would put about 200 in each.
+    let changes = populate(&mut tenant, &spec(300, 2, 0, 0, 3), &mut env).unwrap();
+    let groups: Vec<&Value> = changes
+        .upserted
+        .iter()
+        .map(|(_, v)| &**v)
+        .filter(|v| v["meta"]["resourceType"] == "Group")
+        .collect();
+    assert_eq!(groups.len(), 2);
+    for group in groups {
+        assert_eq!(group["members"].as_array().map(Vec::len), Some(40));
+    }
+}

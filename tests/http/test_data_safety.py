@@ -249,3 +249,20 @@ def test_refusals_at_the_cap_are_cheap_and_keep_the_server_loaded(http):
         assert_scim_error(srv.post("/Users", user_body("one.more")), 403)
     finally:
         srv.admin("DELETE")
+
+
+# Item 13: an export carries no password in clear.
+def test_passwords_are_stored_and_exported_as_salted_digests(server):
+    server.create_user("pw.user", password="Correct-Horse-42")
+    exported = raw_export(server)
+    assert b"Correct-Horse-42" not in exported
+    stored = [r for r in json.loads(exported)["resources"] if r.get("userName") == "pw.user"][0]
+    assert stored["password"].startswith("{SSHA256}"), stored
+    # An export from before carries it in clear: importing it seals it too.
+    older = json.loads(exported)
+    for r in older["resources"]:
+        if r.get("userName") == "pw.user":
+            r["password"] = "Battery-Staple-7"
+    resp = server.admin("PUT", "import", json=older)
+    assert resp.status_code == 200, resp.text
+    assert b"Battery-Staple-7" not in raw_export(server)

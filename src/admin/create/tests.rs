@@ -117,6 +117,19 @@ fn create_answers_201_with_the_token_once_and_409_for_an_existing_id() {
     let created = create(order.clone(), None, SEED_CHUNK, &mut env).unwrap();
     assert!(created.generator.is_none());
     let response = created.response(&site);
+    assert_eq!(response.status, 201);
+    assert_eq!(response.header("Location"), Some("http://o/api/servers/demo"));
+    let body: Value = crate::value::from_slice(&response.body).unwrap();
+    assert_eq!(
+        body,
+        crate::json!({
+            "id": "demo",
+            "token": "fresh-token-0123456789",
+            "scim": "http://o/scim-identifier/demo/scim/v2",
+            "expires": "1970-01-01T00:10:00.000Z",
+            "counts": {"User": 3, "Group": 1, "Entitlement": 0, "Role": 0},
+        })
+    );
     assert_eq!(created.changes.upserted.len(), 4);
     let server = created.server;
     assert_eq!(server.tenant.resources().count(), 4);
