@@ -268,7 +268,12 @@ fn finish_update(
     if let Some(obj) = value.as_object_mut() {
         obj.insert("meta", meta);
     }
-    crate::secret::seal(schema_of(tenant, type_index)?, &mut value, &id_of(old), &version);
+    crate::secret::seal(
+        schema_of(tenant, type_index)?,
+        &mut value,
+        &id_of(old),
+        &version,
+    );
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)

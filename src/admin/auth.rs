@@ -4,12 +4,12 @@
 //!
 //! Hosts generate tokens from their own CSPRNG; [`token_from_random_bytes`] only formats them.
 
+use crate::encoding::{base64_decode, hex};
 use crate::error::ScimError;
 use crate::http::{Response, SCIM_JSON};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec;
-use crate::encoding::{base64_decode, hex};
 use sha2::{Digest, Sha256};
 
 /// The longest server id accepted.

@@ -203,7 +203,10 @@ fn restore(tenant: &mut Tenant, resource: Value) -> Result<()> {
         )));
     }
     // An export from before write-only values were sealed carries them in clear.
-    let version = meta.get("version").and_then(Value::as_str).unwrap_or_default();
+    let version = meta
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     crate::secret::seal(rs, &mut value, &id, &alloc::string::String::from(version));
     if let Some(out) = value.as_object_mut() {
         out.insert_first("id", Value::String(id));

@@ -15,7 +15,11 @@ const VECTORS: &[(&str, &str)] = &[
 fn base64_follows_rfc_4648_test_vectors() {
     for (bytes, text) in VECTORS {
         assert_eq!(base64_encode(bytes.as_bytes()), *text, "{bytes:?}");
-        assert_eq!(base64_decode(text).as_deref(), Some(bytes.as_bytes()), "{text:?}");
+        assert_eq!(
+            base64_decode(text).as_deref(),
+            Some(bytes.as_bytes()),
+            "{text:?}"
+        );
     }
     // Unpadded input decodes too; anything else is refused.
     assert_eq!(base64_decode("Zm9vYmE").as_deref(), Some(&b"fooba"[..]));

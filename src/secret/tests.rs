@@ -20,7 +20,12 @@ fn ssha256_is_the_digest_of_secret_then_salt_followed_by_the_salt() {
     let expected = Sha256::digest(b"secretsaltsalt");
     assert_eq!(&body[..32], expected.as_slice());
     assert!(verify(&sealed, "secret"));
-    for (stored, clear) in [(&*sealed, "Secret"), (&*sealed, ""), ("{SSHA256}", "secret"), ("secret", "secret")] {
+    for (stored, clear) in [
+        (&*sealed, "Secret"),
+        (&*sealed, ""),
+        ("{SSHA256}", "secret"),
+        ("secret", "secret"),
+    ] {
         assert!(!verify(stored, clear), "{stored} {clear}");
     }
 }
@@ -59,7 +64,11 @@ fn write_only_values_are_sealed_once_and_nothing_else_changes() {
     seal(&rs, &mut other, "id-2", "W/\"1\"");
     assert_ne!(other["password"], sealed.as_str());
     // A pre-hashed value is kept as given.
-    let mut given = json!({"userName": "cy", "password": "{PBKDF2-HMAC-SHA256}10000$c2FsdA==$aGFzaA=="});
+    let mut given =
+        json!({"userName": "cy", "password": "{PBKDF2-HMAC-SHA256}10000$c2FsdA==$aGFzaA=="});
     seal(&rs, &mut given, "id-3", "W/\"1\"");
-    assert_eq!(given["password"], "{PBKDF2-HMAC-SHA256}10000$c2FsdA==$aGFzaA==");
+    assert_eq!(
+        given["password"],
+        "{PBKDF2-HMAC-SHA256}10000$c2FsdA==$aGFzaA=="
+    );
 }

@@ -118,7 +118,10 @@ fn create_answers_201_with_the_token_once_and_409_for_an_existing_id() {
     assert!(created.generator.is_none());
     let response = created.response(&site);
     assert_eq!(response.status, 201);
-    assert_eq!(response.header("Location"), Some("http://o/api/servers/demo"));
+    assert_eq!(
+        response.header("Location"),
+        Some("http://o/api/servers/demo")
+    );
     let body: Value = crate::value::from_slice(&response.body).unwrap();
     assert_eq!(
         body,
