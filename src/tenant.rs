@@ -18,7 +18,6 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
 use crate::index::{indexes_for, Index, KeyIndex};
-use crate::json;
 use crate::membership::Membership;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema, Uniqueness};
