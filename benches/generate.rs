@@ -162,11 +162,11 @@ fn main() {
             );
         }
         if run("populate") {
-            // A million users in 5 groups puts some 350,000 members in each, far past
-            // what `maxValuesPerAttribute` lets a client write (at most 100,000); this
-            // times generation, so the cap is lifted here.
+            // A million users in 5 groups would put some 350,000 members in each; the
+            // generator fills a group up to the tenant's `maxValuesPerAttribute`, at most
+            // 100,000, and leaves later users out of it.
             let settings = Settings {
-                max_values_per_attribute: usize::MAX,
+                max_values_per_attribute: 100_000,
                 ..Settings::default()
             };
             let mut tenant = Tenant::new(settings).expect("tenant");

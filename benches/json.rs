@@ -135,7 +135,7 @@ fn main() {
         .take(1000)
         .map(|r| serde_json::to_vec(&**r).expect("JSON"))
         .collect();
-    let export = serde_json::to_vec(&tenant.export()).expect("JSON");
+    let export = scimlet::admin::export(&tenant);
     drop(tenant);
 
     println!(

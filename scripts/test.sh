@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # `make test` (and CI): every check, in order, continuing past failures so one run shows
 # them all; exits non-zero if any failed.
-#   1. cargo test                      the engine and the admin module; the Worker
-#                                      host's units (routes) natively
+#   1. cargo test                      the engine, its administration, the CLI's stand-in
 #   2. the bare core for wasm32        no_std, no features
 #   3. the Worker bundle               worker-build
 #   4. against a throwaway worker:     tests/http (pytest), the conformance suites
@@ -32,7 +31,6 @@ if ((${#failed[@]})); then
     exit 1
 fi
 step "cargo test" cargo test
-step "cargo test of the Worker host's own units" cargo test --lib --features worker host::
 step "core builds for wasm32 with no features" \
     cargo build --target wasm32-unknown-unknown --no-default-features
 step "worker build" make --no-print-directory worker

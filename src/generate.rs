@@ -203,21 +203,9 @@ fn check_domain(domain: &str) -> Result<()> {
 /// whole call with 409, and the tenant then holds what was created before it, so a host
 /// should drop the tenant on error rather than persist anything.
 pub fn populate(tenant: &mut Tenant, spec: &SeedSpec, env: &mut Env) -> Result<ChangeSet> {
-    let enabled = tenant.settings().resource_types.clone();
-    let mut spec = spec.clone();
-    if !enabled.group {
-        spec.groups = 0;
-    }
-    if !enabled.entitlement {
-        spec.entitlements = 0;
-    }
-    if !enabled.role {
-        spec.roles = 0;
-    }
+    let mut generator = Generator::for_tenant(tenant, spec)?;
     let mut changes = ChangeSet::default();
-    generate(&spec, &mut |resource_type, resource| {
-        tenant.create(resource_type, resource, env, &mut changes)
-    })?;
+    generator.fill(tenant, usize::MAX, env, &mut changes)?;
     Ok(changes)
 }
 
@@ -229,65 +217,175 @@ pub type Sink<'a> = dyn FnMut(&str, Value) -> Result<Arc<Value>> + 'a;
 /// Generates the whole data set of `spec` in order (entitlements, roles, users, groups)
 /// into `sink`.
 pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
-    let mut people = People::new(spec)?;
-    let naming = people.catalog.naming;
+    let mut generator = Generator::new(spec)?;
+    generator.step(usize::MAX, sink).map(|_| ())
+}
 
-    let mut entitlements = Vec::with_capacity(spec.entitlements);
-    for i in 0..spec.entitlements {
-        let (kind, name) = naming.entitlement(i);
-        let description = format!("{name} {}", kind.to_ascii_lowercase());
-        let stored = sink(
-            "Entitlement",
-            object([
-                ("schemas", strings(&[OKTA_ENTITLEMENT])),
-                ("displayName", Value::from(name.clone())),
-                ("type", text(kind)),
-                ("description", Value::from(description)),
-            ]),
-        )?;
-        entitlements.push(Grant::from_stored(&stored, name, Some(kind))?);
+/// Generation that can stop after any resource and go on later: what lets a host fill a big
+/// server in chunks (each its own transaction), answering other requests and reporting
+/// progress in between. The same spec gives the same data however it is chunked.
+pub struct Generator {
+    spec: SeedSpec,
+    people: People,
+    entitlements: Vec<Grant>,
+    roles: Vec<Grant>,
+    users: Roster,
+    /// Group `g`'s members, as indices of users.
+    members: Vec<Vec<u32>>,
+    /// The most members a group gets (a tenant's `maxValuesPerAttribute`): a user drawn
+    /// into a full group is left out of it.
+    max_members: usize,
+    /// Resources made so far; the phase and the index within it follow from it.
+    done: usize,
+}
+
+impl Generator {
+    /// A generator for the whole of `spec`.
+    pub fn new(spec: &SeedSpec) -> Result<Generator> {
+        Ok(Generator {
+            people: People::new(spec)?,
+            entitlements: Vec::with_capacity(spec.entitlements),
+            roles: Vec::with_capacity(spec.roles),
+            users: Roster::default(),
+            members: vec![Vec::new(); spec.groups],
+            max_members: usize::MAX,
+            spec: spec.clone(),
+            done: 0,
+        })
     }
 
-    let mut roles = Vec::with_capacity(spec.roles);
-    for i in 0..spec.roles {
-        let name = naming.role(i);
-        let description = format!("Members hold the {name} role");
-        let stored = sink(
-            "Role",
-            object([
-                ("schemas", strings(&[OKTA_ROLE])),
-                ("displayName", Value::from(name.clone())),
-                ("description", Value::from(description)),
-            ]),
-        )?;
-        roles.push(Grant::from_stored(&stored, name, None)?);
-    }
-
-    let mut users = Roster::default();
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); spec.groups];
-    for n in 0..spec.users {
-        let mut person = people.next_person();
-        if let Some(manager) = person.manager.and_then(|m| users.id(m)) {
-            if let Some(Value::Object(enterprise)) = person.user.get_mut(ENTERPRISE_USER) {
-                enterprise.insert("manager", object([("value", Value::from(manager))]));
-            }
+    /// A generator for what `tenant` serves: types switched off are not generated.
+    pub fn for_tenant(tenant: &Tenant, spec: &SeedSpec) -> Result<Generator> {
+        let enabled = &tenant.settings().resource_types;
+        let mut spec = spec.clone();
+        if !enabled.group {
+            spec.groups = 0;
         }
-        person.assign_grants(&entitlements, &roles);
-        for g in &person.groups {
-            if let Some(list) = members.get_mut(*g) {
-                list.push(n as u32);
-            }
+        if !enabled.entitlement {
+            spec.entitlements = 0;
         }
-        let stored = sink("User", Value::Object(person.user))?;
-        let display = stored.get("displayName").and_then(Value::as_str);
-        users.push(stored_id(&stored)?, display.unwrap_or_default());
+        if !enabled.role {
+            spec.roles = 0;
+        }
+        let mut generator = Generator::new(&spec)?;
+        generator.max_members = tenant.settings().max_values_per_attribute;
+        Ok(generator)
     }
 
-    for (g, member_indices) in members.iter().enumerate() {
+    /// How many resources the whole spec makes.
+    pub fn total(&self) -> usize {
+        let s = &self.spec;
+        s.entitlements
+            .saturating_add(s.roles)
+            .saturating_add(s.users)
+            .saturating_add(s.groups)
+    }
+
+    /// How many are made so far.
+    pub fn done(&self) -> usize {
+        self.done
+    }
+
+    /// Whether everything is made.
+    pub fn is_finished(&self) -> bool {
+        self.done >= self.total()
+    }
+
+    /// Makes up to `budget` more resources through [`Tenant::create`], recording them in
+    /// `changes`; returns how many it made.
+    pub fn fill(
+        &mut self,
+        tenant: &mut Tenant,
+        budget: usize,
+        env: &mut Env,
+        changes: &mut ChangeSet,
+    ) -> Result<usize> {
+        self.step(budget, &mut |resource_type, resource| {
+            tenant.create(resource_type, resource, env, changes)
+        })
+    }
+
+    /// Makes up to `budget` more resources into `sink`, in order (entitlements, roles,
+    /// users, groups); returns how many it made.
+    pub fn step(&mut self, budget: usize, sink: &mut Sink<'_>) -> Result<usize> {
+        let mut made = 0;
+        while made < budget && !self.is_finished() {
+            self.next(sink)?;
+            self.done += 1;
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    /// Makes resource number `self.done`.
+    fn next(&mut self, sink: &mut Sink<'_>) -> Result<()> {
+        let naming = self.people.catalog.naming;
+        let s = &self.spec;
+        let mut i = self.done;
+        if i < s.entitlements {
+            let (kind, name) = naming.entitlement(i);
+            let description = format!("{name} {}", kind.to_ascii_lowercase());
+            let stored = sink(
+                "Entitlement",
+                object([
+                    ("schemas", strings(&[OKTA_ENTITLEMENT])),
+                    ("displayName", Value::from(name.clone())),
+                    ("type", text(kind)),
+                    ("description", Value::from(description)),
+                ]),
+            )?;
+            self.entitlements
+                .push(Grant::from_stored(&stored, name, Some(kind))?);
+            return Ok(());
+        }
+        i -= s.entitlements;
+        if i < s.roles {
+            let name = naming.role(i);
+            let description = format!("Members hold the {name} role");
+            let stored = sink(
+                "Role",
+                object([
+                    ("schemas", strings(&[OKTA_ROLE])),
+                    ("displayName", Value::from(name.clone())),
+                    ("description", Value::from(description)),
+                ]),
+            )?;
+            self.roles.push(Grant::from_stored(&stored, name, None)?);
+            return Ok(());
+        }
+        i -= s.roles;
+        if i < s.users {
+            let mut person = self.people.next_person();
+            if let Some(manager) = person.manager.and_then(|m| self.users.id(m)) {
+                if let Some(Value::Object(enterprise)) = person.user.get_mut(ENTERPRISE_USER) {
+                    enterprise.insert("manager", object([("value", Value::from(manager))]));
+                }
+            }
+            person.assign_grants(&self.entitlements, &self.roles);
+            for g in &person.groups {
+                if let Some(list) = self.members.get_mut(*g) {
+                    if list.len() < self.max_members {
+                        list.push(i as u32);
+                    }
+                }
+            }
+            let stored = sink("User", Value::Object(person.user))?;
+            let display = stored.get("displayName").and_then(Value::as_str);
+            self.users
+                .push(stored_id(&stored)?, display.unwrap_or_default());
+            return Ok(());
+        }
+        let g = i - s.users;
+        // A group's member list is only read once, when the group is made.
+        let member_indices = self
+            .members
+            .get_mut(g)
+            .map(core::mem::take)
+            .unwrap_or_default();
         let mut list = Vec::with_capacity(member_indices.len());
-        for &n in member_indices {
+        for n in member_indices {
             let n = n as usize;
-            let (Some(id), Some(display)) = (users.id(n), users.display(n)) else {
+            let (Some(id), Some(display)) = (self.users.id(n), self.users.display(n)) else {
                 continue;
             };
             let mut member = Map::with_capacity(3);
@@ -306,8 +404,8 @@ pub fn generate(spec: &SeedSpec, sink: &mut Sink<'_>) -> Result<()> {
                 ("members", Value::Array(list)),
             ]),
         )?;
+        Ok(())
     }
-    Ok(())
 }
 
 /// The ids and display names of the users generated so far, packed into one string.

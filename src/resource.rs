@@ -95,12 +95,19 @@ pub(crate) fn create(
         meta.insert("resourceType", Value::String(type_name.clone()));
         meta.insert("created", Value::String(now.clone()));
         meta.insert("lastModified", Value::String(now));
-        meta.insert("version", Value::String(version));
+        meta.insert("version", Value::String(version.clone()));
         obj.insert("meta", Value::Object(meta));
     }
+    let id = id_of(&value);
+    crate::secret::seal(schema_of(tenant, type_index)?, &mut value, &id, &version);
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)
+}
+
+/// A stored form's `id`.
+fn id_of(value: &Value) -> Text {
+    Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default())
 }
 
 fn fresh_id(tenant: &Tenant, type_name: &str, env: &mut Env) -> Result<String> {
@@ -255,12 +262,18 @@ fn finish_update(
         .cloned()
         .unwrap_or_else(|| json!({ "resourceType": type_name }));
     if let Some(m) = meta.as_object_mut() {
-        touch(m, version, env.now_ms);
+        touch(m, version.clone(), env.now_ms);
         m.remove("location");
     }
     if let Some(obj) = value.as_object_mut() {
         obj.insert("meta", meta);
     }
+    crate::secret::seal(
+        schema_of(tenant, type_index)?,
+        &mut value,
+        &id_of(old),
+        &version,
+    );
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)
@@ -286,7 +299,7 @@ pub(crate) fn delete(
 /// unique attributes: one probe of that attribute's index each. A write that keeps a
 /// value is not refused for it, so an older clash (duplicates loaded from storage, names
 /// that became unique with a settings change) never blocks unrelated changes.
-fn check_unique(
+pub(crate) fn check_unique(
     tenant: &Tenant,
     rs: &ResourceSchema,
     value: &Value,

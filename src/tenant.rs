@@ -18,7 +18,6 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
 use crate::index::{indexes_for, Index, KeyIndex};
-use crate::json;
 use crate::membership::Membership;
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema, Uniqueness};
@@ -385,37 +384,6 @@ impl Tenant {
         }
         self.store(&resource_type, Arc::new(stored));
         Ok(())
-    }
-
-    /// The whole tenant as JSON: `{"settings": {...}, "resources": [stored forms...]}`.
-    pub fn export(&self) -> Value {
-        let resources: Vec<Value> = self.resources().map(|r| Value::clone(r)).collect();
-        json!({
-            "settings": crate::value::to_value(&self.settings).unwrap_or(Value::Null),
-            "resources": resources,
-        })
-    }
-
-    /// Rebuilds a tenant from [`Tenant::export`] output.
-    pub fn import(export: &Value) -> Result<Tenant> {
-        let settings = match export.get("settings") {
-            None | Some(Value::Null) => Settings::default(),
-            Some(s) => crate::value::from_value(s.clone()).map_err(|e| {
-                ScimError::invalid_syntax(format!("invalid settings in import: {e}"))
-            })?,
-        };
-        let mut tenant = Tenant::new(settings)?;
-        let resources = match export.get("resources") {
-            None | Some(Value::Null) => &[][..],
-            Some(Value::Array(items)) => &items[..],
-            Some(_) => return Err(ScimError::invalid_syntax("\"resources\" must be an array")),
-        };
-        for (i, r) in resources.iter().enumerate() {
-            tenant
-                .load(r.clone())
-                .map_err(|e| ScimError::invalid_value(format!("resources[{i}]: {}", e.detail)))?;
-        }
-        Ok(tenant)
     }
 
     /// Number of resources per served resource type name (zero included).

@@ -60,7 +60,7 @@ impl Server {
             base_url: "https://scim.example.com/v2",
             ids: &mut self.ids,
         };
-        let before = self.tenant.export();
+        let before = scimlet::admin::export(&self.tenant);
         let out = self.tenant.handle(&request, &mut env);
         if out.response.status >= 400 {
             assert!(
@@ -68,7 +68,7 @@ impl Server {
                 "{path}: a refused request changed something"
             );
             assert_eq!(
-                self.tenant.export(),
+                scimlet::admin::export(&self.tenant),
                 before,
                 "{path}: a refused request changed the tenant"
             );

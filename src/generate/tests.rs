@@ -805,7 +805,7 @@ fn the_same_seed_populates_identical_tenants() {
     let spec = spec(300, 6, 9, 3, 21);
     let (a, _) = populated(crate::Settings::default(), &spec).expect("valid");
     let (b, _) = populated(crate::Settings::default(), &spec).expect("valid");
-    assert_eq!(a.export(), b.export());
+    assert_eq!(crate::admin::export(&a), crate::admin::export(&b));
 }
 
 #[test]
@@ -826,4 +826,63 @@ fn populating_a_tenant_twice_is_a_uniqueness_conflict() {
         (err.status, err.scim_type),
         (409, Some(crate::ScimType::Uniqueness))
     );
+}
+
+#[test]
+fn chunked_generation_makes_the_same_data_as_one_run() {
+    let spec = spec(60, 5, 4, 3, 11);
+    let whole = collect(&spec);
+    for budget in [1, 4, 7, 59, 1000] {
+        let mut generator = Generator::new(&spec).unwrap();
+        assert_eq!(generator.total(), 72);
+        let mut all = Vec::new();
+        let mut n = 0u64;
+        let mut steps = 0;
+        while !generator.is_finished() {
+            let before = generator.done();
+            let made = generator
+                .step(budget, &mut |resource_type, mut resource| {
+                    n += 1;
+                    if let Some(obj) = resource.as_object_mut() {
+                        let id = format!("{}{n}", resource_type.to_ascii_lowercase());
+                        obj.insert("id", Value::from(id));
+                    }
+                    all.push((resource_type.to_string(), resource.clone()));
+                    Ok(Arc::new(resource))
+                })
+                .unwrap();
+            assert_eq!(made, budget.min(72 - before), "budget {budget}");
+            assert_eq!(generator.done(), before + made);
+            steps += 1;
+        }
+        assert_eq!(steps, 72usize.div_ceil(budget), "budget {budget}");
+        assert!(all == whole, "budget {budget}: chunked data differs");
+    }
+}
+
+#[test]
+fn groups_fill_up_to_the_tenants_value_cap_and_no_further() {
+    let settings = crate::Settings {
+        max_values_per_attribute: 40,
+        ..crate::Settings::default()
+    };
+    let mut tenant = Tenant::new(settings).unwrap();
+    let mut ids = crate::env::SequentialIds::default();
+    let mut env = Env {
+        now_ms: 0,
+        base_url: "http://x",
+        ids: &mut ids,
+    };
+    // 300 users in 2 groups would put about 200 in each.
+    let changes = populate(&mut tenant, &spec(300, 2, 0, 0, 3), &mut env).unwrap();
+    let groups: Vec<&Value> = changes
+        .upserted
+        .iter()
+        .map(|(_, v)| &**v)
+        .filter(|v| v["meta"]["resourceType"] == "Group")
+        .collect();
+    assert_eq!(groups.len(), 2);
+    for group in groups {
+        assert_eq!(group["members"].as_array().map(Vec::len), Some(40));
+    }
 }

@@ -1,18 +1,25 @@
 //! Browser host: the engine for a page or a Service Worker, through `wasm-bindgen`.
 //!
-//! The JavaScript side (`www/js/local-host.js`) owns everything a browser owns: routing
-//! `/sandbox/...` URLs, IndexedDB, the clock (`Date.now()`), the CSPRNG and the
-//! Service Worker life cycle. This module only adapts values across the boundary: one
-//! [`Server`] per sandbox server wraps a [`Tenant`], requests come in as plain strings and
-//! bytes, and every answer carries the change set as `[type, id, storedJson]` triples so the
-//! host can write it to IndexedDB in one transaction. No SCIM rule lives here.
+//! The JavaScript side (`www/js/local-host.js`) owns everything a browser owns: IndexedDB,
+//! the clock (`Date.now()`), the CSPRNG and the Service Worker life cycle. This module only
+//! adapts values across the boundary; routing, authentication, administration and SCIM are
+//! the core's, exactly as at the edge:
+//! - [`Sandbox`] is the deployment: its URL layout ([`admin::SANDBOX`]; [`admin::EDGE`] for
+//!   the page's tests of remote mode), origin and policy
+//!   (limits, the sandbox's admin token). It routes paths, authenticates headers, lists
+//!   servers and creates them.
+//! - [`Server`] is one sandbox server (record and tenant): SCIM requests, administration
+//!   requests and the chunks of a seed. Every answer carries what to write to IndexedDB as
+//!   `[type, id, storedJson]` triples and the record, for one transaction.
 
-use crate::admin;
+use crate::admin::{
+    self, Access, Action, CreateOrder, Fresh, Layout, Listed, Policy, RecordChange, Route,
+    ServerRecord, Site, TenantChange, EDGE, SANDBOX,
+};
 use crate::env::{Env, UuidIds};
 use crate::error::ScimError;
-use crate::generate::{populate, SeedSpec};
-use crate::http::{Method, Request};
-use crate::settings::Settings;
+use crate::generate::Generator;
+use crate::http::{Method, Request, Response};
 use crate::tenant::{ChangeSet, Tenant};
 use crate::value::Value;
 use alloc::string::{String, ToString};
@@ -20,59 +27,323 @@ use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-/// One sandbox server: a tenant and its id source.
+/// The sandbox as a deployment: where it answers and what it allows.
+#[wasm_bindgen]
+pub struct Sandbox {
+    origin: String,
+    layout: Layout,
+    policy: Policy,
+}
+
+#[wasm_bindgen]
+impl Sandbox {
+    /// `origin` is the page's origin plus the Service Worker scope's path without its
+    /// trailing slash (`http://127.0.0.1:8080`, or `https://x.github.io/scimlet` for a page
+    /// served below a path); paths given to [`Sandbox::route`] are relative to it.
+    /// `admin_token_digest` is the digest of the sandbox's own admin token. `layout` is
+    /// `"sandbox"` (`/sandbox/...`), or `"edge"` for a stand-in of the Worker's URLs (tests).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        origin: String,
+        max_resources: usize,
+        import_max_bytes: usize,
+        admin_token_digest: Option<String>,
+        layout: Option<String>,
+    ) -> Sandbox {
+        Sandbox {
+            origin,
+            layout: if layout.as_deref() == Some("edge") {
+                EDGE
+            } else {
+                SANDBOX
+            },
+            policy: Policy {
+                max_resources,
+                ttl_cap_seconds: None,
+                import_max_bytes,
+                admin_token_digest,
+            },
+        }
+    }
+
+    fn site(&self) -> Site<'_> {
+        Site {
+            origin: &self.origin,
+            layout: self.layout,
+        }
+    }
+
+    /// Where a path goes: `{kind: "servers"}`, `{kind: "server", id, action}`,
+    /// `{kind: "scim", id, rest}`, or `{kind: "error", response}` (a bad server id, or a
+    /// path that is not the sandbox's).
+    pub fn route(&self, path: &str) -> Result<JsValue, JsValue> {
+        let out = Object::new();
+        match self.layout.parse(path) {
+            Route::Servers => set(&out, "kind", &"servers".into())?,
+            Route::Server { id, action } => {
+                set(&out, "kind", &"server".into())?;
+                set(&out, "id", &id.into())?;
+                set(&out, "action", &action_name(action).into())?;
+            }
+            Route::Scim { id, rest } => {
+                set(&out, "kind", &"scim".into())?;
+                set(&out, "id", &id.into())?;
+                set(
+                    &out,
+                    "rest",
+                    &(if rest.is_empty() { "/" } else { rest }).into(),
+                )?;
+            }
+            route => {
+                set(&out, "kind", &"error".into())?;
+                let response = admin::route_error(&route, path)
+                    .unwrap_or_else(|| admin::error_response(&ScimError::not_found("not found")));
+                set(&out, "response", &response_value(&response)?)?;
+            }
+        }
+        Ok(out.into())
+    }
+
+    /// Authenticates a request for server `id` from its `Authorization` header alone:
+    /// `"owner"` or `"admin"`, or throws the 401 response. `record_json` is the server's
+    /// record (`None`: no such server, which answers exactly like a wrong token).
+    pub fn authenticate(
+        &self,
+        authorization: Option<String>,
+        id: &str,
+        record_json: Option<String>,
+    ) -> Result<String, JsValue> {
+        let record = record_json.as_deref().map(parse_record).transpose()?;
+        match admin::authenticate(authorization.as_deref(), id, record.as_ref(), &self.policy) {
+            Ok(Access::Owner) => Ok("owner".into()),
+            Ok(Access::Admin) => Ok("admin".into()),
+            Err(e) => Err(response_value(&admin::error_response(&e))?),
+        }
+    }
+
+    /// The most body bytes a request to `path` may carry (its SCIM limit from the record,
+    /// or the administration limits).
+    #[wasm_bindgen(js_name = bodyLimit)]
+    pub fn body_limit(&self, path: &str, record_json: Option<String>) -> Result<usize, JsValue> {
+        let record = record_json.as_deref().map(parse_record).transpose()?;
+        Ok(admin::body_limit(
+            &self.layout.parse(path),
+            record.as_ref(),
+            &self.policy,
+        ))
+    }
+
+    /// The 413 for a body of `length` bytes over `limit`.
+    #[wasm_bindgen(js_name = tooLarge)]
+    pub fn too_large(&self, length: f64, limit: usize) -> Result<JsValue, JsValue> {
+        response_value(&admin::error_response(&admin::too_large(
+            length as u64,
+            limit,
+        )))
+    }
+
+    /// `GET /api/servers`: every server (records as JSON), with the admin token; or the 401.
+    pub fn list(
+        &self,
+        authorization: Option<String>,
+        records_json: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        if let Err(e) = admin::authenticate_admin(authorization.as_deref(), &self.policy) {
+            return response_value(&admin::error_response(&e));
+        }
+        let mut listed = Vec::with_capacity(records_json.len());
+        for json in &records_json {
+            let record = parse_record(json)?;
+            listed.push(Listed {
+                id: record.id,
+                created_ms: record.created_ms,
+                expires_ms: record.expires_ms,
+            });
+        }
+        response_value(&admin::list(listed, &self.site()))
+    }
+
+    /// 405 for `/api/servers` with a method other than GET and POST.
+    #[wasm_bindgen(js_name = serversMethodNotAllowed)]
+    pub fn servers_method_not_allowed(&self, method: &str) -> Result<JsValue, JsValue> {
+        response_value(&admin::servers_method_not_allowed(&Method::parse(method)))
+    }
+
+    /// Checks a `POST /api/servers` body and creates the server (its first seed chunk
+    /// included), or throws the error response. `existing_record_json` is the record
+    /// already stored under the order's id, if any (then 409). The new server's
+    /// [`Server::created`] gives the answer and what to write.
+    pub fn create(
+        &self,
+        body: &[u8],
+        fresh_id: String,
+        token_random: &[u8],
+        id_seed: &[u8],
+        now_ms: f64,
+    ) -> Result<PendingCreate, JsValue> {
+        let fresh = Fresh {
+            id: fresh_id,
+            token: admin::token_from_random_bytes(token_random),
+        };
+        let order = CreateOrder::parse(body, fresh, &self.policy, now_ms as i64)
+            .map_err(|e| error_response_value(&e))?;
+        Ok(PendingCreate {
+            order: Some(order),
+            id_seed: seed_from(id_seed),
+        })
+    }
+}
+
+/// A checked order, waiting for the host to look up whether its id is taken.
+#[wasm_bindgen]
+pub struct PendingCreate {
+    order: Option<CreateOrder>,
+    id_seed: u64,
+}
+
+#[wasm_bindgen]
+impl PendingCreate {
+    /// The server id the order asks for.
+    pub fn id(&self) -> String {
+        self.order
+            .as_ref()
+            .map(|o| o.record.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Creates the server (`existing_record_json`: the record stored under that id, if any,
+    /// which makes this a 409), making the first `first_chunk` resources of its seed; the
+    /// rest come from [`Server::seed_step`]. Throws the error response.
+    pub fn run(
+        &mut self,
+        sandbox: &Sandbox,
+        existing_record_json: Option<String>,
+        now_ms: f64,
+        first_chunk: usize,
+    ) -> Result<Server, JsValue> {
+        let existing = existing_record_json
+            .as_deref()
+            .map(parse_record)
+            .transpose()?;
+        let order = self.order.take().ok_or_else(|| {
+            error_response_value(&ScimError::new(500, None, "this order already ran"))
+        })?;
+        let id = order.record.id.clone();
+        let mut ids = UuidIds::new(self.id_seed);
+        let base_url = sandbox.site().scim_base(&id);
+        let mut env = Env {
+            now_ms: now_ms as i64,
+            base_url: &base_url,
+            ids: &mut ids,
+        };
+        let mut created = admin::create(order, existing.as_ref(), first_chunk, &mut env)
+            .map_err(|e| error_response_value(&e))?;
+        let response = created.response(&sandbox.site());
+        let changes = core::mem::take(&mut created.changes);
+        Ok(Server {
+            generator: created.generator.take(),
+            server: created.server,
+            ids,
+            created: Some((response, changes)),
+        })
+    }
+}
+
+/// One sandbox server: its record, its tenant, its id source and any seed still being made.
 #[wasm_bindgen]
 pub struct Server {
-    tenant: Tenant,
+    server: admin::Server,
     ids: UuidIds,
+    generator: Option<Generator>,
+    /// The answer and first writes of a server just created, until the host takes them.
+    created: Option<(Response, ChangeSet)>,
 }
 
 #[wasm_bindgen]
 impl Server {
-    /// An empty server from settings JSON (`""` or `"{}"` for the defaults). `id_seed` is
-    /// eight or more random bytes from the host's CSPRNG, for fresh resource ids.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings_json: &str, id_seed: &[u8]) -> Result<Server, JsValue> {
-        let settings = parse_settings(settings_json)?;
-        let tenant = Tenant::new(settings).map_err(|e| error_value(&e))?;
-        Ok(Server {
-            tenant,
-            ids: UuidIds::new(seed_from(id_seed)),
-        })
-    }
-
-    /// A server rebuilt from an export (`{"settings": ..., "resources": [...]}`), as
-    /// `PUT /api/servers/{id}/import` does. Throws a SCIM error object on bad input.
-    pub fn import(export_json: &str, id_seed: &[u8]) -> Result<Server, JsValue> {
-        let value = crate::value::from_str(export_json).map_err(|e| {
-            error_value(&ScimError::invalid_syntax(alloc::format!(
-                "the import is not valid JSON: {e}"
-            )))
-        })?;
-        let tenant = Tenant::import(&value).map_err(|e| error_value(&e))?;
-        Ok(Server {
-            tenant,
-            ids: UuidIds::new(seed_from(id_seed)),
-        })
-    }
-
-    /// Adds stored resources (JSON strings, as written from earlier change sets) without
-    /// validation: how the host rebuilds a server from IndexedDB. Returns how many loaded.
-    pub fn load(&mut self, stored: Vec<String>) -> Result<u32, JsValue> {
+    /// A server rebuilt from its record and stored resources (JSON strings, as written from
+    /// earlier change sets), without validation: how the host loads one from IndexedDB.
+    /// `id_seed` is eight or more random bytes from the host's CSPRNG, for fresh ids.
+    pub fn load(
+        sandbox: &Sandbox,
+        record_json: &str,
+        stored: Vec<String>,
+        id_seed: &[u8],
+    ) -> Result<Server, JsValue> {
+        let mut record = parse_record(record_json)?;
+        // A seed still being made when the host stopped cannot go on: its generator's state
+        // was in memory only. The server keeps what was made.
+        record.seeding = None;
         reserve_heap(stored.iter().map(String::len).sum());
-        let mut loaded = 0u32;
+        let mut tenant =
+            Tenant::new(record.settings.clone()).map_err(|e| error_response_value(&e))?;
+        tenant.set_capacity(Some(sandbox.policy.max_resources));
         for json in &stored {
             let value = crate::value::from_str(json).map_err(|e| {
-                error_value(&ScimError::new(
+                error_response_value(&ScimError::new(
                     500,
                     None,
                     alloc::format!("a stored resource is not valid JSON: {e}"),
                 ))
             })?;
-            self.tenant.load(value).map_err(|e| error_value(&e))?;
-            loaded = loaded.saturating_add(1);
+            tenant.load(value).map_err(|e| error_response_value(&e))?;
         }
-        Ok(loaded)
+        Ok(Server {
+            server: admin::Server { record, tenant },
+            ids: UuidIds::new(seed_from(id_seed)),
+            generator: None,
+            created: None,
+        })
+    }
+
+    /// The answer to the create call that made this server, and what to write with its
+    /// record: `{status, headers, body, upserted, deleted}` (once; `null` after).
+    pub fn created(&mut self) -> Result<JsValue, JsValue> {
+        match self.created.take() {
+            Some((response, changes)) => outcome_value(&response, Some(&changes)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The record as JSON, for IndexedDB.
+    pub fn record(&self) -> String {
+        serde_json::to_string(&self.server.record).unwrap_or_default()
+    }
+
+    /// Resource counts per type name, as a JSON object.
+    pub fn counts(&self) -> String {
+        serde_json::to_string(&self.server.tenant.counts()).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Whether a seed is still being made.
+    pub fn seeding(&self) -> bool {
+        self.generator.is_some()
+    }
+
+    /// Makes the next `budget` resources of the seed. Returns `{upserted, deleted}` to write
+    /// with the record, or throws a SCIM error response.
+    #[wasm_bindgen(js_name = seedStep)]
+    pub fn seed_step(
+        &mut self,
+        sandbox: &Sandbox,
+        budget: usize,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let Some(generator) = self.generator.as_mut() else {
+            return Ok(changes_value(&ChangeSet::default())?.into());
+        };
+        let base_url = sandbox.site().scim_base(&self.server.record.id);
+        let mut env = Env {
+            now_ms: now_ms as i64,
+            base_url: &base_url,
+            ids: &mut self.ids,
+        };
+        let changes = admin::seed(&mut self.server, generator, budget, &mut env)
+            .map_err(|e| error_response_value(&e))?;
+        if generator.is_finished() {
+            self.generator = None;
+        }
+        Ok(changes_value(&changes)?.into())
     }
 
     /// Handles one SCIM request. `path` is below the SCIM base (`/Users/2819c223`) and
@@ -81,6 +352,7 @@ impl Server {
     #[allow(clippy::too_many_arguments)]
     pub fn handle(
         &mut self,
+        sandbox: &Sandbox,
         method: &str,
         path: &str,
         query: &str,
@@ -89,7 +361,6 @@ impl Server {
         content_type: Option<String>,
         body: Vec<u8>,
         now_ms: f64,
-        base_url: &str,
     ) -> Result<JsValue, JsValue> {
         let request = Request {
             method: Method::parse(method),
@@ -100,100 +371,77 @@ impl Server {
             content_type,
             body,
         };
+        let base_url = sandbox.site().scim_base(&self.server.record.id);
         let mut env = Env {
             now_ms: now_ms as i64,
-            base_url,
+            base_url: &base_url,
             ids: &mut self.ids,
         };
-        let outcome = self.tenant.handle(&request, &mut env);
-        let result = changes_value(&outcome.changes)?;
-        set(&result, "status", &outcome.response.status.into())?;
-        set(&result, "headers", &header_pairs(&outcome.response.headers))?;
-        set(
-            &result,
-            "body",
-            &Uint8Array::from(outcome.response.body.as_slice()),
-        )?;
-        Ok(result.into())
+        let outcome = self.server.tenant.handle(&request, &mut env);
+        outcome_value(&outcome.response, Some(&outcome.changes))
     }
 
-    /// Fills the server with generated data (`SeedSpec` JSON, e.g. `{"users": 100}`).
-    /// Returns `{upserted, deleted}` like [`Server::handle`].
-    pub fn populate(
+    /// Handles one request to the server's administration endpoints (`action`: `""`,
+    /// `reset`, `export`, `import`, `config`; `access`: what [`Sandbox::authenticate`]
+    /// said). Returns the response plus `record` (`"unchanged"`, `"updated"`, `"deleted"`)
+    /// and `tenant` (`"unchanged"`, `"replaced"` with every stored resource as `upserted`,
+    /// `"reload"`).
+    pub fn admin(
         &mut self,
-        seed_spec_json: &str,
-        now_ms: f64,
-        base_url: &str,
+        sandbox: &Sandbox,
+        method: &str,
+        action: &str,
+        access: &str,
+        body: &[u8],
     ) -> Result<JsValue, JsValue> {
-        let spec: SeedSpec =
-            serde_json::from_str(empty_as_object(seed_spec_json)).map_err(|e| {
-                error_value(&ScimError::invalid_syntax(alloc::format!(
-                    "invalid seed: {e}"
-                )))
-            })?;
-        let mut env = Env {
-            now_ms: now_ms as i64,
-            base_url,
-            ids: &mut self.ids,
+        let method = Method::parse(method);
+        let Some(action) = parse_action(action) else {
+            return response_value(&admin::error_response(&ScimError::not_found(
+                "no such endpoint",
+            )));
         };
-        let changes = populate(&mut self.tenant, &spec, &mut env).map_err(|e| error_value(&e))?;
-        Ok(changes_value(&changes)?.into())
-    }
-
-    /// Every stored resource as `[type, id, json]` triples: what the host writes after
-    /// an import replaced the whole server.
-    pub fn stored(&self) -> Result<Array, JsValue> {
-        let all = Array::new();
-        for value in self.tenant.resources() {
-            all.push(stored_triple(value)?.as_ref());
-        }
-        Ok(all)
-    }
-
-    /// The whole server as JSON (`Tenant::export`).
-    pub fn export(&self) -> String {
-        self.tenant.export().to_string()
-    }
-
-    /// Resource counts per type name, as a JSON object.
-    pub fn counts(&self) -> String {
-        serde_json::to_string(&self.tenant.counts()).unwrap_or_else(|_| "{}".into())
-    }
-
-    /// The settings as JSON.
-    pub fn settings(&self) -> String {
-        serde_json::to_string(self.tenant.settings()).unwrap_or_else(|_| "{}".into())
-    }
-
-    /// Applies new settings JSON; stored resources are kept.
-    pub fn configure(&mut self, settings_json: &str) -> Result<(), JsValue> {
-        let settings = parse_settings(settings_json)?;
-        self.tenant.configure(settings).map_err(|e| error_value(&e))
+        let access = if access == "owner" {
+            Access::Owner
+        } else {
+            Access::Admin
+        };
+        let request = admin::Request {
+            method: &method,
+            action,
+            access,
+            body,
+        };
+        let outcome = admin::handle(&request, &mut self.server, &sandbox.policy, &sandbox.site());
+        let out = if outcome.tenant == TenantChange::Replaced {
+            let upserted = Array::new();
+            for value in self.server.tenant.resources() {
+                upserted.push(stored_triple(value)?.as_ref());
+            }
+            let out = response_object(&outcome.response)?;
+            set(&out, "upserted", &upserted)?;
+            set(&out, "deleted", &Array::new())?;
+            out
+        } else {
+            response_object(&outcome.response)?
+        };
+        let record = match outcome.record {
+            RecordChange::Unchanged => "unchanged",
+            RecordChange::Updated => "updated",
+            RecordChange::Deleted => "deleted",
+        };
+        let tenant = match outcome.tenant {
+            TenantChange::Unchanged => "unchanged",
+            TenantChange::Replaced => "replaced",
+            TenantChange::Reload => "reload",
+        };
+        set(&out, "record", &record.into())?;
+        set(&out, "tenant", &tenant.into())?;
+        Ok(out.into())
     }
 }
 
-/// The SCIM Error body (RFC 7644 section 3.12) for a host-level failure such as a
-/// missing token or an unknown server, so the host answers exactly like the engine.
-#[wasm_bindgen(js_name = scimErrorBody)]
-pub fn scim_error_body(status: u16, detail: &str) -> String {
-    ScimError::new(status, None, detail).to_json().to_string()
-}
-
-/// Checks a server id (1-64 characters of `[A-Za-z0-9_-]`); throws the SCIM error
-/// object (status 400) when it is not one.
-#[wasm_bindgen(js_name = checkServerId)]
-pub fn check_server_id(id: &str) -> Result<(), JsValue> {
-    if admin::valid_server_id(id) {
-        return Ok(());
-    }
-    Err(error_value(&ScimError::bad_request(alloc::format!(
-        "invalid server id {id:?}: use 1 to {} characters of A-Z, a-z, 0-9, '-' and '_'",
-        admin::MAX_SERVER_ID_LEN
-    ))))
-}
-
-/// A new token from the host's random bytes (32 give 256 bits), and its digest: the
-/// only form it is stored in. Returns `[token, digest]`.
+/// A new token from the host's random bytes (32 give 256 bits), and its digest: the only
+/// form it is stored in. Returns `[token, digest]`.
 #[wasm_bindgen(js_name = newToken)]
 pub fn new_token(random: &[u8]) -> Array {
     let token = admin::token_from_random_bytes(random);
@@ -201,56 +449,80 @@ pub fn new_token(random: &[u8]) -> Array {
     Array::of2(&token.into(), &digest.into())
 }
 
-/// Whether an `Authorization` header (`Bearer <token>`, or HTTP Basic with the token as
-/// password) carries a token whose digest is among `digests`, compared as at the edge.
-#[wasm_bindgen]
-pub fn authorized(authorization: Option<String>, digests: Vec<String>) -> bool {
-    let Some(token) = authorization
-        .as_deref()
-        .and_then(admin::token_from_authorization)
-    else {
-        return false;
-    };
-    let record = admin::ServerRecord {
-        id: String::new(),
-        token_digests: digests,
-        created_ms: 0,
-        expires_ms: None,
-        settings: Settings::default(),
-    };
-    record.accepts(&token)
+/// The SCIM error response (`{status, headers, body}`) for a host-level failure such as
+/// storage that refused a write, so the host answers exactly like the engine.
+#[wasm_bindgen(js_name = errorResponse)]
+pub fn error_response(status: u16, detail: &str) -> Result<JsValue, JsValue> {
+    response_value(&admin::error_response(&ScimError::new(
+        status, None, detail,
+    )))
 }
 
-/// The 401 answer of the edge (SCIM Error body, `WWW-Authenticate` challenge), as
-/// `{status, headers, body}`.
-#[wasm_bindgen]
-pub fn unauthorized(detail: &str) -> Result<JsValue, JsValue> {
-    let response = admin::unauthorized(detail);
-    let result = Object::new();
-    set(&result, "status", &response.status.into())?;
-    set(&result, "headers", &header_pairs(&response.headers))?;
-    set(&result, "body", &Uint8Array::from(response.body.as_slice()))?;
-    Ok(result.into())
+fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Server => "",
+        Action::Reset => "reset",
+        Action::Export => "export",
+        Action::Import => "import",
+        Action::Config => "config",
+    }
 }
 
-fn header_pairs(headers: &[(String, String)]) -> Array {
+fn parse_action(name: &str) -> Option<Action> {
+    [
+        Action::Server,
+        Action::Reset,
+        Action::Export,
+        Action::Import,
+        Action::Config,
+    ]
+    .into_iter()
+    .find(|a| action_name(*a) == name)
+}
+
+fn parse_record(json: &str) -> Result<ServerRecord, JsValue> {
+    serde_json::from_str(json).map_err(|e| {
+        error_response_value(&ScimError::new(
+            500,
+            None,
+            alloc::format!("a stored server record is unreadable: {e}"),
+        ))
+    })
+}
+
+/// A response plus a change set, as one JS object.
+fn outcome_value(response: &Response, changes: Option<&ChangeSet>) -> Result<JsValue, JsValue> {
+    let out = match changes {
+        Some(changes) => changes_value(changes)?,
+        None => Object::new(),
+    };
+    fill_response(&out, response)?;
+    Ok(out.into())
+}
+
+fn response_object(response: &Response) -> Result<Object, JsValue> {
+    let out = Object::new();
+    fill_response(&out, response)?;
+    Ok(out)
+}
+
+fn response_value(response: &Response) -> Result<JsValue, JsValue> {
+    Ok(response_object(response)?.into())
+}
+
+/// A SCIM error as the response object to throw.
+fn error_response_value(e: &ScimError) -> JsValue {
+    response_value(&admin::error_response(e)).unwrap_or_else(|err| err)
+}
+
+fn fill_response(out: &Object, response: &Response) -> Result<(), JsValue> {
+    set(out, "status", &response.status.into())?;
     let pairs = Array::new();
-    for (name, value) in headers {
+    for (name, value) in &response.headers {
         pairs.push(&Array::of2(&name.into(), &value.into()));
     }
-    pairs
-}
-
-fn parse_settings(json: &str) -> Result<Settings, JsValue> {
-    Settings::from_json(empty_as_object(json).as_bytes()).map_err(|e| error_value(&e))
-}
-
-fn empty_as_object(json: &str) -> &str {
-    if json.trim().is_empty() {
-        "{}"
-    } else {
-        json
-    }
+    set(out, "headers", &pairs)?;
+    set(out, "body", &Uint8Array::from(response.body.as_slice()))
 }
 
 /// Grows the wasm heap once, to about what `json_bytes` of stored JSON will take as parsed
@@ -299,7 +571,7 @@ fn stored_triple(value: &Value) -> Result<Array, JsValue> {
         .unwrap_or_default();
     let id = value.get("id").and_then(Value::as_str).unwrap_or_default();
     if resource_type.is_empty() || id.is_empty() {
-        return Err(error_value(&ScimError::new(
+        return Err(error_response_value(&ScimError::new(
             500,
             None,
             "a stored resource has no id or meta.resourceType",
@@ -314,10 +586,4 @@ fn stored_triple(value: &Value) -> Result<Array, JsValue> {
 
 fn set(target: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
     Reflect::set(target, &key.into(), value).map(|_| ())
-}
-
-/// A SCIM error as a plain JS object (`{schemas, status, scimType?, detail}`) to throw.
-fn error_value(error: &ScimError) -> JsValue {
-    js_sys::JSON::parse(&error.to_json().to_string())
-        .unwrap_or_else(|_| JsValue::from_str(&error.detail))
 }

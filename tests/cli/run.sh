@@ -289,6 +289,15 @@ if [[ -n "$CAP" ]]; then
   check "... no user failed on its own" 0 "$(json 'd["failed"]' <<<"$full")"
 fi
 
+# --- config: a merge patch of what is set; a typo changes nothing ---------------------
+before=$("$CLI" servers config "$ID" | json 'json.dumps(d, sort_keys=True)')
+"$CLI" servers config "$ID" --set nosuch=1 >/dev/null 2>&1; check "config --set of an unknown key exits 1" 1 $?
+check "... and changes nothing" "$before" "$("$CLI" servers config "$ID" | json 'json.dumps(d, sort_keys=True)')"
+"$CLI" servers config "$ID" --set maxResults=0 >/dev/null 2>&1; check "config --set out of range exits 1" 1 $?
+out=$("$CLI" servers config "$ID" --set maxResults=500); check "config --set maxResults=500" 0 $?
+check "... sets only it" "500 False" "$(json '"%s %s" % (d["maxResults"], d["strict"])' <<<"$out")"
+"$CLI" servers config "$ID" --set maxResults=1000 >/dev/null
+
 # --- export, delete -----------------------------------------------------------------
 if [[ -z "$standin_pid" ]]; then
   exported=$("$CLI" servers export "$ID" | json 'len(d["resources"])')

@@ -1,29 +1,29 @@
 //! A loopback stand-in for the scimlet Worker, for exercising the CLI where no Worker
-//! runs: the real engine (`Tenant::handle`, `generate::populate`) behind a minimal
-//! HTTP/1.1 server with the edge's paths (`/api/servers`, `/scim-identifier/{id}/scim/v2`).
+//! runs: the engine's own administration (`scimlet::admin`) and SCIM (`Tenant::handle`)
+//! behind a minimal HTTP/1.1 server with the edge's URL layout, servers kept in memory.
 //!
-//! It is not the Worker (no Durable Objects, no KV, no limits): passing against it proves
-//! the CLI and the engine agree, not that the edge does. `tests/cli/run.sh --standin`
-//! starts it.
+//! Everything it answers comes from the core, as at the edge and in the browser; only
+//! Durable Objects, KV and the creation rate limit are missing. `tests/cli/run.sh
+//! --standin` starts it.
 //!
-//! Usage: `standin [PORT] [ADMIN_TOKEN]` (port 0 picks one); prints `listening on <url>`.
+//! Usage: `standin [PORT] [ADMIN_TOKEN] [MAX_RESOURCES]` (port 0 picks one); prints
+//! `listening on <url>`.
 
+use scimlet::admin::{self, Access, CreateOrder, Fresh, Listed, Policy, Route, Server, Site, EDGE};
 use scimlet::env::UuidIds;
-use scimlet::generate::{populate, SeedSpec};
-use scimlet::{Env, Method, Request, Settings, Tenant};
-use serde_json::{json, Value};
+use scimlet::{Env, Method, Request, Response, ScimError};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-struct Server {
-    token: String,
-    tenant: Tenant,
+/// Everything the stand-in holds: the servers, the id source, fresh-token material.
+struct State {
+    servers: BTreeMap<String, Server>,
+    ids: UuidIds,
+    counter: u64,
 }
-
-type Servers = Arc<Mutex<BTreeMap<String, Server>>>;
 
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -35,17 +35,26 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let port: u16 = args.get(1).and_then(|p| p.parse().ok()).unwrap_or(0);
     let admin = args.get(2).cloned().unwrap_or_default();
+    let max_resources = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
     let origin = format!("http://{}", listener.local_addr().expect("address"));
     println!("listening on {origin}");
     let _ = std::io::stdout().flush();
-    let servers: Servers = Arc::new(Mutex::new(BTreeMap::new()));
-    let ids = Arc::new(Mutex::new(UuidIds::new(now_ms() as u64)));
+    let policy = Arc::new(Policy {
+        max_resources,
+        ttl_cap_seconds: None,
+        import_max_bytes: 64 * 1024 * 1024,
+        admin_token_digest: (!admin.is_empty()).then(|| admin::token_digest(&admin)),
+    });
+    let state = Arc::new(Mutex::new(State {
+        servers: BTreeMap::new(),
+        ids: UuidIds::new(now_ms() as u64),
+        counter: now_ms() as u64,
+    }));
     for stream in listener.incoming().flatten() {
-        let (servers, ids, origin, admin) =
-            (servers.clone(), ids.clone(), origin.clone(), admin.clone());
+        let (state, origin, policy) = (state.clone(), origin.clone(), policy.clone());
         std::thread::spawn(move || {
-            let _ = serve(stream, &servers, &ids, &origin, &admin);
+            let _ = serve(stream, &state, &origin, &policy);
         });
     }
 }
@@ -53,10 +62,9 @@ fn main() {
 /// One connection: requests until the client closes it.
 fn serve(
     stream: TcpStream,
-    servers: &Servers,
-    ids: &Arc<Mutex<UuidIds>>,
+    state: &Mutex<State>,
     origin: &str,
-    admin: &str,
+    policy: &Policy,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
@@ -88,32 +96,19 @@ fn serve(
             .unwrap_or(0);
         let mut body = vec![0; length];
         reader.read_exact(&mut body)?;
-        let token = headers
-            .get("authorization")
-            .and_then(|a| a.strip_prefix("Bearer "))
-            .unwrap_or("")
-            .to_string();
-        let (status, content_type, out) = {
-            let mut guard = servers.lock().unwrap_or_else(|e| e.into_inner());
-            let mut ids = ids.lock().unwrap_or_else(|e| e.into_inner());
+        let response = {
+            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             route(
-                &method,
-                &target,
-                &body,
-                &token,
-                headers.get("content-type"),
-                &mut guard,
-                &mut ids,
-                origin,
-                admin,
+                &method, &target, &headers, &body, &mut state, origin, policy,
             )
         };
-        let head = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-            out.len()
-        );
+        let mut head = format!("HTTP/1.1 {} X\r\n", response.status);
+        for (name, value) in &response.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", response.body.len()));
         writer.write_all(head.as_bytes())?;
-        writer.write_all(&out)?;
+        writer.write_all(&response.body)?;
         if headers
             .get("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"))
@@ -123,128 +118,154 @@ fn serve(
     }
 }
 
-fn reply(status: u16, body: Value) -> (u16, String, Vec<u8>) {
-    (
-        status,
-        "application/json".into(),
-        serde_json::to_vec(&body).unwrap_or_default(),
-    )
-}
-
-fn error(status: u16, detail: &str) -> (u16, String, Vec<u8>) {
-    reply(
-        status,
-        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": status.to_string(), "detail": detail}),
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
 fn route(
     method: &str,
     target: &str,
+    headers: &BTreeMap<String, String>,
     body: &[u8],
-    token: &str,
-    content_type: Option<&String>,
-    servers: &mut BTreeMap<String, Server>,
-    ids: &mut UuidIds,
+    state: &mut State,
     origin: &str,
-    admin: &str,
-) -> (u16, String, Vec<u8>) {
+    policy: &Policy,
+) -> Response {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let is_admin = !admin.is_empty() && token == admin;
-    if path == "/api/servers" {
-        return match method {
-            "POST" => {
-                let order: Value = serde_json::from_slice(body).unwrap_or(json!({}));
-                let id = order["id"]
-                    .as_str()
-                    .map_or_else(|| format!("s{}", servers.len() + 1), str::to_string);
-                if servers.contains_key(&id) {
-                    return error(409, "server exists");
-                }
-                let mut tenant = Tenant::new(Settings::default()).expect("default settings");
-                if let Some(seed) = order.get("seed") {
-                    let spec: SeedSpec = match serde_json::from_value(seed.clone()) {
-                        Ok(spec) => spec,
-                        Err(e) => return error(400, &e.to_string()),
-                    };
-                    let base = format!("{origin}/scim-identifier/{id}/scim/v2");
-                    let mut env = Env {
-                        now_ms: now_ms(),
-                        base_url: &base,
-                        ids,
-                    };
-                    if let Err(e) = populate(&mut tenant, &spec, &mut env) {
-                        return error(e.status, &e.detail);
-                    }
-                }
-                let token = format!("t-{id}-{}", now_ms());
-                servers.insert(
-                    id.clone(),
-                    Server {
-                        token: token.clone(),
-                        tenant,
-                    },
-                );
-                reply(
-                    201,
-                    json!({"id": id, "token": token, "scim": format!("{origin}/scim-identifier/{id}/scim/v2")}),
-                )
-            }
-            "GET" if is_admin => reply(
-                200,
-                json!({"total": servers.len(), "servers": servers.keys().map(|id| json!({"id": id})).collect::<Vec<_>>()}),
-            ),
-            "GET" => error(401, "listing servers needs the admin token"),
-            _ => error(405, "method not allowed"),
-        };
-    }
-    let (id, rest, scim) = if let Some(rest) = path.strip_prefix("/api/servers/") {
-        let (id, action) = rest.split_once('/').unwrap_or((rest, ""));
-        (id.to_string(), action.to_string(), false)
-    } else if let Some(rest) = path.strip_prefix("/scim-identifier/") {
-        let (id, tail) = rest.split_once("/scim/v2").unwrap_or((rest, ""));
-        (id.to_string(), tail.to_string(), true)
-    } else {
-        return error(404, "no such path");
+    let method = Method::parse(method);
+    let site = Site {
+        origin,
+        layout: EDGE,
     };
-    let Some(server) = servers.get_mut(&id) else {
-        return error(404, &format!("server {id} not found"));
-    };
-    if token != server.token && !is_admin {
-        return error(401, "missing or wrong bearer token");
-    }
-    if scim {
-        let mut request = Request::new(Method::parse(method), &rest);
-        request.query = query.to_string();
-        request.body = body.to_vec();
-        request.content_type = content_type.cloned();
-        let base = format!("{origin}/scim-identifier/{id}/scim/v2");
-        let mut env = Env {
-            now_ms: now_ms(),
-            base_url: &base,
-            ids,
-        };
-        let outcome = server.tenant.handle(&request, &mut env);
-        let content_type = outcome
-            .response
-            .header("Content-Type")
-            .unwrap_or("application/scim+json")
-            .to_string();
-        return (outcome.response.status, content_type, outcome.response.body);
-    }
-    match (method, rest.as_str()) {
-        ("GET", "") => reply(
-            200,
-            json!({"id": id, "scim": format!("{origin}/scim-identifier/{id}/scim/v2"), "counts": server.tenant.counts()}),
-        ),
-        ("DELETE", "") => {
-            servers.remove(&id);
-            (204, "application/json".into(), Vec::new())
+    let authorization = headers.get("authorization").map(String::as_str);
+    let route = EDGE.parse(path);
+    let not_found =
+        || admin::error_response(&ScimError::not_found(format!("no endpoint at {path}")));
+    let id = match route {
+        Route::Servers => return servers(&method, authorization, body, state, &site, policy),
+        Route::Server { id, .. } | Route::Scim { id, .. } => id.to_string(),
+        Route::BadServerId(_) | Route::NotFound => {
+            return admin::route_error(&route, path).unwrap_or_else(not_found)
         }
-        _ => error(
-            404,
-            "the stand-in serves create, list, show and delete only",
-        ),
+    };
+    let record = state.servers.get(&id).map(|s| s.record.clone());
+    let access = match admin::authenticate(authorization, &id, record.as_ref(), policy) {
+        Ok(access) => access,
+        Err(e) => return admin::error_response(&e),
+    };
+    let limit = admin::body_limit(&route, record.as_ref(), policy);
+    if body.len() > limit {
+        return admin::error_response(&admin::too_large(body.len() as u64, limit));
     }
+    let State { servers, ids, .. } = state;
+    let Some(server) = servers.get_mut(&id) else {
+        return not_found();
+    };
+    match route {
+        Route::Scim { rest, .. } => {
+            if access == Access::Admin {
+                return admin::error_response(&ScimError::new(
+                    403,
+                    None,
+                    "the admin token never opens SCIM data",
+                ));
+            }
+            let mut request = Request::new(method, if rest.is_empty() { "/" } else { rest });
+            request.query = query.to_string();
+            request.body = body.to_vec();
+            request.content_type = headers.get("content-type").cloned();
+            request.if_match = headers.get("if-match").cloned();
+            request.if_none_match = headers.get("if-none-match").cloned();
+            let base = site.scim_base(&id);
+            let mut env = Env {
+                now_ms: now_ms(),
+                base_url: &base,
+                ids,
+            };
+            server.tenant.handle(&request, &mut env).response
+        }
+        Route::Server { action, .. } => {
+            let request = admin::Request {
+                method: &method,
+                action,
+                access,
+                body,
+            };
+            let outcome = admin::handle(&request, server, policy, &site);
+            if outcome.record == admin::RecordChange::Deleted {
+                servers.remove(&id);
+            }
+            outcome.response
+        }
+        Route::Servers | Route::BadServerId(_) | Route::NotFound => not_found(),
+    }
+}
+
+/// `/api/servers`: create (every seed chunk at once: nothing else needs answering meanwhile)
+/// and list.
+fn servers(
+    method: &Method,
+    authorization: Option<&str>,
+    body: &[u8],
+    state: &mut State,
+    site: &Site<'_>,
+    policy: &Policy,
+) -> Response {
+    match method {
+        Method::Get => match admin::authenticate_admin(authorization, policy) {
+            Ok(()) => admin::list(
+                state
+                    .servers
+                    .values()
+                    .map(|s| Listed {
+                        id: s.record.id.clone(),
+                        created_ms: s.record.created_ms,
+                        expires_ms: s.record.expires_ms,
+                    })
+                    .collect(),
+                site,
+            ),
+            Err(e) => admin::error_response(&e),
+        },
+        Method::Post => {
+            state.counter = state.counter.wrapping_add(1);
+            let fresh = Fresh {
+                id: format!("s-{:x}", state.counter),
+                token: admin::token_from_random_bytes(&random_bytes(state.counter)),
+            };
+            let order = match CreateOrder::parse(body, fresh, policy, now_ms()) {
+                Ok(order) => order,
+                Err(e) => return admin::error_response(&e),
+            };
+            let id = order.record.id.clone();
+            let base = site.scim_base(&id);
+            let mut env = Env {
+                now_ms: now_ms(),
+                base_url: &base,
+                ids: &mut state.ids,
+            };
+            let existing = state.servers.get(&id).map(|s| &s.record);
+            match admin::create(order, existing, usize::MAX, &mut env) {
+                Ok(created) => {
+                    let response = created.response(site);
+                    state.servers.insert(id, created.server);
+                    response
+                }
+                Err(e) => admin::error_response(&e),
+            }
+        }
+        other => admin::servers_method_not_allowed(other),
+    }
+}
+
+/// Token material for a test stand-in: the OS's random bytes, else the clock and a counter
+/// (a stand-in on loopback needs unguessable-enough, not secret-grade).
+fn random_bytes(counter: u64) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if let Ok(mut urandom) = std::fs::File::open("/dev/urandom") {
+        if urandom.read_exact(&mut out).is_ok() {
+            return out;
+        }
+    }
+    let seed = counter ^ now_ms() as u64;
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = (seed.rotate_left(i as u32 * 7) >> 8) as u8;
+    }
+    out
 }

@@ -80,9 +80,22 @@ def test_one_servers_token_never_reaches_another_server_on_any_endpoint(http, se
     assert other_server.export() == before
 
 
-def test_admin_token_opens_server_administration_but_not_scim(http, server):
+def test_admin_token_lists_shows_and_deletes_but_never_opens_data(http, server):
     if not ADMIN_TOKEN:
         pytest.skip("needs SCIMLET_ADMIN_TOKEN")
-    assert http.get(f"{BASE}/api/servers/{server.id}", headers=bearer(ADMIN_TOKEN)).status_code == 200
-    assert http.get(f"{BASE}/api/servers/{server.id}/export", headers=bearer(ADMIN_TOKEN)).status_code == 200
-    assert_scim_error(http.get(server.url("/Users"), headers=bearer(ADMIN_TOKEN)), 401)
+    server.create_user("kept.user")
+    before = server.export()
+    admin = bearer(ADMIN_TOKEN)
+    assert http.get(f"{BASE}/api/servers/{server.id}", headers=admin).status_code == 200
+    for method, action, body in [
+        ("GET", "export", None),
+        ("PUT", "import", before),
+        ("POST", "reset", None),
+        ("GET", "config", None),
+        ("PUT", "config", {}),
+        ("PATCH", "config", {"strict": True}),
+    ]:
+        resp = http.request(method, f"{BASE}/api/servers/{server.id}/{action}", json=body, headers=admin)
+        assert_scim_error(resp, 403)
+    assert_scim_error(http.get(server.url("/Users"), headers=admin), 403)
+    assert server.export() == before

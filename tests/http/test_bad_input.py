@@ -96,7 +96,7 @@ WRONG_METHODS = [
     ("DELETE", "/api/servers"),
     ("POST", "/api/servers/{id}"),
     ("GET", "/api/servers/{id}/reset"),
-    ("PATCH", "/api/servers/{id}/config"),
+    ("PATCH", "/api/servers/{id}"),
     ("POST", "/api/servers/{id}/export"),
     ("GET", "/api/servers/{id}/import"),
     ("DELETE", "/scim-identifier/{id}/scim/v2/Users"),

@@ -36,7 +36,7 @@ def test_create_answers_201_with_id_token_and_absolute_scim_base(http):
     assert created["id"] == server_id
     assert re.fullmatch(r"[0-9a-f]{64}", created["token"])
     assert created["scim"] == f"{BASE}/scim-identifier/{server_id}/scim/v2"
-    assert resp.headers["location"] == f"/api/servers/{server_id}"
+    assert resp.headers["location"] == f"{BASE}/api/servers/{server_id}"
     users = http.get(f"{created['scim']}/Users", headers=bearer(created["token"]))
     assert users.status_code == 200
     assert users.json()["totalResults"] == 0
@@ -115,8 +115,10 @@ def test_show_reports_counts_created_and_expiry(server):
 def test_delete_answers_204_and_removes_the_server_and_its_data(http, server):
     server.create_user("doomed.user")
     assert server.admin("DELETE").status_code == 204
-    assert_scim_error(server.admin("GET"), 404)
-    assert_scim_error(server.get("/Users"), 404)
+    # A deleted server answers exactly as a wrong token would: ids cannot be probed.
+    gone = assert_scim_error(server.admin("GET"), 401)
+    assert gone["detail"] == f"this token does not open server '{server.id}' (or there is no such server)"
+    assert_scim_error(server.get("/Users"), 401)
     again = create_server(http, id=server.id).json()
     users = http.get(f"{again['scim']}/Users", headers=bearer(again["token"]))
     assert users.json()["totalResults"] == 0
@@ -196,13 +198,13 @@ def test_listing_servers_needs_the_admin_token(http, server):
     assert server.id in {s["id"] for s in listed["servers"]}
 
 
-def test_expired_server_answers_404_and_its_data_is_removed(http):
+def test_expired_server_answers_401_and_its_data_is_removed(http):
     server = new_server(http, settings={"ttlSeconds": 1})
     server.create_user("short.lived")
     assert server.admin("GET").json()["expires"] is not None
     time.sleep(1.3)
-    assert_scim_error(server.get("/Users"), 404)
-    assert_scim_error(server.admin("GET"), 404)
+    assert_scim_error(server.get("/Users"), 401)
+    assert_scim_error(server.admin("GET"), 401)
     again = create_server(http, id=server.id)
     assert again.status_code == 201, again.text
     fresh = again.json()

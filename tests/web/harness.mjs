@@ -78,6 +78,18 @@ export function swFetch(target, path, init = {}) {
   }, { path, init });
 }
 
+/** The sandbox's admin token, as a page of the origin gets it: by asking the Service Worker. */
+export function sandboxAdminToken(target = h.page) {
+  return target.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return new Promise((resolve, reject) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => (event.data.ok ? resolve(event.data.token) : reject(new Error(event.data.error)));
+      registration.active.postMessage({ type: 'scimlet-admin-token' }, [channel.port2]);
+    });
+  });
+}
+
 export const tokenOf = (id, key = 'local') => h.page.evaluate(([id, key]) => JSON.parse(localStorage.getItem('scimlet.tokens.v1') || '{}')[`${key}|${id}`] ?? null, [id, key]);
 
 /** A local sandbox server made through the Service Worker (not the UI): {id, token}. */

@@ -456,9 +456,9 @@ async function checkAndStore(id, token, status) {
     await backend.checkToken(id, token);
   } catch (error) {
     const kept = backend.tokenFor(id) ? ` The token already stored for ${id} is kept.` : '';
-    const why = error.status === 401 ? `that token does not open server ${id}`
-      : error.status === 404 ? `there is no server ${id} at ${backend.base}`
-        : error.message;
+    // A scimlet answers an unknown server exactly like a wrong token, so ids cannot be probed.
+    const why = error.status === 401 ? `that token does not open a server ${id} at ${backend.base}`
+      : error.message;
     status.textContent = `Not stored: ${why}.${kept}`;
     status.className = 'status error';
     return false;

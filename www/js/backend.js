@@ -175,10 +175,12 @@ export class LocalBackend extends Backend {
     this.registration = via.registration || null;
     this.host = via.host || null;
     this.base = new URL('./sandbox', location.href).href;
+    this.adminToken = '';
   }
 
+  /** The page holds the sandbox's admin token: it lists every local server. */
   get admin() {
-    return false;
+    return !!this.adminToken;
   }
 
   get label() {
@@ -193,19 +195,36 @@ export class LocalBackend extends Backend {
     return `${this.base}/${encodeURIComponent(id)}/scim/v2`;
   }
 
+  /** The server's own token, else the sandbox's admin token (which shows and deletes). */
+  apiToken(id) {
+    return this.tokenFor(id) || this.adminToken || undefined;
+  }
+
   async listServers() {
-    const res = await this.api('GET', '', { label: 'list servers' });
+    const res = await this.api('GET', '', { token: this.adminToken, label: 'list servers' });
     return res.servers;
   }
 
-  /** A server whose token this page lost (storage cleared): the local host issues another. */
-  async check() {}
-
-  async ensureToken(id) {
-    if (this.tokenFor(id)) return;
-    const issued = await this.api('POST', `/${encodeURIComponent(id)}/token`, { label: 'issue token' });
-    this.rememberToken(id, issued.token);
+  /** Fetches the sandbox's admin token from its host (only pages of this origin can ask). */
+  async check() {
+    if (this.adminToken) return;
+    if (this.host) {
+      this.adminToken = await this.host.adminToken();
+      return;
+    }
+    const worker = this.registration && (this.registration.active || navigator.serviceWorker.controller);
+    if (!worker) throw new Error('the Service Worker is not active yet');
+    const reply = await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => resolve(event.data);
+      worker.postMessage({ type: 'scimlet-admin-token' }, [channel.port2]);
+    });
+    if (!reply.ok) throw new Error(reply.error);
+    this.adminToken = reply.token;
   }
+
+  /** A server's token is shown once, when it is created; a lost one cannot be issued again. */
+  async ensureToken() {}
 
   async send(req) {
     if (this.host) return toText(await this.host.handle(req));

@@ -1,11 +1,13 @@
-// IndexedDB, promised. Two object stores:
-//   servers   keyPath "id":       {id, settings, seed, tokenDigests, created, updated, counts}
+// IndexedDB, promised. Three object stores:
+//   servers   keyPath "id":       the engine's server record {id, tokenDigests, createdMs,
+//                                 expiresMs, settings, seeding?} plus {counts, updated}
 //   resources key [serverId, "User/<id>"] (out of line) -> the stored form as a JSON string
+//   meta      key name -> value: the sandbox's admin token
 // Resources are kept as JSON strings: the engine parses them anyway, and a string is far
 // cheaper to structured-clone than the object tree it encodes.
 
 const DB_NAME = 'scimlet-sandbox';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export function openDb() {
   return new Promise((resolve, reject) => {
@@ -14,6 +16,7 @@ export function openDb() {
       const db = open.result;
       if (!db.objectStoreNames.contains('servers')) db.createObjectStore('servers', { keyPath: 'id' });
       if (!db.objectStoreNames.contains('resources')) db.createObjectStore('resources');
+      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
     };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
@@ -74,4 +77,28 @@ export async function deleteServer(db, id) {
   tx.objectStore('resources').delete(serverRange(id));
   tx.objectStore('servers').delete(id);
   await done(tx);
+}
+
+export async function getMeta(db, name) {
+  return request(db.transaction('meta').objectStore('meta').get(name));
+}
+
+export async function putMeta(db, name, value) {
+  const tx = db.transaction('meta', 'readwrite');
+  tx.objectStore('meta').put(value, name);
+  await done(tx);
+}
+
+/** The host's storage interface over one database (`memory-store.js` has the same shape). */
+export async function openStore() {
+  const db = await openDb();
+  return {
+    getServer: (id) => getServer(db, id),
+    allServers: () => allServers(db),
+    serverResources: (id) => serverResources(db, id),
+    writeChanges: (record, changes, options) => writeChanges(db, record, changes, options),
+    deleteServer: (id) => deleteServer(db, id),
+    getMeta: (name) => getMeta(db, name),
+    putMeta: (name, value) => putMeta(db, name, value),
+  };
 }

@@ -2,33 +2,39 @@
 //
 // It runs in the Service Worker (the normal case: the single writer for every sandbox server
 // of this origin; pages and `fetch('/sandbox/...')` calls all reach it) or, only when Service
-// Workers are unavailable, inside the page. It serves the same API as a deployed scimlet:
+// Workers are unavailable, inside the page. Routing, authentication, administration and SCIM
+// are the engine's (`src/admin`, through `src/host/web.rs`), exactly as at the edge, under
+// `/sandbox`:
 //
-//   POST   {prefix}/api/servers                  create ({id?, seed?, settings?}) -> {id, token, scim}
-//   GET    {prefix}/api/servers                  list (local only: no admin token in a browser)
-//   GET    {prefix}/api/servers/{id}             info: counts, created, last load time
-//   DELETE {prefix}/api/servers/{id}
-//   POST   {prefix}/api/servers/{id}/reset       remove every resource (settings and tokens stay)
-//   GET    {prefix}/api/servers/{id}/export      the whole server as JSON
-//   PUT    {prefix}/api/servers/{id}/import      replace it with an export
-//   GET|PUT {prefix}/api/servers/{id}/config     settings
-//   POST   {prefix}/api/servers/{id}/token       (local only) issue one more token
-//   *      {prefix}/{id}/scim/v2/...             SCIM, with Bearer (or Basic) token as at the edge
+//   POST   /sandbox/api/servers                  create {id?, token?, seed?, settings?} -> 201 {id, token, scim, expires, counts}
+//   GET    /sandbox/api/servers                  list (the sandbox's admin token)
+//   GET    /sandbox/api/servers/{id}             counts, created, expires, limits, seeding
+//   DELETE /sandbox/api/servers/{id}
+//   POST   /sandbox/api/servers/{id}/reset       remove every resource (settings and tokens stay)
+//   GET    /sandbox/api/servers/{id}/export      the whole server as JSON
+//   PUT    /sandbox/api/servers/{id}/import      replace it with an export
+//   GET|PUT|PATCH /sandbox/api/servers/{id}/config   settings
+//   *      /sandbox/{id}/scim/v2/...             SCIM
+//
+// A request is authenticated from its Authorization header before its body is read. The
+// sandbox's admin token is made on first start and kept in IndexedDB: pages of this origin
+// get it by asking the worker (`{type: 'scimlet-admin-token'}`); other sites cannot.
 //
 // Every change set is written to IndexedDB in one transaction before the answer goes out; if
 // that write fails the in-memory server is dropped and reloaded from storage next time, so
 // memory never runs ahead of what is stored.
 
-import init, { Server, scimErrorBody, checkServerId, newToken, authorized, unauthorized } from '../pkg/scimlet.js';
-import * as idb from './idb.js';
+import init, { Sandbox, Server, newToken, errorResponse } from '../pkg/scimlet.js';
+import { openStore } from './idb.js';
 
-/** Largest import or request body the host accepts (the engine applies its own, smaller limits to SCIM bodies). */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Largest import body the sandbox accepts. */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+/** Resources one sandbox server may hold (browser memory: about 4 KB each). */
+export const MAX_RESOURCES = 250_000;
+/** Resources made per step of a big seed: others' requests are answered in between. */
+const SEED_CHUNK = 5_000;
 
-const JSON_TYPE = 'application/json';
-const SCIM_TYPE = 'application/scim+json';
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function randomBytes(n) {
   return crypto.getRandomValues(new Uint8Array(n));
@@ -39,25 +45,10 @@ function newServerId() {
   return Array.from(randomBytes(10), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-function respond(status, body, headers = []) {
-  const bytes = body === undefined || body === null ? new Uint8Array() : typeof body === 'string' ? encoder.encode(body) : body;
-  return { status, headers, body: bytes };
-}
-
-function json(status, value, headers = []) {
-  return respond(status, JSON.stringify(value), [['Content-Type', JSON_TYPE], ...headers]);
-}
-
-function scimError(status, detail, headers = []) {
-  return respond(status, scimErrorBody(status, detail), [['Content-Type', SCIM_TYPE], ...headers]);
-}
-
-/** A SCIM error object thrown by the wasm side (`{status: "400", detail, ...}`) as a response. */
-function thrown(error) {
-  if (error && typeof error === 'object' && 'detail' in error && 'status' in error) {
-    return respond(Number(error.status), JSON.stringify(error), [['Content-Type', SCIM_TYPE]]);
-  }
-  return scimError(500, `internal error: ${error && error.message ? error.message : String(error)}`);
+/** A thrown engine response (`{status, headers, body}`), or a host failure as one. */
+function asResponse(error) {
+  if (error && typeof error === 'object' && 'status' in error && 'body' in error) return error;
+  return errorResponse(500, `internal error: ${error && error.message ? error.message : String(error)}`);
 }
 
 function header(headers, name) {
@@ -66,20 +57,78 @@ function header(headers, name) {
   return null;
 }
 
+/** A record from an older version of the page, in today's shape. */
+function currentRecord(record) {
+  if (!record || record.createdMs !== undefined) return record;
+  return { id: record.id, tokenDigests: record.tokenDigests || [], createdMs: record.created || 0, expiresMs: null, settings: record.settings || {} };
+}
+
+async function sha256Hex(text) {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Reads a request body up to `limit` bytes. `body` is bytes, null, or a function giving a
+ * ReadableStream (the Service Worker passes its request's, unread until the token is checked).
+ * Returns the bytes, or null when the body passes the limit.
+ */
+async function readBody(body, declared, limit) {
+  if (declared !== null && Number(declared) > limit) return null;
+  if (!body) return new Uint8Array();
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
+    const bytes = new Uint8Array(body);
+    return bytes.length > limit ? null : bytes;
+  }
+  const stream = body();
+  if (!stream) return new Uint8Array();
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) { out.set(chunk, at); at += chunk.length; }
+  return out;
+}
+
 export class LocalHost {
   /**
    * @param {object} options
-   * @param {string} options.origin  e.g. "http://127.0.0.1:8080"
-   * @param {string} options.prefix  path of the sandbox, e.g. "/sandbox"
-   * @param {URL|string} [options.wasm] URL of scimlet_bg.wasm (defaults next to scimlet.js)
+   * @param {string} options.origin  the page's origin, e.g. "http://127.0.0.1:8080"
+   * @param {string} options.prefix  path of the sandbox, e.g. "/sandbox" (or "/sub/sandbox"
+   *                                 when the page is served below a path)
+   * @param {URL|string|BufferSource} [options.wasm] scimlet_bg.wasm (defaults next to scimlet.js)
+   * @param {() => Promise<object>} [options.store] opens the storage (IndexedDB by default;
+   *                                 `memory-store.js` has the same interface)
+   * @param {'sandbox'|'edge'} [options.layout] the URL layout ('edge': the Worker's, for tests)
+   * @param {string} [options.adminToken] the admin token (default: made once, kept in storage)
    */
-  constructor({ origin, prefix = '/sandbox', wasm } = {}) {
-    this.origin = origin;
-    this.prefix = prefix.replace(/\/$/, '');
+  constructor({ origin, prefix = '/sandbox', wasm, store = openStore, layout = 'sandbox', adminToken } = {}) {
+    const prefixPath = layout === 'edge' ? '/sandbox' : prefix.replace(/\/$/, '');
+    // The engine's layout starts at `/sandbox`; whatever path precedes it is part of the origin.
+    this.scopePath = prefixPath.slice(0, prefixPath.length - '/sandbox'.length);
+    this.origin = `${origin}${this.scopePath}`;
+    this.prefix = prefixPath;
     this.wasm = wasm;
-    this.loaded = new Map(); // id -> Promise<{server, record} | null>
+    this.openStore = store;
+    this.layout = layout;
+    this.fixedAdminToken = adminToken;
+    this.loaded = new Map(); // id -> Promise<Server | null>
     this.queues = new Map(); // id -> tail of that server's operation chain
     this.lastLoad = new Map(); // id -> {resources, readMs, engineMs, totalMs}
+    this.background = new Set(); // seeds still being made
+    this.seedChunk = SEED_CHUNK;
+    this.seedDelayMs = 0; // tests make seeds slow to watch their progress
     this.readyPromise = null;
   }
 
@@ -87,15 +136,36 @@ export class LocalHost {
     if (!this.readyPromise) {
       this.readyPromise = (async () => {
         await init(this.wasm ? { module_or_path: this.wasm } : undefined);
-        this.db = await idb.openDb();
+        this.store = await this.openStore();
+        this.admin = this.fixedAdminToken || await this.loadAdminToken();
+        this.sandbox = new Sandbox(this.origin, MAX_RESOURCES, MAX_IMPORT_BYTES, await sha256Hex(this.admin), this.layout);
       })();
       this.readyPromise.catch(() => { this.readyPromise = null; });
     }
     return this.readyPromise;
   }
 
+  /** The sandbox's admin token: made once, kept in IndexedDB (this origin only). */
+  async loadAdminToken() {
+    const kept = await this.store.getMeta('adminToken');
+    if (kept) return kept;
+    const [token] = newToken(randomBytes(32));
+    await this.store.putMeta('adminToken', token);
+    return token;
+  }
+
+  async adminToken() {
+    await this.ready();
+    return this.admin;
+  }
+
   scimBase(id) {
-    return `${this.origin}${this.prefix}/${id}/scim/v2`;
+    return this.layout === 'edge' ? `${this.origin}/scim-identifier/${id}/scim/v2` : `${this.origin}/sandbox/${id}/scim/v2`;
+  }
+
+  /** Resolves when every seed still being made is done (the Service Worker waits on it). */
+  settled() {
+    return Promise.allSettled([...this.background]);
   }
 
   /** Runs `task` after every earlier operation on the same server: one writer per server. */
@@ -106,6 +176,16 @@ export class LocalHost {
     this.queues.set(id, tail);
     tail.then(() => { if (this.queues.get(id) === tail) this.queues.delete(id); });
     return next;
+  }
+
+  /** The stored record of a server, as JSON (null: no such server). */
+  async recordJson(id) {
+    if (this.loaded.has(id)) {
+      const server = await this.loaded.get(id);
+      return server ? server.record() : null;
+    }
+    const record = currentRecord(await this.store.getServer(id));
+    return record ? JSON.stringify(record) : null;
   }
 
   /** The in-memory server, loaded from IndexedDB on first use. */
@@ -120,216 +200,146 @@ export class LocalHost {
 
   /** Reads one server from IndexedDB into a fresh engine; records how long it took. */
   async loadFromStorage(id) {
-    const record = await idb.getServer(this.db, id);
+    const record = currentRecord(await this.store.getServer(id));
     if (!record) return null;
     const t0 = performance.now();
-    const stored = await idb.serverResources(this.db, id);
+    const stored = await this.store.serverResources(id);
     const t1 = performance.now();
-    const server = new Server(JSON.stringify(record.settings || {}), randomBytes(16));
-    server.load(stored);
+    const server = Server.load(this.sandbox, JSON.stringify(record), stored, randomBytes(16));
     const t2 = performance.now();
     this.lastLoad.set(id, { resources: stored.length, readMs: t1 - t0, engineMs: t2 - t1, totalMs: t2 - t0 });
-    return { server, record };
+    return server;
   }
 
   forget(id) {
     const entry = this.loaded.get(id);
     this.loaded.delete(id);
-    if (entry) entry.then((loaded) => loaded && loaded.server.free(), () => {});
+    if (entry) entry.then((server) => server && server.free(), () => {});
   }
 
-  /** Persists a change set with the refreshed record; on failure memory is dropped, not kept ahead of storage. */
-  async persist(id, loaded, changes, options) {
-    loaded.record.counts = JSON.parse(loaded.server.counts());
-    loaded.record.updated = Date.now();
+  /** Writes changes with the server's record in one transaction; on failure memory is dropped. */
+  async persist(id, server, changes, options) {
+    const record = { ...JSON.parse(server.record()), counts: JSON.parse(server.counts()), updated: Date.now() };
     try {
-      await idb.writeChanges(this.db, loaded.record, changes, options);
+      await this.store.writeChanges(record, changes, options);
     } catch (error) {
       this.forget(id);
-      throw Object.assign(new Error(`could not save to IndexedDB: ${error.message || error}`), { storage: true });
+      throw Object.assign(new Error(`could not save to IndexedDB: ${error.message || error}; nothing was changed`), { storage: true });
     }
   }
 
   /**
-   * Answers one request: {method, url, headers: [[name, value]], body: Uint8Array | null}
-   * -> {status, headers: [[name, value]], body: Uint8Array}.
+   * Answers one request: {method, url, headers: [[name, value]], body: Uint8Array | null |
+   * () => ReadableStream} -> {status, headers: [[name, value]], body: Uint8Array}.
    */
   async handle(req) {
     try {
       await this.ready();
       const url = new URL(req.url, this.origin);
       const headers = req.headers || [];
-      const body = req.body ? new Uint8Array(req.body) : new Uint8Array();
-      if (body.length > MAX_IMPORT_BYTES) {
-        return scimError(413, `the body is ${body.length} bytes; the sandbox accepts at most ${MAX_IMPORT_BYTES}`);
-      }
       const method = (req.method || 'GET').toUpperCase();
-      const rest = url.pathname.startsWith(`${this.prefix}/`) ? url.pathname.slice(this.prefix.length) : null;
-      if (rest === null) return scimError(404, `not a sandbox path: ${url.pathname}`);
-      const api = rest.match(/^\/api\/servers(?:\/([^/]*)(?:\/([^/]*))?)?\/?$/);
-      if (api) return await this.admin(method, api[1] === undefined ? null : decodeURIComponent(api[1]), api[2] || null, headers, body);
-      const scim = rest.match(/^\/([^/]+)\/scim\/v2(\/.*)?$/);
-      if (scim) return await this.scim(method, decodeURIComponent(scim[1]), scim[2] || '/', url.search.slice(1), headers, body);
-      return scimError(404, `unknown sandbox path ${url.pathname}: SCIM lives under ${this.prefix}/{server_id}/scim/v2/, the admin API under ${this.prefix}/api/servers`);
+      const path = url.pathname.startsWith(`${this.scopePath}/`) ? url.pathname.slice(this.scopePath.length) : url.pathname;
+      const route = this.sandbox.route(path);
+      const authorization = header(headers, 'Authorization') ?? undefined;
+      const body = (limit) => readBody(req.body, header(headers, 'Content-Length'), limit);
+      switch (route.kind) {
+        case 'error':
+          return route.response;
+        case 'servers':
+          if (method === 'GET') return this.sandbox.list(authorization, (await this.store.allServers()).map((r) => JSON.stringify(currentRecord(r))));
+          if (method === 'POST') return await this.createServer(body, path);
+          return this.sandbox.serversMethodNotAllowed(method);
+        default:
+          return await this.serialized(route.id, () => this.serve(route, method, path, url, headers, authorization, body));
+      }
     } catch (error) {
-      if (error && error.storage) return scimError(507, error.message);
+      if (error && error.storage) return errorResponse(507, error.message);
       if (error instanceof WebAssembly.RuntimeError) {
         // The core never panics by design; a trap here means memory ran out. Drop every
         // in-memory server so the next request starts again from IndexedDB.
         for (const id of [...this.loaded.keys()]) this.loaded.delete(id);
-        return scimError(500, `the engine stopped (${error.message}); nothing unsaved was kept, retry the request`);
+        return errorResponse(500, `the engine stopped (${error.message}); nothing unsaved was kept, retry the request`);
       }
-      return thrown(error);
+      return asResponse(error);
     }
   }
 
-  async scim(method, id, path, query, headers, body) {
-    checkServerId(id);
-    return this.serialized(id, async () => {
-      const loaded = await this.open(id);
-      if (!loaded) return scimError(404, `no sandbox server ${id}`);
-      if (!authorized(header(headers, 'Authorization'), loaded.record.tokenDigests)) {
-        return unauthorized(`a valid token for server ${id} is required (Authorization: Bearer <token>)`);
-      }
+  /** One server's request: the token first, then the body up to its limit, then the engine. */
+  async serve(route, method, path, url, headers, authorization, body) {
+    const { id } = route;
+    const recordJson = await this.recordJson(id);
+    const access = this.sandbox.authenticate(authorization, id, recordJson ?? undefined);
+    const limit = this.sandbox.bodyLimit(path, recordJson ?? undefined);
+    const bytes = await body(limit);
+    if (bytes === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? limit + 1), limit);
+    const wasLoaded = this.loaded.has(id);
+    const server = await this.open(id);
+    if (!server) return this.sandbox.authenticate(authorization, id, undefined);
+    // Server-Timing of a request that had to load the server from storage first.
+    const loadTiming = () => {
+      const load = !wasLoaded && this.lastLoad.get(id);
+      return load ? [`load;dur=${load.totalMs.toFixed(1)};desc="${load.resources} resources"`, `idb;dur=${load.readMs.toFixed(1)}`, `parse;dur=${load.engineMs.toFixed(1)}`] : [];
+    };
+    if (route.kind === 'scim') {
+      if (access !== 'owner') return errorResponse(403, 'the admin token never opens SCIM data: use this server\'s token');
       const t0 = performance.now();
-      const out = loaded.server.handle(
-        method, path, query,
+      const out = server.handle(
+        this.sandbox, method, route.rest, url.search.slice(1),
         header(headers, 'If-Match') ?? undefined,
         header(headers, 'If-None-Match') ?? undefined,
         header(headers, 'Content-Type') ?? undefined,
-        body, Date.now(), this.scimBase(id),
+        bytes, Date.now(),
       );
       const engineMs = performance.now() - t0;
-      if (out.upserted.length || out.deleted.length) await this.persist(id, loaded, out);
-      return respond(out.status, out.body, [...out.headers, ['Server-Timing', `engine;dur=${engineMs.toFixed(3)}`]]);
-    });
+      if (out.upserted.length || out.deleted.length) await this.persist(id, server, out);
+      return { status: out.status, headers: [...out.headers, ['Server-Timing', [`engine;dur=${engineMs.toFixed(3)}`, ...loadTiming()].join(', ')]], body: out.body };
+    }
+    const out = server.admin(this.sandbox, method, route.action, access, bytes);
+    if (out.record === 'deleted') {
+      await this.store.deleteServer(id);
+      this.forget(id);
+    } else if (out.tenant === 'replaced') {
+      await this.persist(id, server, { upserted: out.upserted }, { replace: true });
+    } else if (out.record === 'updated') {
+      await this.persist(id, server, {});
+    }
+    if (out.tenant === 'reload') this.forget(id);
+    const timing = loadTiming();
+    return { status: out.status, headers: timing.length ? [...out.headers, ['Server-Timing', timing.join(', ')]] : out.headers, body: out.body };
   }
 
-  async admin(method, id, action, headers, body) {
-    if (id === null) {
-      if (method === 'GET') return this.listServers();
-      if (method === 'POST') return this.createServer(body);
-      return scimError(405, `${method} is not allowed on ${this.prefix}/api/servers`, [['Allow', 'GET, POST']]);
-    }
-    checkServerId(id);
+  async createServer(body, path) {
+    const bytes = await body(this.sandbox.bodyLimit(path, undefined));
+    if (bytes === null) return this.sandbox.tooLarge(Infinity, this.sandbox.bodyLimit(path, undefined));
+    const pending = this.sandbox.create(bytes, newServerId(), randomBytes(32), randomBytes(16), Date.now());
+    const id = pending.id();
     return this.serialized(id, async () => {
-      const loaded = await this.open(id);
-      if (!loaded) return scimError(404, `no sandbox server ${id}`);
-      const route = `${method} ${action || ''}`;
-      if (route === 'POST token') return this.issueToken(id, loaded);
-      if (!authorized(header(headers, 'Authorization'), loaded.record.tokenDigests)) {
-        return unauthorized(`a valid token for server ${id} is required (Authorization: Bearer <token>)`);
-      }
-      switch (route) {
-        case 'GET ': return json(200, this.info(id, loaded));
-        case 'DELETE ':
-          await idb.deleteServer(this.db, id);
-          this.forget(id);
-          return respond(204);
-        case 'POST reset': return this.reset(id, loaded);
-        case 'GET export':
-          return respond(200, loaded.server.export(), [['Content-Type', JSON_TYPE], ['Content-Disposition', `attachment; filename="scimlet-${id}.json"`]]);
-        case 'PUT import': return this.importInto(id, loaded, body);
-        case 'GET config': return respond(200, loaded.server.settings(), [['Content-Type', JSON_TYPE]]);
-        case 'PUT config': {
-          loaded.server.configure(decoder.decode(body));
-          loaded.record.settings = JSON.parse(loaded.server.settings());
-          await this.persist(id, loaded, {});
-          return respond(200, loaded.server.settings(), [['Content-Type', JSON_TYPE]]);
-        }
-        default:
-          return scimError(405, `${method} is not allowed on ${this.prefix}/api/servers/${id}${action ? `/${action}` : ''}`);
-      }
+      const existing = await this.recordJson(id);
+      const server = pending.run(this.sandbox, existing ?? undefined, Date.now(), this.seedChunk);
+      const created = server.created();
+      this.loaded.set(id, Promise.resolve(server));
+      await this.persist(id, server, created);
+      if (server.seeding()) this.continueSeed(id, server);
+      return { status: created.status, headers: created.headers, body: created.body };
     });
   }
 
-  info(id, loaded) {
-    const { record } = loaded;
-    return {
-      id,
-      scim: this.scimBase(id),
-      created: new Date(record.created).toISOString(),
-      updated: record.updated ? new Date(record.updated).toISOString() : null,
-      expires: null,
-      counts: JSON.parse(loaded.server.counts()),
-      seed: record.seed || null,
-      load: this.lastLoad.get(id) || null,
-    };
-  }
-
-  async listServers() {
-    const records = await idb.allServers(this.db);
-    records.sort((a, b) => a.created - b.created);
-    return json(200, {
-      servers: records.map((r) => ({ id: r.id, scim: this.scimBase(r.id), created: new Date(r.created).toISOString(), counts: r.counts || {} })),
-    });
-  }
-
-  async createServer(body) {
-    let spec = {};
-    if (body.length) {
-      try {
-        spec = JSON.parse(decoder.decode(body));
-      } catch (error) {
-        return scimError(400, `the body is not valid JSON: ${error.message}`);
+  /** Makes the rest of a big seed, one chunk per turn of the server's queue. */
+  continueSeed(id, server) {
+    const run = (async () => {
+      while (server.seeding()) {
+        // A macrotask between chunks, so waiting requests (the page's progress polls) go first.
+        await new Promise((resolve) => setTimeout(resolve, this.seedDelayMs));
+        const alive = await this.serialized(id, async () => {
+          if ((await this.loaded.get(id)) !== server) return false; // deleted or replaced meanwhile
+          const out = server.seedStep(this.sandbox, this.seedChunk, Date.now());
+          await this.persist(id, server, out);
+          return true;
+        });
+        if (!alive) return;
       }
-      if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return scimError(400, 'the body must be a JSON object: {"id"?, "seed"?, "settings"?}');
-    }
-    const id = spec.id ?? newServerId();
-    if (typeof id !== 'string') return scimError(400, 'id must be a string');
-    checkServerId(id);
-    return this.serialized(id, async () => {
-      if (await idb.getServer(this.db, id)) return scimError(409, `server ${id} already exists`);
-      const [token, digest] = newToken(randomBytes(32));
-      const record = {
-        id,
-        settings: spec.settings || {},
-        seed: spec.seed || null,
-        tokenDigests: [digest],
-        created: Date.now(),
-      };
-      const server = new Server(JSON.stringify(record.settings), randomBytes(16));
-      record.settings = JSON.parse(server.settings());
-      const loaded = { server, record };
-      const changes = record.seed ? server.populate(JSON.stringify(record.seed), Date.now(), this.scimBase(id)) : {};
-      this.loaded.set(id, Promise.resolve(loaded));
-      await this.persist(id, loaded, changes);
-      return json(201, { id, token, scim: this.scimBase(id) }, [['Location', `${this.origin}${this.prefix}/api/servers/${id}`]]);
-    });
-  }
-
-  async issueToken(id, loaded) {
-    const [token, digest] = newToken(randomBytes(32));
-    loaded.record.tokenDigests = [...loaded.record.tokenDigests, digest];
-    await this.persist(id, loaded, {});
-    return json(201, { id, token, scim: this.scimBase(id) });
-  }
-
-  /** As at the edge: every resource goes, settings and tokens stay. */
-  async reset(id, loaded) {
-    const server = new Server(JSON.stringify(loaded.record.settings || {}), randomBytes(16));
-    return this.replace(id, loaded, server, []);
-  }
-
-  async importInto(id, loaded, body) {
-    // Server.import parses and validates everything before anything is replaced.
-    const server = Server.import(decoder.decode(body), randomBytes(16));
-    return this.replace(id, loaded, server, server.stored());
-  }
-
-  /** Swaps in a whole new engine state: storage first (one transaction), then memory. */
-  async replace(id, loaded, server, upserted) {
-    const record = { ...loaded.record, settings: JSON.parse(server.settings()), counts: JSON.parse(server.counts()), updated: Date.now() };
-    try {
-      await idb.writeChanges(this.db, record, { upserted }, { replace: true });
-    } catch (error) {
-      server.free();
-      return scimError(507, `could not save to IndexedDB: ${error.message || error}; nothing was changed`);
-    }
-    const old = loaded.server;
-    loaded.server = server;
-    loaded.record = record;
-    old.free();
-    return json(200, this.info(id, loaded));
+    })();
+    this.background.add(run);
+    run.catch((error) => console.error(`seeding ${id} stopped:`, error)).finally(() => this.background.delete(run));
   }
 }

@@ -70,33 +70,40 @@ impl Context {
         Credential { token, hint }
     }
 
-    /// The credential for `/api/servers/{id}`: `--token`, else `--admin-token`, else the
-    /// remembered token.
+    /// The credential for `/api/servers/{id}`: `--token`, else the remembered token, else
+    /// `--admin-token` (which shows and deletes a server, and never reads or changes its
+    /// data or settings).
     pub fn admin_credential(&self, id: &str) -> Credential {
-        let both = "Pass the server's token with --token (or SCIMLET_TOKEN), or the \
-                    deployment's admin token with --admin-token (or SCIMLET_ADMIN_TOKEN).";
+        let both = "Pass the server's token with --token (or SCIMLET_TOKEN); the deployment's \
+                    admin token (--admin-token, SCIMLET_ADMIN_TOKEN) only shows and deletes servers.";
         if self.token.is_some() {
             return Credential {
                 token: self.token.clone(),
                 hint: format!("The token given with --token (or SCIMLET_TOKEN) does not open server {id}. {both}"),
             };
         }
+        let (token, source) = self.server_token(Some(id));
+        if token.is_some() {
+            return Credential {
+                token,
+                hint: format!(
+                    "The token remembered for server {id} in {} was refused (was the server \
+                     deleted and created again elsewhere?). {both}",
+                    self.store_path()
+                ),
+            };
+        }
         if self.admin_token.is_some() {
             return Credential {
                 token: self.admin_token.clone(),
-                hint: format!("The admin token given with --admin-token (or SCIMLET_ADMIN_TOKEN) was refused. {both}"),
+                hint: format!("The admin token given with --admin-token (or SCIMLET_ADMIN_TOKEN) was refused, or it cannot do this. {both}"),
             };
         }
-        let (token, source) = self.server_token(Some(id));
-        let hint = match source {
-            Source::Remembered => format!(
-                "The token remembered for server {id} in {} was refused (was the server deleted \
-                 and created again elsewhere?). {both}",
-                self.store_path()
-            ),
-            _ => format!("No token for server {id}. {both}"),
-        };
-        Credential { token, hint }
+        let _ = source;
+        Credential {
+            token: None,
+            hint: format!("No token for server {id}. {both}"),
+        }
     }
 
     /// The admin token alone (listing every server).

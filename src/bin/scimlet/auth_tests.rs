@@ -89,7 +89,7 @@ fn scim_data_opens_to_the_given_token_else_the_remembered_one_never_the_admin_to
 }
 
 #[test]
-fn the_admin_api_opens_to_the_given_token_the_admin_token_or_the_remembered_one() {
+fn the_admin_api_opens_to_the_given_token_the_remembered_one_or_the_admin_token() {
     let (dir, store) = remembering_big("admin");
     for (token, admin, id, expected, hint_says) in [
         (
@@ -99,10 +99,18 @@ fn the_admin_api_opens_to_the_given_token_the_admin_token_or_the_remembered_one(
             Some("given"),
             "given with --token",
         ),
+        // The server's own token first: the admin token only shows and deletes.
         (
             None,
             Some("admin"),
             "big",
+            Some("remembered"),
+            "remembered for server big",
+        ),
+        (
+            None,
+            Some("admin"),
+            "other",
             Some("admin"),
             "admin token given",
         ),

@@ -86,7 +86,7 @@ fn execute(context: &Context, args: &LoadArgs) -> Fallible<Report> {
     };
     let people = People::new(&spec)
         .map_err(|e| format!("bad arguments: {}", e.detail.replace("seed.", "--")))?;
-    let group_names = group_names(&spec)?;
+    let group_names = loaded_group_names(&spec)?;
 
     let plan = Plan {
         http: &http,
@@ -265,6 +265,19 @@ fn group_names(spec: &SeedSpec) -> Fallible<Vec<String>> {
     })
     .map_err(|e| format!("generating group names: {}", e.detail))?;
     Ok(names)
+}
+
+/// The names a load gives its groups: the generator's, each with the first label of the
+/// load's domain (`Engineering (load-1)`). Group names are unique on a server, and a seeded
+/// server already holds the generator's own, so each load's groups carry its domain as its
+/// users do.
+fn loaded_group_names(spec: &SeedSpec) -> Fallible<Vec<String>> {
+    let domain = spec.domain.as_deref().unwrap_or("load.example.org");
+    let label = domain.split('.').next().unwrap_or(domain);
+    Ok(group_names(spec)?
+        .into_iter()
+        .map(|name| format!("{name} ({label})"))
+        .collect())
 }
 
 /// What a user's creation came to, for the users and groups that point at it.

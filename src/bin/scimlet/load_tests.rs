@@ -324,7 +324,7 @@ fn check_against_generator(engine: &Engine, spec: &SeedSpec, report: &Report) {
         generated.push(user_name);
     }
     assert!(with_manager > spec.users * 3 / 4, "{with_manager}");
-    let names = group_names(spec).unwrap();
+    let names = loaded_group_names(spec).unwrap();
     let groups = engine.stored("Group");
     assert_eq!(groups.len(), spec.groups);
     for group in &groups {

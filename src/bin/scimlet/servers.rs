@@ -47,13 +47,17 @@ pub fn run(context: &Context, cmd: &ServersCommand) -> Fallible<bool> {
         ServersCommand::Config { id, set } => {
             let http = client(id);
             let config_url = format!("{api}/{id}/config");
-            let mut config = http.json("GET", &config_url, None)?;
-            if !set.is_empty() {
+            let config = if set.is_empty() {
+                http.json("GET", &config_url, None)?
+            } else {
+                // A merge patch (RFC 7396) of just what was set: the server refuses an
+                // unknown key or a bad value with 400 and changes nothing.
+                let mut patch = json!({});
                 for (key, value) in set {
-                    set_dotted(&mut config, key, value.clone())?;
+                    set_dotted(&mut patch, key, value.clone())?;
                 }
-                config = http.json("PUT", &config_url, Some(&config))?;
-            }
+                http.json("PATCH", &config_url, Some(&patch))?
+            };
             print_json(&config);
         }
         ServersCommand::Export { id } => {

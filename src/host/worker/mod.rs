@@ -1,29 +1,35 @@
 //! The Cloudflare Worker host (`--features worker`, built by `worker-build`).
 //!
-//! - The Worker (this module) routes: `/healthz`, CORS preflights, `POST /api/servers`
-//!   (create, rate-limited per client address), `GET /api/servers` (admin token), and
-//!   forwards `/scim-identifier/{id}/scim/v2/...` and `/api/servers/{id}/...` to the
-//!   Durable Object named `id`.
+//! - The Worker (this module) routes every request with the core's URL layout
+//!   ([`admin::EDGE`]): `/healthz`, CORS preflights, `POST /api/servers` (create,
+//!   rate-limited per client address), `GET /api/servers` (admin token), and for one server
+//!   (`/api/servers/{id}/...`, `/scim-identifier/{id}/scim/v2/...`) it authenticates against
+//!   the registry copy of the server's record *before reading any body*, reads the body up
+//!   to the route's limit, and forwards the request to the Durable Object named `id`.
+//!   Unknown servers are answered here, exactly like a wrong token, without ever creating
+//!   an object.
 //! - [`ScimServer`] (one Durable Object per server id, SQLite-backed) owns a server: its
 //!   record, its tenant in memory, its resources in SQLite. See `server.rs`.
 //! - [`CreateLimiter`] (one per client address) counts server creations per minute.
 //! - The `REGISTRY` KV namespace holds a copy of every server's record, keyed by server
-//!   id, for listing; each `ScimServer` publishes its own.
+//!   id, for listing and for answering unknown ids and wrong tokens at the edge; each
+//!   `ScimServer` publishes its own. The object's record stays the truth: it checks again.
 //! - Any other `GET` is the browser page, from `www/` (the `ASSETS` binding); the Worker
 //!   runs first on every request so each answer carries CORS and `Server-Timing`.
 //!
 //! Configuration (`[vars]` in `wrangler.toml`, or `--var` / secrets):
-//! `ADMIN_TOKEN` (secret; unset disables `GET /api/servers`), `SERVER_TTL_SECONDS`
-//! (0: servers never expire), `CREATE_LIMIT_PER_MINUTE` (0: unlimited),
-//! `MAX_RESOURCES_PER_SERVER`, `IMPORT_MAX_BYTES`.
+//! `ADMIN_TOKEN` (secret; unset disables the admin token), `SERVER_TTL_SECONDS` (0: servers
+//! never expire), `CREATE_LIMIT_PER_MINUTE` (0: unlimited), `MAX_RESOURCES_PER_SERVER`,
+//! `IMPORT_MAX_BYTES`.
 //!
-//! No SCIM rule lives here: the host adapts HTTP, storage, time and randomness.
+//! No SCIM rule and no administration rule lives here: the host adapts HTTP, storage, time
+//! and randomness.
 
+mod body;
 // `#[durable_object]` generates undocumented glue methods.
 #[allow(missing_docs)]
 mod limiter;
 mod reply;
-pub mod route;
 #[allow(missing_docs)]
 mod server;
 
@@ -31,18 +37,13 @@ pub use limiter::CreateLimiter;
 pub use server::ScimServer;
 
 use crate::admin::{
-    digests_equal, token_digest, token_from_authorization, token_from_random_bytes,
-    valid_server_id, ServerRecord,
+    self, token_digest, token_from_random_bytes, CreateOrder, Fresh, Listed, Policy, Route,
+    ServerRecord, Site, EDGE,
 };
 use crate::error::ScimError;
-use crate::generate::SeedSpec;
-use crate::settings::Settings;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use route::Route;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use worker::wasm_bindgen::JsValue;
 use worker::{console_error, js_sys, Env, Method, Request, RequestInit, Response, Result};
 
@@ -55,54 +56,34 @@ pub const ASSETS: &str = "ASSETS";
 /// The Durable Object namespace binding of the creation limiter.
 pub const LIMITER: &str = "LIMITER";
 /// The path, on a `ScimServer` object, of the Worker's create order. Never reachable from
-/// outside: the Worker forwards only `/scim-identifier/...` and `/api/servers/{id}...`.
+/// outside: the Worker forwards only requests for an existing server's own paths.
 pub const INTERNAL_CREATE: &str = "/__internal/create";
 
-/// The largest `POST /api/servers` body accepted.
-const CREATE_MAX_BYTES: usize = 256 * 1024;
-/// Client-chosen tokens: at least this long (ours have 64 hex digits)...
-const TOKEN_MIN_LEN: usize = 16;
-/// ... and at most this long.
-const TOKEN_MAX_LEN: usize = 256;
-
-/// The limits this deployment enforces, from its variables.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    /// Servers one client address may create per minute (0: unlimited).
-    pub create_per_minute: u64,
-    /// Resources one server may hold.
-    pub max_resources: usize,
-    /// The longest a server lives, in seconds (`None`: forever).
-    pub ttl_seconds: Option<u64>,
-    /// The largest import or config body, in bytes.
-    pub import_max_bytes: usize,
+/// This deployment's policy, from its variables: resources per server, TTL cap, import
+/// size, admin token; plus the per-minute creation limit, which only the Worker applies.
+pub fn policy(env: &Env) -> Policy {
+    let admin = env
+        .secret("ADMIN_TOKEN")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
+        .unwrap_or_default();
+    Policy {
+        max_resources: to_usize(var(env, "MAX_RESOURCES_PER_SERVER", 20_000)),
+        ttl_cap_seconds: Some(var(env, "SERVER_TTL_SECONDS", 0)).filter(|&s| s > 0),
+        import_max_bytes: to_usize(var(env, "IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
+        admin_token_digest: (!admin.is_empty()).then(|| token_digest(&admin)),
+    }
 }
 
-impl Limits {
-    /// Reads `CREATE_LIMIT_PER_MINUTE`, `MAX_RESOURCES_PER_SERVER`, `SERVER_TTL_SECONDS` and
-    /// `IMPORT_MAX_BYTES`, with defaults for missing or unreadable values.
-    pub fn from_env(env: &Env) -> Limits {
-        let read = |name: &str, default: u64| -> u64 {
-            env.var(name)
-                .ok()
-                .and_then(|v| v.to_string().trim().parse().ok())
-                .unwrap_or(default)
-        };
-        let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-        Limits {
-            create_per_minute: read("CREATE_LIMIT_PER_MINUTE", 30),
-            max_resources: to_usize(read("MAX_RESOURCES_PER_SERVER", 20_000)),
-            ttl_seconds: Some(read("SERVER_TTL_SECONDS", 0)).filter(|&s| s > 0),
-            import_max_bytes: to_usize(read("IMPORT_MAX_BYTES", 64 * 1024 * 1024)),
-        }
-    }
+fn var(env: &Env, name: &str, default: u64) -> u64 {
+    env.var(name)
+        .ok()
+        .and_then(|v| v.to_string().trim().parse().ok())
+        .unwrap_or(default)
+}
 
-    /// Caps a server's TTL at this deployment's (a server without one gets the cap).
-    pub fn apply_ttl_policy(&self, settings: &mut Settings) {
-        if let Some(max) = self.ttl_seconds {
-            settings.ttl_seconds = Some(settings.ttl_seconds.map_or(max, |t| t.min(max)));
-        }
-    }
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// The `fetch` export the runtime calls. Written out instead of `#[event(fetch)]`, whose
@@ -160,39 +141,77 @@ pub async fn fetch(req: Request, env: Env) -> Result<Response> {
 async fn handle(req: Request, env: &Env) -> Result<Response> {
     let url = req.url()?;
     let method = req.method();
-    match route::parse(url.path()) {
-        Route::Health => match method {
-            Method::Get | Method::Head => reply::json(200, &json!({ "status": "ok" })),
+    let path = url.path().to_string();
+    if path == "/healthz" {
+        return match method {
+            Method::Get | Method::Head => reply::json(200, &crate::json!({ "status": "ok" })),
             _ => reply::method_not_allowed(method.as_ref(), "GET"),
-        },
+        };
+    }
+    let route = EDGE.parse(&path);
+    let origin = url.origin().ascii_serialization();
+    let site = Site {
+        origin: &origin,
+        layout: EDGE,
+    };
+    match route {
         Route::Servers => match method {
-            Method::Post => match create(req, env, &url).await? {
+            Method::Post => match create(req, env, &site).await? {
                 Ok(resp) => Ok(resp),
                 Err(err) => reply::error(&err),
             },
-            Method::Get => list(&req, env).await,
-            _ => reply::method_not_allowed(method.as_ref(), "GET, POST"),
+            Method::Get => list(&req, env, &site).await,
+            _ => reply::from_core(admin::servers_method_not_allowed(&to_core(&method))),
         },
-        Route::Server { id, .. } | Route::Scim { id, .. } => {
-            let limit = Limits::from_env(env).import_max_bytes;
-            if let Some(err) = declared_too_large(&req, limit)? {
-                return reply::error(&err);
-            }
-            let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
-            stub.fetch_with_request(req).await
-        }
-        Route::BadServerId(id) => reply::error(&bad_server_id(id)),
-        Route::NotFound => {
-            if matches!(method, Method::Get | Method::Head) {
+        Route::Server { id, .. } | Route::Scim { id, .. } => forward(req, env, id, &route).await,
+        Route::BadServerId(_) | Route::NotFound => {
+            if matches!(method, Method::Get | Method::Head) && matches!(route, Route::NotFound) {
                 if let Some(page) = static_asset(req, env).await? {
                     return Ok(page);
                 }
             }
-            reply::error(&ScimError::not_found(format!(
-                "no endpoint at {}: SCIM lives under /scim-identifier/{{server_id}}/scim/v2, \
-                 administration under /api/servers",
-                url.path()
-            )))
+            match admin::route_error(&route, &path) {
+                Some(resp) => reply::from_core(resp),
+                None => reply::error_status(404, "not found"),
+            }
+        }
+    }
+}
+
+/// One server's request: authenticated against the registry copy of its record before
+/// any body is read, then read up to the route's limit and handed to the server's object.
+async fn forward(mut req: Request, env: &Env, id: &str, route: &Route<'_>) -> Result<Response> {
+    let policy = policy(env);
+    let record = registry_record(env, id).await;
+    let authorization = req.headers().get("Authorization")?;
+    if let Err(err) = admin::authenticate(authorization.as_deref(), id, record.as_ref(), &policy) {
+        return reply::error(&err);
+    }
+    let limit = admin::body_limit(route, record.as_ref(), &policy);
+    let body = match body::read(&mut req, limit).await? {
+        Ok(body) => body,
+        Err(err) => return reply::error(&err),
+    };
+    let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
+    let mut init = RequestInit::new();
+    init.with_method(req.method())
+        .with_headers(req.headers().clone());
+    if let Some(body) = body {
+        init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
+    }
+    let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
+    stub.fetch_with_request(forwarded).await
+}
+
+/// The registry's copy of a server's record (`None`: no such server, or unreadable).
+async fn registry_record(env: &Env, id: &str) -> Option<ServerRecord> {
+    let kv = env.kv(REGISTRY).ok()?;
+    match kv.get(id).text().await {
+        Ok(Some(text)) => serde_json::from_str(&text).ok(),
+        Ok(None) => None,
+        Err(e) => {
+            console_error!("reading '{id}' from the registry failed: {e}");
+            None
         }
     }
 }
@@ -207,155 +226,49 @@ async fn static_asset(req: Request, env: &Env) -> Result<Option<Response>> {
     Ok((resp.status_code() != 404).then_some(resp))
 }
 
-/// A 413 for a body declared (`Content-Length`) larger than any endpoint takes, refused
-/// before it is read or forwarded. The object reads every body it is given in full before
-/// answering: a streamed body left unread when the answer goes out leaves the client
-/// hanging under workerd.
-fn declared_too_large(req: &Request, limit: usize) -> Result<Option<ScimError>> {
-    let declared = req.headers().get("Content-Length")?;
-    Ok(declared
-        .filter(|length| length.trim().parse::<u64>().is_ok_and(|n| n > limit as u64))
-        .map(|length| {
-            ScimError::new(
-                413,
-                None,
-                format!(
-                    "the request body ({} bytes) exceeds this service's limit of {limit} bytes",
-                    length.trim()
-                ),
-            )
-        }))
-}
-
-fn bad_server_id(id: &str) -> ScimError {
-    ScimError::bad_request(format!(
-        "invalid server id '{id}': use 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'"
-    ))
-}
-
-/// The body of `POST /api/servers` (every field optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CreateServer {
-    /// The server id; a random one if absent.
-    id: Option<String>,
-    /// The token to open it with; a random one if absent (lets `make dev` keep a stable
-    /// demo token across restarts).
-    token: Option<String>,
-    /// Fake data to fill it with.
-    seed: Option<SeedSpec>,
-    /// Its settings (defaults if absent).
-    settings: Option<Settings>,
-}
-
-/// `POST /api/servers`: checks the order, counts it against the client's limit, and has
-/// the new server's object create it (the object decides 409, atomically).
+/// `POST /api/servers`: the core checks the order, the client's rate limit is applied, and
+/// the new server's object creates it (it alone decides 409, atomically).
 async fn create(
     mut req: Request,
     env: &Env,
-    url: &worker::Url,
+    site: &Site<'_>,
 ) -> Result<core::result::Result<Response, ScimError>> {
-    let body = req.bytes().await.unwrap_or_default();
-    if body.len() > CREATE_MAX_BYTES {
-        return Ok(Err(ScimError::new(
-            413,
-            None,
-            format!("the body exceeds {CREATE_MAX_BYTES} bytes"),
-        )));
-    }
-    let order: CreateServer = if body.iter().all(u8::is_ascii_whitespace) {
-        CreateServer::default()
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(order) => order,
-            Err(e) => {
-                return Ok(Err(ScimError::invalid_syntax(format!(
-                    "invalid server order: {e}; expected {{\"id\"?, \"token\"?, \"seed\"?: \
-                     {{\"users\", \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?}}"
-                ))))
-            }
-        }
+    let body = match body::read(&mut req, admin::CREATE_MAX_BYTES).await? {
+        Ok(body) => body.unwrap_or_default(),
+        Err(err) => return Ok(Err(err)),
     };
-    let id = match order.id {
-        Some(id) if valid_server_id(&id) => id,
-        Some(id) => return Ok(Err(bad_server_id(&id))),
-        None => match random_bytes::<6>() {
-            Ok(random) => format!("s-{}", token_from_random_bytes(&random)),
-            Err(e) => return Ok(Err(e)),
+    let fresh = match (random_bytes::<6>(), random_bytes::<32>()) {
+        (Ok(id), Ok(token)) => Fresh {
+            id: format!("s-{}", token_from_random_bytes(&id)),
+            token: token_from_random_bytes(&token),
         },
+        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
     };
-    let token = match order.token {
-        Some(token) if acceptable_token(&token) => token,
-        Some(_) => {
-            return Ok(Err(ScimError::invalid_value(format!(
-                "a chosen token must be {TOKEN_MIN_LEN} to {TOKEN_MAX_LEN} visible ASCII \
-                 characters without spaces"
-            ))))
-        }
-        None => match random_bytes::<32>() {
-            Ok(random) => token_from_random_bytes(&random),
-            Err(e) => return Ok(Err(e)),
-        },
+    let policy = policy(env);
+    let order = match CreateOrder::parse(&body, fresh, &policy, now_ms()) {
+        Ok(order) => order,
+        Err(e) => return Ok(Err(e)),
     };
-    let limits = Limits::from_env(env);
-    let mut settings = order.settings.unwrap_or_default();
-    if let Err(err) = settings.check() {
-        return Ok(Err(err));
-    }
-    limits.apply_ttl_policy(&mut settings);
-
-    if let Some(retry_after) = over_create_limit(&req, env, limits.create_per_minute).await? {
+    let per_minute = var(env, "CREATE_LIMIT_PER_MINUTE", 30);
+    if let Some(retry_after) = over_create_limit(&req, env, per_minute).await? {
         let mut resp = reply::error_status(
             429,
-            format!(
-                "too many servers created from this address: at most {} per minute",
-                limits.create_per_minute
-            ),
+            format!("too many servers created from this address: at most {per_minute} per minute"),
         )?;
         resp.headers_mut().set("Retry-After", &retry_after)?;
         return Ok(Ok(resp));
     }
-
-    let record = ServerRecord::new(&id, &token, now_ms(), settings);
-    let expires = record.expires_ms;
-    let order = json!({ "record": record, "seed": order.seed });
+    let text =
+        serde_json::to_string(&order).map_err(|e| worker::Error::RustError(e.to_string()))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post)
-        .with_body(Some(JsValue::from_str(&order.to_string())));
-    let internal = Request::new_with_init(
-        &format!("{}{INTERNAL_CREATE}", url.origin().ascii_serialization()),
-        &init,
-    )?;
-    let stub = env.durable_object(SERVERS)?.id_from_name(&id)?.get_stub()?;
-    let mut created = stub.fetch_with_request(internal).await?;
-    if created.status_code() != 201 {
-        return Ok(Ok(created));
-    }
-    let counts: Value = created.json::<Value>().await?["counts"].take();
-    let scim = format!(
-        "{}{}{id}{}",
-        url.origin().ascii_serialization(),
-        route::SERVER_PREFIX,
-        route::SCIM_SUFFIX
-    );
-    let mut resp = reply::json(
-        201,
-        &json!({
-            "id": id,
-            "token": token,
-            "scim": scim,
-            "expires": expires.map(crate::time::format_millis),
-            "counts": counts,
-        }),
-    )?;
-    resp.headers_mut()
-        .set("Location", &format!("{}/{id}", route::API_SERVERS))?;
-    Ok(Ok(resp))
-}
-
-fn acceptable_token(token: &str) -> bool {
-    (TOKEN_MIN_LEN..=TOKEN_MAX_LEN).contains(&token.len())
-        && token.bytes().all(|b| b.is_ascii_graphic())
+        .with_body(Some(JsValue::from_str(&text)));
+    let internal = Request::new_with_init(&format!("{}{INTERNAL_CREATE}", site.origin), &init)?;
+    let stub = env
+        .durable_object(SERVERS)?
+        .id_from_name(&order.record.id)?
+        .get_stub()?;
+    Ok(Ok(stub.fetch_with_request(internal).await?))
 }
 
 /// Counts one creation against the client's per-minute limit; `Some(retry_after)` when
@@ -386,17 +299,10 @@ async fn over_create_limit(req: &Request, env: &Env, limit: u64) -> Result<Optio
 }
 
 /// `GET /api/servers` (admin token): every server in the registry.
-async fn list(req: &Request, env: &Env) -> Result<Response> {
-    let presented = req
-        .headers()
-        .get("Authorization")?
-        .and_then(|h| token_from_authorization(&h).map(|t| t.into_owned()));
-    if !presented.is_some_and(|t| is_admin_token(env, &t)) {
-        return reply::error(&ScimError::new(
-            401,
-            None,
-            "listing servers needs the admin token (ADMIN_TOKEN)",
-        ));
+async fn list(req: &Request, env: &Env, site: &Site<'_>) -> Result<Response> {
+    let authorization = req.headers().get("Authorization")?;
+    if let Err(err) = admin::authenticate_admin(authorization.as_deref(), &policy(env)) {
+        return reply::error(&err);
     }
     let kv = env.kv(REGISTRY)?;
     let mut servers = Vec::new();
@@ -408,12 +314,15 @@ async fn list(req: &Request, env: &Env) -> Result<Response> {
         }
         let page = query.execute().await?;
         for key in page.keys {
-            let meta = key.metadata.unwrap_or(Value::Null);
-            servers.push(json!({
-                "id": key.name,
-                "created": meta["createdMs"].as_i64().map(crate::time::format_millis),
-                "expires": meta["expiresMs"].as_i64().map(crate::time::format_millis),
-            }));
+            let meta = key.metadata.unwrap_or(serde_json::Value::Null);
+            let Some(created_ms) = meta["createdMs"].as_i64() else {
+                continue;
+            };
+            servers.push(Listed {
+                id: key.name,
+                created_ms,
+                expires_ms: meta["expiresMs"].as_i64(),
+            });
         }
         // A page may be empty while more remain: only `list_complete` ends the walk.
         match page.cursor {
@@ -421,18 +330,12 @@ async fn list(req: &Request, env: &Env) -> Result<Response> {
             _ => break,
         }
     }
-    reply::json(200, &json!({ "total": servers.len(), "servers": servers }))
+    reply::from_core(admin::list(servers, site))
 }
 
-/// Whether `token` is this deployment's admin token (compared as digests, in constant
-/// time). No `ADMIN_TOKEN` means no admin.
-pub fn is_admin_token(env: &Env, token: &str) -> bool {
-    let admin = env
-        .secret("ADMIN_TOKEN")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
-        .unwrap_or_default();
-    !admin.is_empty() && digests_equal(&token_digest(&admin), &token_digest(token))
+/// The core's name of a method.
+pub fn to_core(method: &Method) -> crate::http::Method {
+    crate::http::Method::parse(method.as_ref())
 }
 
 /// Milliseconds since the epoch (the platform clock).

@@ -1,11 +1,12 @@
 //! `ScimServer`: the Durable Object that owns one virtual server.
 //!
 //! One object per server id (`id_from_name`), so one writer per tenant: uniqueness, ETags
-//! and Bulk stay exact under concurrent requests. The object keeps its [`Tenant`] in
-//! memory, loaded lazily from SQLite on the first request after an eviction, and writes
-//! each request's [`ChangeSet`] through in one synchronous SQLite transaction before
-//! answering. Between loading the tenant, handling the request and writing its changes
-//! there is no `await`, so no other request can interleave.
+//! and Bulk stay exact under concurrent requests. The object keeps its server (record and
+//! [`Tenant`]) in memory, loaded lazily from SQLite on the first request after an eviction,
+//! and writes what each request changed through in one synchronous SQLite transaction
+//! before answering. Between loading, handling and writing there is no `await`, so no other
+//! request can interleave. When a write fails, the server in memory is dropped and the next
+//! request reloads it from storage, which the failed transaction left as it was.
 //!
 //! Storage (SQLite, per object):
 //! - `resources(key TEXT PRIMARY KEY, body TEXT)`: one row per resource, keyed
@@ -13,26 +14,25 @@
 //! - `meta(name TEXT PRIMARY KEY, value TEXT)`: the row `record` holds the server's
 //!   [`ServerRecord`] (settings, token digests, created, expiry). This row is the source of
 //!   truth; the `REGISTRY` KV entry is a copy this object publishes after every change, for
-//!   listing servers across objects.
+//!   listing servers and answering unknown ones at the edge.
 
 use super::reply;
-use super::route::{self, Action, Route};
-use super::{is_admin_token, now_ms, random_u64, Limits, INTERNAL_CREATE, REGISTRY};
-use crate::admin::{token_from_authorization, ServerRecord};
+use super::{now_ms, policy, random_u64, to_core, INTERNAL_CREATE, REGISTRY};
+use crate::admin::{
+    self, Access, CreateOrder, Outcome, RecordChange, Route, Server, ServerRecord, Site,
+    TenantChange, EDGE,
+};
 use crate::env::{Env as CoreEnv, UuidIds};
 use crate::error::ScimError;
-use crate::generate::{populate, SeedSpec};
-use crate::http::{Method as CoreMethod, Request as CoreRequest};
+use crate::http::Request as CoreRequest;
 use crate::json;
-use crate::settings::Settings;
 use crate::tenant::{ChangeSet, ResourceKey, Tenant};
 use crate::value::Value;
 use alloc::format;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use serde::Deserialize;
 use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
@@ -46,8 +46,12 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 const UPSERT_RESOURCE: &str = "INSERT INTO resources (key, body) VALUES (?, ?) \
      ON CONFLICT(key) DO UPDATE SET body = excluded.body";
 const DELETE_RESOURCE: &str = "DELETE FROM resources WHERE key = ?";
+const DELETE_ALL_RESOURCES: &str = "DELETE FROM resources";
 const UPSERT_RECORD: &str = "INSERT INTO meta (name, value) VALUES ('record', ?) \
      ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+
+/// The most bytes Durable Object SQLite stores in one row (its `SQLITE_TOOBIG` limit).
+const MAX_ROW_BYTES: usize = 2_000_000;
 
 /// A failure inside the object, already shaped as the SCIM error to answer.
 type Fallible<T> = core::result::Result<T, ScimError>;
@@ -56,24 +60,23 @@ fn internal(context: &str, err: impl core::fmt::Display) -> ScimError {
     ScimError::new(500, None, format!("{context}: {err}"))
 }
 
-/// One virtual server: its record, its tenant in memory, its storage.
+/// One virtual server: its record and tenant in memory, its storage.
 #[durable_object(alarm)]
 pub struct ScimServer {
     state: State,
     env: Env,
-    /// The record, cached from the `meta` table (`None`: not read yet or no server).
-    record: RefCell<Option<Rc<ServerRecord>>>,
-    /// The tenant, loaded on first use (`None`: not loaded, or dropped to be reloaded).
-    tenant: RefCell<Option<Tenant>>,
+    /// The server, loaded on first use (`None`: not loaded, or dropped to be reloaded).
+    server: RefCell<Option<Server>>,
     /// Resource ids, seeded from the CSPRNG when the object starts.
     ids: RefCell<UuidIds>,
 }
 
-/// What `POST /__internal/create` carries from the Worker.
-#[derive(Deserialize)]
-struct CreateOrder {
-    record: ServerRecord,
-    seed: Option<SeedSpec>,
+/// What a write may do to the stored resources.
+enum Rows<'a> {
+    /// Upsert and delete these.
+    Changes(&'a ChangeSet),
+    /// Delete every row, then write every resource of this tenant.
+    Replace(&'a Tenant),
 }
 
 impl DurableObject for ScimServer {
@@ -84,8 +87,7 @@ impl DurableObject for ScimServer {
         ScimServer {
             state,
             env,
-            record: RefCell::new(None),
-            tenant: RefCell::new(None),
+            server: RefCell::new(None),
             // Ids need uniqueness, not secrecy: v7 ids carry the time and a counter too,
             // so a failed random source falls back to the clock's bits.
             ids: RefCell::new(UuidIds::new(random_u64().unwrap_or_else(|e| {
@@ -108,13 +110,19 @@ impl DurableObject for ScimServer {
             None => format!("{}, {object}", reply::server_timing(&[("engine", 0.0)])),
         };
         resp.headers_mut().set("Server-Timing", &timing)?;
+        // The isolate's wasm memory, which only ever grows: its high-water mark, what the
+        // platform's 128 MB limit is about (benchmarks and tests read it).
+        #[cfg(target_arch = "wasm32")]
+        resp.headers_mut().set(
+            "Scimlet-Wasm-Bytes",
+            &(core::arch::wasm32::memory_size(0) * 65_536).to_string(),
+        )?;
         Ok(resp)
     }
 
     /// Removes the server once it has expired.
     async fn alarm(&self) -> Result<Response> {
-        let now = now_ms();
-        if let Err(err) = self.live_record(None, now).await {
+        if let Err(err) = self.load(now_ms()).await {
             console_error!("expiry check failed: {err}");
         }
         Response::empty()
@@ -124,9 +132,8 @@ impl DurableObject for ScimServer {
 impl ScimServer {
     async fn route(&self, mut req: Request) -> Fallible<Response> {
         let url = req.url().map_err(|e| internal("bad URL", e))?;
-        // Every body is read in full before anything is answered: a streamed body left
-        // unread when the answer goes out leaves the client hanging under workerd. Its size
-        // is bounded by the Worker (Content-Length) and checked per endpoint below.
+        // The Worker has authenticated the request against the registry and read its body
+        // within the route's limit before forwarding it, so reading it here is bounded.
         let body = match req.method() {
             Method::Get | Method::Head => Vec::new(),
             _ => req
@@ -138,34 +145,54 @@ impl ScimServer {
             return self.create(&body, &url).await;
         }
         let path = url.path().to_string();
-        match route::parse(&path) {
-            Route::Scim { id, rest } => self.scim(&req, body, &url, id, rest).await,
-            Route::Server { id, action } => self.admin(&req, body, &url, id, action).await,
+        let route = EDGE.parse(&path);
+        let (Route::Scim { id, .. } | Route::Server { id, .. }) = route else {
+            return Err(ScimError::not_found(format!("no endpoint at {path}")));
+        };
+        let load_ms = self.load(now_ms()).await?;
+        // The object's own record is the truth: authenticate again against it.
+        let access = {
+            let slot = self.server.borrow();
+            let record = slot.as_ref().map(|s| &s.record);
+            let authorization = req.headers().get("Authorization").ok().flatten();
+            admin::authenticate(authorization.as_deref(), id, record, &policy(&self.env))?
+        };
+        match route {
+            // The admin token lists, shows and deletes servers; it never opens their data.
+            Route::Scim { .. } if access == Access::Admin => Err(ScimError::new(
+                403,
+                None,
+                "the admin token never opens SCIM data: use this server's token",
+            )),
+            Route::Scim { rest, .. } => self.scim(&req, body, &url, id, rest, load_ms),
+            Route::Server { action, .. } => {
+                let method = to_core(&req.method());
+                let request = admin::Request {
+                    method: &method,
+                    action,
+                    access,
+                    body: &body,
+                };
+                self.admin(&request, &url, id).await
+            }
             _ => Err(ScimError::not_found(format!("no endpoint at {path}"))),
         }
     }
 
-    /// A SCIM request: authenticate, hand it to the tenant, write its changes through.
-    async fn scim(
+    /// A SCIM request: hand it to the tenant, write its changes through.
+    fn scim(
         &self,
         req: &Request,
         body: Vec<u8>,
         url: &Url,
         id: &str,
         rest: &str,
+        load_ms: Option<f64>,
     ) -> Fallible<Response> {
-        // `require_record` awaits only to wipe an expired server. From here to the answer
-        // there is no `await`: the tenant and its storage change together, and no other
-        // request runs in between.
-        let record = self.require_record(id).await?;
-        authorize(req, &record, None)?;
-        check_size(&body, record.settings.bulk_max_payload_size)?;
-        let load_ms = self.ensure_tenant(&record)?;
-        let method = req.inner().method();
         let headers = req.headers();
         let header = |name: &str| headers.get(name).ok().flatten();
         let request = CoreRequest {
-            method: CoreMethod::parse(&method),
+            method: to_core(&req.method()),
             path: if rest.is_empty() {
                 "/".into()
             } else {
@@ -177,14 +204,13 @@ impl ScimServer {
             content_type: header("Content-Type"),
             body,
         };
-        let base_url = scim_base(url, id);
-        let max_resources = Limits::from_env(&self.env).max_resources;
+        let origin = url.origin().ascii_serialization();
+        let base_url = EDGE.scim_base(&origin, id);
 
-        let mut slot = self.tenant.borrow_mut();
-        let tenant = slot
+        let mut slot = self.server.borrow_mut();
+        let server = slot
             .as_mut()
-            .ok_or_else(|| internal("tenant", "not loaded"))?;
-        let before = total(tenant);
+            .ok_or_else(|| internal("server", "not loaded"))?;
         let mut ids = self.ids.borrow_mut();
         let mut env = CoreEnv {
             now_ms: now_ms(),
@@ -192,19 +218,13 @@ impl ScimServer {
             ids: &mut *ids,
         };
         let started = js_sys::Date::now();
-        let outcome = tenant.handle(&request, &mut env);
+        let outcome = server.tenant.handle(&request, &mut env);
         let engine_ms = js_sys::Date::now() - started;
 
         let mut store_ms = None;
         if !outcome.changes.is_empty() {
-            let after = total(tenant);
-            if after > before && after > max_resources {
-                // Forget the in-memory change: the next request reloads from storage.
-                *slot = None;
-                return Err(full(id, max_resources));
-            }
             let started = js_sys::Date::now();
-            if let Err(err) = self.write(&outcome.changes, None) {
+            if let Err(err) = self.write(Rows::Changes(&outcome.changes), None) {
                 *slot = None;
                 return Err(err);
             }
@@ -218,180 +238,127 @@ impl ScimServer {
         Ok(resp)
     }
 
-    /// `/api/servers/{id}[/action]`, with the server's token or the admin token.
-    async fn admin(
-        &self,
-        req: &Request,
-        body: Vec<u8>,
-        url: &Url,
-        id: &str,
-        action: Action,
-    ) -> Fallible<Response> {
-        let record = self.require_record(id).await?;
-        authorize(req, &record, Some(&self.env))?;
-        let limits = Limits::from_env(&self.env);
-        let method = req.method();
-        match (action, method) {
-            (Action::Server, Method::Get) => self.show(&record, url),
-            (Action::Server, Method::Delete) => {
-                self.wipe(id).await?;
-                Response::empty()
-                    .map(|r| r.with_status(204))
-                    .map_err(|e| internal("response", e))
+    /// `/api/servers/{id}[/action]`: the core decides, this persists what it says.
+    async fn admin(&self, request: &admin::Request<'_>, url: &Url, id: &str) -> Fallible<Response> {
+        let origin = url.origin().ascii_serialization();
+        let site = Site {
+            origin: &origin,
+            layout: EDGE,
+        };
+        let policy = policy(&self.env);
+        let (outcome, record) = {
+            let mut slot = self.server.borrow_mut();
+            let server = slot
+                .as_mut()
+                .ok_or_else(|| internal("server", "not loaded"))?;
+            let outcome = admin::handle(request, server, &policy, &site);
+            let written = self.persist(&outcome, server);
+            if let Err(err) = written {
+                *slot = None;
+                return Err(err);
             }
-            (Action::Reset, Method::Post) => {
-                let tenant = Tenant::new(record.settings.clone())?;
-                self.transaction(|sql| sql_exec(sql, "DELETE FROM resources", Vec::new()))?;
-                *self.tenant.borrow_mut() = Some(tenant);
-                self.show(&record, url)
+            if outcome.tenant == TenantChange::Reload {
+                *slot = None;
             }
-            (Action::Export, Method::Get) => {
-                self.ensure_tenant(&record)?;
-                let export = self.with_tenant(|t| t.export())?;
-                json(200, &export)
+            let record = slot.as_ref().map(|s| s.record.clone());
+            (outcome, record)
+        };
+        match (outcome.record, record) {
+            (RecordChange::Deleted, _) => self.wipe(id).await?,
+            (RecordChange::Updated, Some(record)) => self.after_record_change(&record).await,
+            _ => {}
+        }
+        reply::from_core(outcome.response).map_err(|e| internal("response", e))
+    }
+
+    /// Writes what an administration request changed, in one transaction.
+    fn persist(&self, outcome: &Outcome, server: &Server) -> Fallible<()> {
+        let record = (outcome.record == RecordChange::Updated).then_some(&server.record);
+        match outcome.tenant {
+            TenantChange::Replaced => self.write(Rows::Replace(&server.tenant), record),
+            TenantChange::Unchanged | TenantChange::Reload if record.is_some() => {
+                self.write(Rows::Changes(&ChangeSet::default()), record)
             }
-            (Action::Import, Method::Put) => {
-                check_size(&body, limits.import_max_bytes)?;
-                let export = crate::value::from_slice(&body).map_err(|e| {
-                    ScimError::invalid_syntax(format!("the import is not valid JSON: {e}"))
-                })?;
-                let mut tenant = Tenant::import(&export)?;
-                if total(&tenant) > limits.max_resources {
-                    return Err(full(id, limits.max_resources));
-                }
-                let mut settings = tenant.settings().clone();
-                limits.apply_ttl_policy(&mut settings);
-                tenant.configure(settings.clone())?;
-                let mut updated = (*record).clone();
-                updated.set_settings(settings);
-                let mut changes = ChangeSet::default();
-                for resource in tenant.resources() {
-                    if let Some(key) = key_of(resource) {
-                        changes.upserted.push((key, resource.clone()));
-                    }
-                }
-                self.transaction(|sql| sql_exec(sql, "DELETE FROM resources", Vec::new()))
-                    .and_then(|()| self.write(&changes, Some(&updated)))
-                    .inspect_err(|_| *self.tenant.borrow_mut() = None)?;
-                *self.tenant.borrow_mut() = Some(tenant);
-                let updated = self.remember(updated);
-                self.after_record_change(&updated).await;
-                self.show(&updated, url)
-            }
-            (Action::Config, Method::Get) => json(200, &record.settings),
-            (Action::Config, Method::Put) => {
-                check_size(&body, limits.import_max_bytes)?;
-                let mut settings = Settings::from_json(&body)?;
-                limits.apply_ttl_policy(&mut settings);
-                self.ensure_tenant(&record)?;
-                self.with_tenant_mut(|t| t.configure(settings.clone()))??;
-                let mut updated = (*record).clone();
-                updated.set_settings(settings);
-                self.write(&ChangeSet::default(), Some(&updated))?;
-                let updated = self.remember(updated);
-                self.after_record_change(&updated).await;
-                json(200, &updated.settings)
-            }
-            (action, method) => reply::method_not_allowed(method.as_ref(), action.allowed())
-                .map_err(|e| internal("response", e)),
+            _ => Ok(()),
         }
     }
 
-    /// `POST /__internal/create` from the Worker: a new server, seeded if asked.
+    /// `POST /__internal/create` from the Worker: a new server, seeded if asked. A big seed
+    /// is written in chunks, each its own transaction with the record's progress.
     async fn create(&self, body: &[u8], url: &Url) -> Fallible<Response> {
         let order: CreateOrder =
             serde_json::from_slice(body).map_err(|e| internal("create order", e))?;
         let id = order.record.id.clone();
-        let now = now_ms();
-        if self.live_record(Some(&id), now).await?.is_some() {
-            return Err(ScimError::uniqueness(format!(
-                "server '{id}' already exists; pick another id or delete it first"
-            )));
-        }
-        let limits = Limits::from_env(&self.env);
-        let mut tenant = Tenant::new(order.record.settings.clone())?;
-        let mut changes = ChangeSet::default();
-        if let Some(spec) = &order.seed {
-            let asked = spec
-                .users
-                .saturating_add(spec.groups)
-                .saturating_add(spec.entitlements)
-                .saturating_add(spec.roles);
-            if asked > limits.max_resources {
-                return Err(ScimError::invalid_value(format!(
-                    "the seed asks for {asked} resources; a server here holds at most {}",
-                    limits.max_resources
-                )));
-            }
-            let base_url = scim_base(url, &id);
+        self.load(now_ms()).await?;
+        let origin = url.origin().ascii_serialization();
+        let site = Site {
+            origin: &origin,
+            layout: EDGE,
+        };
+        let base_url = site.scim_base(&id);
+        let created = {
             let mut ids = self.ids.borrow_mut();
             let mut env = CoreEnv {
-                now_ms: now,
+                now_ms: now_ms(),
                 base_url: &base_url,
                 ids: &mut *ids,
             };
-            changes = populate(&mut tenant, spec, &mut env)?;
-        }
-        self.write(&changes, Some(&order.record))?;
-        *self.tenant.borrow_mut() = Some(tenant);
-        let record = self.remember(order.record);
-        self.after_record_change(&record).await;
-        let counts = self.with_tenant(|t| t.counts())?;
-        json(201, &json!({ "id": id, "counts": counts }))
-    }
-
-    /// `GET /api/servers/{id}`: counts per resource type, created, expires.
-    fn show(&self, record: &ServerRecord, url: &Url) -> Fallible<Response> {
-        self.ensure_tenant(record)?;
-        let counts = self.with_tenant(|t| t.counts())?;
-        let total: usize = counts.values().sum();
-        json(
-            200,
-            &json!({
-                "id": record.id,
-                "scim": scim_base(url, &record.id),
-                "created": crate::time::format_millis(record.created_ms),
-                "expires": record.expires_ms.map(crate::time::format_millis),
-                "counts": counts,
-                "total": total,
-                "limits": {"maxResources": Limits::from_env(&self.env).max_resources},
-            }),
-        )
-    }
-
-    /// The server's record if it exists and has not expired; an expired server is wiped
-    /// on the spot. `id`, when given, must be the record's (an object serves one id).
-    async fn live_record(&self, id: Option<&str>, now: i64) -> Fallible<Option<Rc<ServerRecord>>> {
-        // Clone out first: `read_record` borrows the cell mutably.
-        let cached = self.record.borrow().clone();
-        let record = match cached {
-            Some(record) => Some(record),
-            None => self.read_record()?,
-        };
-        match record {
-            Some(record) if id.is_some_and(|id| id != record.id) => Err(internal(
-                "storage",
-                format!(
-                    "object for '{}' asked about '{}'",
-                    record.id,
-                    id.unwrap_or("")
-                ),
-            )),
-            Some(record) if record.is_expired(now) => {
-                self.wipe(&record.id).await?;
-                Ok(None)
+            let mut created = {
+                let existing = self.server.borrow();
+                admin::create(
+                    order,
+                    existing.as_ref().map(|s| &s.record),
+                    admin::SEED_CHUNK,
+                    &mut env,
+                )?
+            };
+            self.write(
+                Rows::Changes(&created.changes),
+                Some(&created.server.record),
+            )?;
+            if let Some(mut generator) = created.generator.take() {
+                while !generator.is_finished() {
+                    let chunk = admin::seed(
+                        &mut created.server,
+                        &mut generator,
+                        admin::SEED_CHUNK,
+                        &mut env,
+                    )?;
+                    self.write(Rows::Changes(&chunk), Some(&created.server.record))?;
+                }
             }
-            other => Ok(other),
+            created
+        };
+        let response = created.response(&site);
+        let record = created.server.record.clone();
+        *self.server.borrow_mut() = Some(created.server);
+        self.after_record_change(&record).await;
+        reply::from_core(response).map_err(|e| internal("response", e))
+    }
+
+    /// Makes sure the server is in memory if it exists and has not expired (an expired one
+    /// is wiped on the spot). Returns the load time if it loaded.
+    async fn load(&self, now: i64) -> Fallible<Option<f64>> {
+        if let Some(server) = self.server.borrow().as_ref() {
+            if !server.record.is_expired(now) {
+                return Ok(None);
+            }
         }
+        let started = js_sys::Date::now();
+        let Some(record) = self.read_record()? else {
+            *self.server.borrow_mut() = None;
+            return Ok(None);
+        };
+        if record.is_expired(now) {
+            self.wipe(&record.id).await?;
+            return Ok(None);
+        }
+        let tenant = self.read_tenant(&record)?;
+        *self.server.borrow_mut() = Some(Server { record, tenant });
+        Ok(Some(js_sys::Date::now() - started))
     }
 
-    async fn require_record(&self, id: &str) -> Fallible<Rc<ServerRecord>> {
-        self.live_record(Some(id), now_ms())
-            .await?
-            .ok_or_else(|| no_server(id))
-    }
-
-    fn read_record(&self) -> Fallible<Option<Rc<ServerRecord>>> {
+    fn read_record(&self) -> Fallible<Option<ServerRecord>> {
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT value FROM meta WHERE name = 'record'", None)
@@ -403,25 +370,15 @@ impl ScimServer {
         let Some(SqlStorageValue::String(text)) = row.into_iter().next() else {
             return Err(internal("reading the record", "not text"));
         };
-        let record: ServerRecord =
-            serde_json::from_str(&text).map_err(|e| internal("reading the record", e))?;
-        Ok(Some(self.remember(record)))
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| internal("reading the record", e))
     }
 
-    fn remember(&self, record: ServerRecord) -> Rc<ServerRecord> {
-        let record = Rc::new(record);
-        *self.record.borrow_mut() = Some(record.clone());
-        record
-    }
-
-    /// Loads the tenant from storage unless it is in memory; returns the load time if it
-    /// loaded.
-    fn ensure_tenant(&self, record: &ServerRecord) -> Fallible<Option<f64>> {
-        if self.tenant.borrow().is_some() {
-            return Ok(None);
-        }
-        let started = js_sys::Date::now();
+    fn read_tenant(&self, record: &ServerRecord) -> Fallible<Tenant> {
         let mut tenant = Tenant::new(record.settings.clone())?;
+        // The engine refuses growth past the deployment's limit before anything is written.
+        tenant.set_capacity(Some(policy(&self.env).max_resources));
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT body FROM resources", None)
@@ -435,49 +392,52 @@ impl ScimServer {
                 crate::value::from_str(&text).map_err(|e| internal("loading resources", e))?;
             tenant.load(stored)?;
         }
-        *self.tenant.borrow_mut() = Some(tenant);
-        Ok(Some(js_sys::Date::now() - started))
+        Ok(tenant)
     }
 
-    fn with_tenant<T>(&self, f: impl FnOnce(&Tenant) -> T) -> Fallible<T> {
-        let slot = self.tenant.borrow();
-        let tenant = slot
-            .as_ref()
-            .ok_or_else(|| internal("tenant", "not loaded"))?;
-        Ok(f(tenant))
-    }
-
-    fn with_tenant_mut<T>(&self, f: impl FnOnce(&mut Tenant) -> T) -> Fallible<T> {
-        let mut slot = self.tenant.borrow_mut();
-        let tenant = slot
-            .as_mut()
-            .ok_or_else(|| internal("tenant", "not loaded"))?;
-        Ok(f(tenant))
-    }
-
-    /// Writes a change set (and the record, if given) in one SQLite transaction.
-    fn write(&self, changes: &ChangeSet, record: Option<&ServerRecord>) -> Fallible<()> {
-        let mut rows: Vec<(String, Option<String>)> =
-            Vec::with_capacity(changes.upserted.len() + changes.deleted.len());
-        for (key, value) in &changes.upserted {
-            let body = serde_json::to_string(&**value).map_err(|e| internal("encoding", e))?;
-            rows.push((storage_key(key), Some(body)));
-        }
-        for key in &changes.deleted {
-            rows.push((storage_key(key), None));
+    /// Writes rows (and the record, if given) in one SQLite transaction: all or nothing.
+    fn write(&self, rows: Rows<'_>, record: Option<&ServerRecord>) -> Fallible<()> {
+        let encode = |value: &Value| -> Fallible<String> {
+            let body = serde_json::to_string(value).map_err(|e| internal("encoding", e))?;
+            if body.len() > MAX_ROW_BYTES {
+                return Err(too_big(body.len()));
+            }
+            Ok(body)
+        };
+        let (replace, mut upserts, deletes) = match rows {
+            Rows::Changes(changes) => (
+                false,
+                Vec::with_capacity(changes.upserted.len()),
+                changes.deleted.iter().map(storage_key).collect::<Vec<_>>(),
+            ),
+            Rows::Replace(_) => (true, Vec::new(), Vec::new()),
+        };
+        match rows {
+            Rows::Changes(changes) => {
+                for (key, value) in &changes.upserted {
+                    upserts.push((storage_key(key), encode(value)?));
+                }
+            }
+            Rows::Replace(tenant) => {
+                for value in tenant.resources() {
+                    let key = key_of(value).ok_or_else(|| internal("encoding", "no key"))?;
+                    upserts.push((storage_key(&key), encode(value)?));
+                }
+            }
         }
         let record = record
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| internal("encoding", e))?;
         self.transaction(move |sql| {
-            for (key, body) in rows {
-                match body {
-                    Some(body) => {
-                        sql_exec(sql, UPSERT_RESOURCE, alloc::vec![key.into(), body.into()])?
-                    }
-                    None => sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?,
-                }
+            if replace {
+                sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
+            }
+            for (key, body) in upserts {
+                sql_exec(sql, UPSERT_RESOURCE, alloc::vec![key.into(), body.into()])?;
+            }
+            for key in deletes {
+                sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?;
             }
             if let Some(record) = record {
                 sql_exec(sql, UPSERT_RECORD, alloc::vec![record.into()])?;
@@ -504,19 +464,23 @@ impl ScimServer {
                 .map(|()| JsValue::UNDEFINED)
                 .map_err(|e| JsValue::from(js_sys::Error::new(&e)))
         });
-        run.call1(raw, body.as_ref())
-            .map(|_| ())
-            .map_err(|e| internal("writing to storage", js_error_text(&e)))
+        run.call1(raw, body.as_ref()).map(|_| ()).map_err(|e| {
+            let text = js_error_text(&e);
+            if text.contains("TOOBIG") || text.contains("too big") {
+                too_big(0)
+            } else {
+                internal("writing to storage", text)
+            }
+        })
     }
 
     /// Deletes everything: resources, record, alarm, registry entry.
     async fn wipe(&self, id: &str) -> Fallible<()> {
         self.transaction(|sql| {
-            sql_exec(sql, "DELETE FROM resources", Vec::new())?;
+            sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             sql_exec(sql, "DELETE FROM meta", Vec::new())
         })?;
-        *self.record.borrow_mut() = None;
-        *self.tenant.borrow_mut() = None;
+        *self.server.borrow_mut() = None;
         if let Err(e) = self.state.storage().delete_alarm().await {
             console_error!("deleting the alarm of '{id}' failed: {e}");
         }
@@ -585,70 +549,10 @@ fn js_error_text(value: &JsValue) -> String {
         .unwrap_or_else(|| format!("{value:?}"))
 }
 
-/// Checks the `Authorization` header against the server's tokens (and the admin token,
-/// when `admin` is given).
-fn authorize(req: &Request, record: &ServerRecord, admin: Option<&Env>) -> Fallible<()> {
-    let header = req.headers().get("Authorization").ok().flatten();
-    let Some(header) = header else {
-        return Err(unauthorized_error(
-            "missing Authorization header: send 'Authorization: Bearer <token>' \
-             (or HTTP Basic with the token as password)",
-        ));
-    };
-    let Some(token) = token_from_authorization(&header) else {
-        return Err(unauthorized_error(
-            "malformed Authorization header: use 'Bearer <token>' or HTTP Basic with the \
-             token as password",
-        ));
-    };
-    if record.accepts(&token) || admin.is_some_and(|env| is_admin_token(env, &token)) {
-        Ok(())
-    } else {
-        Err(unauthorized_error(&format!(
-            "this token does not open server '{}'",
-            record.id
-        )))
-    }
-}
-
-/// A 401 as a [`ScimError`]; [`reply::error`] answers it with the challenge.
-fn unauthorized_error(detail: &str) -> ScimError {
-    ScimError::new(401, None, detail)
-}
-
-/// 413 for a body over `limit` bytes.
-fn check_size(body: &[u8], limit: usize) -> Fallible<()> {
-    if body.len() > limit {
-        return Err(ScimError::new(
-            413,
-            None,
-            format!(
-                "the request body has {} bytes; the limit here is {limit}",
-                body.len()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn json(status: u16, value: &impl serde::Serialize) -> Fallible<Response> {
-    reply::json(status, value).map_err(|e| internal("response", e))
-}
-
 fn set_header(resp: &mut Response, name: &str, value: &str) -> Fallible<()> {
     resp.headers_mut()
         .set(name, value)
         .map_err(|e| internal("response", e))
-}
-
-/// The absolute SCIM base of a server, as seen by this request.
-fn scim_base(url: &Url, id: &str) -> String {
-    format!(
-        "{}{}{id}{}",
-        url.origin().ascii_serialization(),
-        route::SERVER_PREFIX,
-        route::SCIM_SUFFIX
-    )
 }
 
 fn storage_key(key: &ResourceKey) -> String {
@@ -656,27 +560,26 @@ fn storage_key(key: &ResourceKey) -> String {
 }
 
 /// The key of a stored form (`meta.resourceType`, `id`).
-fn key_of(resource: &Value) -> Option<ResourceKey> {
+fn key_of(resource: &Arc<Value>) -> Option<ResourceKey> {
     Some(ResourceKey {
         resource_type: resource.get("meta")?.get("resourceType")?.as_str()?.into(),
         id: resource.get("id")?.as_str()?.into(),
     })
 }
 
-fn total(tenant: &Tenant) -> usize {
-    tenant.counts().values().sum()
-}
-
-fn no_server(id: &str) -> ScimError {
-    ScimError::not_found(format!(
-        "no server '{id}' here (it may have expired or been deleted)"
-    ))
-}
-
-fn full(id: &str, max: usize) -> ScimError {
+/// 413 for a resource too large for one storage row; the transaction stored nothing.
+fn too_big(bytes: usize) -> ScimError {
+    let size = if bytes > 0 {
+        format!(" ({bytes} bytes of JSON)")
+    } else {
+        String::new()
+    };
     ScimError::new(
-        403,
+        413,
         None,
-        format!("server '{id}' is full: a server here holds at most {max} resources"),
+        format!(
+            "a resource is too large to store{size}: a server here stores at most \
+             {MAX_ROW_BYTES} bytes per resource; nothing was changed"
+        ),
     )
 }
