@@ -85,9 +85,11 @@ fuzz_target!(|data: &[u8]| {
             let before = (server.record.clone(), admin::export(&server.tenant));
             let request = admin::Request { method: &method, action, access, body };
             let outcome = admin::handle(&request, &mut server, &policy(), &site);
-            if outcome.response.status >= 400 {
-                assert_scim_error(outcome.response.status, &outcome.response.body);
-                if outcome.tenant != TenantChange::Reload {
+            let tenant = outcome.tenant;
+            let response = outcome.into_response();
+            if response.status >= 400 {
+                assert_scim_error(response.status, &response.body);
+                if tenant != TenantChange::Reload {
                     assert!(
                         (server.record.clone(), admin::export(&server.tenant)) == before,
                         "a refused request changed the server"

@@ -40,7 +40,7 @@ pub use auth::{
 pub use create::{create, seed, CreateOrder, Created, Fresh, SEED_CHUNK};
 pub use record::{Seeding, ServerRecord};
 pub use route::{Action, Layout, Route, EDGE, SANDBOX};
-pub use transfer::{export, import, valid_resource_id, ImportPlan, MAX_VERSION};
+pub use transfer::{export, import, valid_resource_id, ExportStream, ImportPlan, MAX_VERSION};
 
 use crate::error::{Result, ScimError};
 use crate::http::{Method, Response};
@@ -142,7 +142,25 @@ pub struct Outcome {
     pub record: RecordChange,
     /// What happened to the tenant.
     pub tenant: TenantChange,
+    /// When set (an export), the response's body is these pieces, in order: a host streams
+    /// them, so a big server's export is never whole in memory. [`Outcome::into_response`]
+    /// joins them for hosts that do not stream.
+    pub stream: Option<ExportStream>,
 }
+
+impl Outcome {
+    /// The response with any streamed body joined into it.
+    pub fn into_response(self) -> Response {
+        let mut response = self.response;
+        if let Some(stream) = self.stream {
+            response.body = stream.flatten().collect();
+        }
+        response
+    }
+}
+
+/// The size of the pieces an export is streamed in.
+pub const EXPORT_CHUNK_BYTES: usize = 256 * 1024;
 
 /// What happened to a server's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +277,7 @@ pub fn handle(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Si
             response: error_response(&e),
             record: RecordChange::Unchanged,
             tenant,
+            stream: None,
         },
     }
 }
@@ -290,6 +309,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
             response,
             record,
             tenant,
+            stream: None,
         })
     };
     match (req.action, req.method) {
@@ -316,8 +336,8 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
                 TenantChange::Replaced,
             )
         }
-        (Action::Export, _) => done(
-            Response {
+        (Action::Export, _) => Ok(Outcome {
+            response: Response {
                 status: 200,
                 headers: vec![
                     ("Content-Type".into(), JSON.into()),
@@ -326,11 +346,12 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
                         format!("attachment; filename=\"scimlet-{}.json\"", server.record.id),
                     ),
                 ],
-                body: export(&server.tenant),
+                body: Vec::new(),
             },
-            RecordChange::Unchanged,
-            TenantChange::Unchanged,
-        ),
+            record: RecordChange::Unchanged,
+            tenant: TenantChange::Unchanged,
+            stream: Some(ExportStream::new(&server.tenant, EXPORT_CHUNK_BYTES)),
+        }),
         (Action::Import, _) => {
             let plan = ImportPlan::parse(req.body, policy).map_err(unchanged)?;
             // The old tenant goes before the new one is built, so a maximal import never
@@ -488,6 +509,7 @@ fn method_not_allowed(method: &Method, action: Action) -> Outcome {
         response,
         record: RecordChange::Unchanged,
         tenant: TenantChange::Unchanged,
+        stream: None,
     }
 }
 

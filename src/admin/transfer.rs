@@ -15,10 +15,9 @@ use crate::tenant::Tenant;
 use crate::value::{Map, Value};
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ops::Range;
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
 
 /// The highest version number an import may carry: versions stay exact in every JSON
 /// number and far from wrapping (`u64::MAX` would make the next write `W/"0"`).
@@ -26,24 +25,59 @@ pub const MAX_VERSION: u64 = (1 << 53) - 1;
 
 /// The whole tenant as JSON bytes: `{"settings": {...}, "resources": [stored forms...]}`.
 pub fn export(tenant: &Tenant) -> Vec<u8> {
-    serde_json::to_vec(&Export(tenant)).unwrap_or_default()
+    ExportStream::new(tenant, usize::MAX).flatten().collect()
 }
 
-struct Export<'t>(&'t Tenant);
-struct Resources<'t>(&'t Tenant);
+/// An export in pieces of about `chunk_bytes`, for a host to stream: it holds a snapshot of
+/// the tenant (its settings and a reference to every stored resource, which are immutable),
+/// so later writes do not show in it, and only one piece is ever serialized at a time.
+/// The pieces joined are exactly [`export`]'s bytes.
+#[derive(Debug)]
+pub struct ExportStream {
+    head: Option<Vec<u8>>,
+    resources: alloc::vec::IntoIter<Arc<Value>>,
+    first: bool,
+    done: bool,
+    chunk_bytes: usize,
+}
 
-impl Serialize for Export<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("settings", self.0.settings())?;
-        map.serialize_entry("resources", &Resources(self.0))?;
-        map.end()
+impl ExportStream {
+    /// A snapshot of `tenant`, to be written in pieces of about `chunk_bytes`.
+    pub fn new(tenant: &Tenant, chunk_bytes: usize) -> ExportStream {
+        let mut head = Vec::from(&b"{\"settings\":"[..]);
+        head.extend(serde_json::to_vec(tenant.settings()).unwrap_or_default());
+        head.extend_from_slice(b",\"resources\":[");
+        let resources: Vec<Arc<Value>> = tenant.resources().cloned().collect();
+        ExportStream {
+            head: Some(head),
+            resources: resources.into_iter(),
+            first: true,
+            done: false,
+            chunk_bytes: chunk_bytes.max(1),
+        }
     }
 }
 
-impl Serialize for Resources<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.resources().map(|r| &**r))
+impl Iterator for ExportStream {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        if self.done {
+            return None;
+        }
+        let mut out = self.head.take().unwrap_or_default();
+        while out.len() < self.chunk_bytes {
+            let Some(resource) = self.resources.next() else {
+                out.extend_from_slice(b"]}");
+                self.done = true;
+                break;
+            };
+            if !core::mem::take(&mut self.first) {
+                out.push(b',');
+            }
+            out.extend(serde_json::to_vec(&*resource).unwrap_or_default());
+        }
+        Some(out)
     }
 }
 

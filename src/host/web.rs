@@ -412,24 +412,23 @@ impl Server {
             body,
         };
         let outcome = admin::handle(&request, &mut self.server, &sandbox.policy, &sandbox.site());
-        let out = if outcome.tenant == TenantChange::Replaced {
+        let (record_change, tenant_change) = (outcome.record, outcome.tenant);
+        let response = outcome.into_response();
+        let out = response_object(&response)?;
+        if tenant_change == TenantChange::Replaced {
             let upserted = Array::new();
             for value in self.server.tenant.resources() {
                 upserted.push(stored_triple(value)?.as_ref());
             }
-            let out = response_object(&outcome.response)?;
             set(&out, "upserted", &upserted)?;
             set(&out, "deleted", &Array::new())?;
-            out
-        } else {
-            response_object(&outcome.response)?
-        };
-        let record = match outcome.record {
+        }
+        let record = match record_change {
             RecordChange::Unchanged => "unchanged",
             RecordChange::Updated => "updated",
             RecordChange::Deleted => "deleted",
         };
-        let tenant = match outcome.tenant {
+        let tenant = match tenant_change {
             TenantChange::Unchanged => "unchanged",
             TenantChange::Replaced => "replaced",
             TenantChange::Reload => "reload",

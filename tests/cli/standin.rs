@@ -191,7 +191,7 @@ fn route(
             if outcome.record == admin::RecordChange::Deleted {
                 servers.remove(&id);
             }
-            outcome.response
+            outcome.into_response()
         }
         Route::Servers | Route::BadServerId(_) | Route::NotFound => not_found(),
     }

@@ -301,3 +301,36 @@ fn the_scan_finds_value_bounds_in_valid_json() {
         ]
     );
 }
+
+#[test]
+fn an_export_in_pieces_is_the_export_and_a_snapshot() {
+    let mut tenant = seeded();
+    let whole = export(&tenant);
+    for chunk in [1, 100, 4096, usize::MAX] {
+        let stream = ExportStream::new(&tenant, chunk);
+        let pieces: Vec<Vec<u8>> = stream.collect();
+        assert_eq!(pieces.concat(), whole, "chunk {chunk}");
+        if chunk == 4096 {
+            assert!(pieces.len() > 2, "{}", pieces.len());
+            // Each piece holds about a chunk: at most one resource past it.
+            assert!(
+                pieces.iter().all(|p| p.len() < 4096 + 4096),
+                "pieces too big"
+            );
+        }
+    }
+    // Writes after the snapshot do not show in it.
+    let stream = ExportStream::new(&tenant, 512);
+    let mut ids = SequentialIds::default();
+    let mut env = Env {
+        now_ms: 1_795_000_000_000,
+        base_url: "http://x/scim/v2",
+        ids: &mut ids,
+    };
+    let out = tenant.handle(
+        &Request::new(Method::Post, "/Users").with_body(r#"{"userName":"later"}"#),
+        &mut env,
+    );
+    assert_eq!(out.response.status, 201);
+    assert_eq!(stream.collect::<Vec<_>>().concat(), whole);
+}

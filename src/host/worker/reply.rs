@@ -73,6 +73,22 @@ pub fn from_core(core: crate::http::Response) -> Result<Response> {
     })
 }
 
+/// The core's response with its body streamed from `pieces`, produced one at a time as
+/// the client reads.
+pub fn streamed(
+    core: crate::http::Response,
+    pieces: impl Iterator<Item = Vec<u8>> + 'static,
+) -> Result<Response> {
+    let headers = Headers::new();
+    for (name, value) in &core.headers {
+        headers.append(name, value)?;
+    }
+    let stream = futures_util::stream::iter(pieces.map(Ok::<Vec<u8>, worker::Error>));
+    Ok(Response::from_stream(stream)?
+        .with_status(core.status)
+        .with_headers(headers))
+}
+
 /// `Server-Timing` value: each metric as `name;dur=<ms>`.
 pub fn server_timing(metrics: &[(&str, f64)]) -> String {
     let mut out = String::new();

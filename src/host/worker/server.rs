@@ -52,6 +52,8 @@ const UPSERT_RECORD: &str = "INSERT INTO meta (name, value) VALUES ('record', ?)
 
 /// The most bytes Durable Object SQLite stores in one row (its `SQLITE_TOOBIG` limit).
 const MAX_ROW_BYTES: usize = 2_000_000;
+/// How a write that found a row too big says so from inside the transaction.
+const TOOBIG: &str = "scimlet: row too big:";
 
 /// A failure inside the object, already shaped as the SCIM error to answer.
 type Fallible<T> = core::result::Result<T, ScimError>;
@@ -167,13 +169,7 @@ impl ScimServer {
             Route::Scim { rest, .. } => self.scim(&req, body, &url, id, rest, load_ms),
             Route::Server { action, .. } => {
                 let method = to_core(&req.method());
-                let request = admin::Request {
-                    method: &method,
-                    action,
-                    access,
-                    body: &body,
-                };
-                self.admin(&request, &url, id).await
+                self.admin(&method, action, access, body, &url, id).await
             }
             _ => Err(ScimError::not_found(format!("no endpoint at {path}"))),
         }
@@ -239,7 +235,15 @@ impl ScimServer {
     }
 
     /// `/api/servers/{id}[/action]`: the core decides, this persists what it says.
-    async fn admin(&self, request: &admin::Request<'_>, url: &Url, id: &str) -> Fallible<Response> {
+    async fn admin(
+        &self,
+        method: &crate::http::Method,
+        action: admin::Action,
+        access: Access,
+        body: Vec<u8>,
+        url: &Url,
+        id: &str,
+    ) -> Fallible<Response> {
         let origin = url.origin().ascii_serialization();
         let site = Site {
             origin: &origin,
@@ -251,7 +255,15 @@ impl ScimServer {
             let server = slot
                 .as_mut()
                 .ok_or_else(|| internal("server", "not loaded"))?;
-            let outcome = admin::handle(request, server, &policy, &site);
+            let request = admin::Request {
+                method,
+                action,
+                access,
+                body: &body,
+            };
+            let outcome = admin::handle(&request, server, &policy, &site);
+            // An import is parsed by now: its bytes go before its rows are written.
+            drop(body);
             let written = self.persist(&outcome, server);
             if let Err(err) = written {
                 *slot = None;
@@ -268,7 +280,12 @@ impl ScimServer {
             (RecordChange::Updated, Some(record)) => self.after_record_change(&record).await,
             _ => {}
         }
-        reply::from_core(outcome.response).map_err(|e| internal("response", e))
+        match outcome.stream {
+            // An export streams: one piece serialized at a time, never the whole of it.
+            Some(pieces) => reply::streamed(outcome.response, pieces),
+            None => reply::from_core(outcome.response),
+        }
+        .map_err(|e| internal("response", e))
     }
 
     /// Writes what an administration request changed, in one transaction.
@@ -396,35 +413,17 @@ impl ScimServer {
     }
 
     /// Writes rows (and the record, if given) in one SQLite transaction: all or nothing.
+    /// Each row is serialized just before it is written, so a whole server's rows (an
+    /// import) are never held as text all at once.
     fn write(&self, rows: Rows<'_>, record: Option<&ServerRecord>) -> Fallible<()> {
-        let encode = |value: &Value| -> Fallible<String> {
-            let body = serde_json::to_string(value).map_err(|e| internal("encoding", e))?;
-            if body.len() > MAX_ROW_BYTES {
-                return Err(too_big(body.len()));
-            }
-            Ok(body)
-        };
-        let (replace, mut upserts, deletes) = match rows {
+        let (replace, upserts, deletes): (bool, Vec<Arc<Value>>, Vec<String>) = match rows {
             Rows::Changes(changes) => (
                 false,
-                Vec::with_capacity(changes.upserted.len()),
-                changes.deleted.iter().map(storage_key).collect::<Vec<_>>(),
+                changes.upserted.iter().map(|(_, v)| v.clone()).collect(),
+                changes.deleted.iter().map(storage_key).collect(),
             ),
-            Rows::Replace(_) => (true, Vec::new(), Vec::new()),
+            Rows::Replace(tenant) => (true, tenant.resources().cloned().collect(), Vec::new()),
         };
-        match rows {
-            Rows::Changes(changes) => {
-                for (key, value) in &changes.upserted {
-                    upserts.push((storage_key(key), encode(value)?));
-                }
-            }
-            Rows::Replace(tenant) => {
-                for value in tenant.resources() {
-                    let key = key_of(value).ok_or_else(|| internal("encoding", "no key"))?;
-                    upserts.push((storage_key(&key), encode(value)?));
-                }
-            }
-        }
         let record = record
             .map(serde_json::to_string)
             .transpose()
@@ -433,8 +432,17 @@ impl ScimServer {
             if replace {
                 sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             }
-            for (key, body) in upserts {
-                sql_exec(sql, UPSERT_RESOURCE, alloc::vec![key.into(), body.into()])?;
+            for value in upserts {
+                let key = key_of(&value).ok_or("a stored resource has no key")?;
+                let body = serde_json::to_string(&*value).map_err(|e| e.to_string())?;
+                if body.len() > MAX_ROW_BYTES {
+                    return Err(format!("{TOOBIG} {}", body.len()));
+                }
+                sql_exec(
+                    sql,
+                    UPSERT_RESOURCE,
+                    alloc::vec![storage_key(&key).into(), body.into()],
+                )?;
             }
             for key in deletes {
                 sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?;
@@ -466,7 +474,9 @@ impl ScimServer {
         });
         run.call1(raw, body.as_ref()).map(|_| ()).map_err(|e| {
             let text = js_error_text(&e);
-            if text.contains("TOOBIG") || text.contains("too big") {
+            if let Some(size) = text.strip_prefix(TOOBIG) {
+                too_big(size.trim().parse().unwrap_or(0))
+            } else if text.contains("TOOBIG") || text.contains("too big") {
                 too_big(0)
             } else {
                 internal("writing to storage", text)
