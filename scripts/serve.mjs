@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// The fast local server: the built Worker (build/index.js) in one Miniflare instance, one
+// workerd process answering HTTP itself. `wrangler dev` puts a proxy Worker, a second
+// workerd and an inspector proxy in front of the same thing, which triples a small
+// request's latency (README, "Local serving").
+//
+//   node scripts/serve.mjs [--port 8787] [--persist-to DIR] [--var NAME:VALUE ...] [--watch] [--quiet]
+//
+// Everything else comes from wrangler.toml, read by wrangler's own code
+// (unstable_getMiniflareWorkerOptions): Durable Objects with SQLite, the KV namespace, the
+// assets in www/, the variables. State goes where `wrangler dev` keeps it (DIR/v3,
+// .wrangler/state by default), so servers made under one are there under the other; the
+// callers (scripts/dev.sh, scripts/worker.sh) hold DIR's lock so only one runs at a time.
+// --watch reloads the Worker when build/index.js is replaced (`make worker`) or anything
+// under www/ changes. One line per request unless --quiet (the Worker writes it, see
+// worker/shim.mjs). Prints "ready on URL" once it answers; stops cleanly on SIGINT/SIGTERM.
+import { watch } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    ip: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: process.env.PORT ?? "8787" },
+    "persist-to": { type: "string", default: join(root, ".wrangler/state") },
+    var: { type: "string", multiple: true, default: [] },
+    watch: { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+function options() {
+  const configPath = join(root, "wrangler.toml");
+  const config = unstable_readConfig({ config: configPath }, { hideWarnings: true });
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  const vars = { ...workerOptions.bindings };
+  for (const pair of args.var) {
+    const at = pair.indexOf(":");
+    if (at < 1) throw new Error(`--var ${pair}: expected NAME:VALUE`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  if (!args.quiet) vars.REQUEST_LOG = "1";
+  return {
+    host: args.ip,
+    port: Number(args.port),
+    defaultPersistRoot: join(resolve(args["persist-to"]), "v3"),
+    // Miniflare's own request log posts each line back to Node over HTTP; the Worker's
+    // console line costs a pipe write instead.
+    logRequests: false,
+    log: new Log(LogLevel.INFO),
+    // Request.cf stays the built-in placeholder: no fetch to Cloudflare.
+    cf: false,
+    workers: [{
+      ...workerOptions,
+      name: config.name,
+      modules: true,
+      scriptPath: main,
+      bindings: vars,
+    }],
+  };
+}
+
+const started = Date.now();
+const mf = new Miniflare(options());
+const url = await mf.ready;
+console.log(`ready on ${url.origin} in ${Date.now() - started} ms` +
+  ` (state in ${relative(root, args["persist-to"]) || "."}${args.watch ? "; reloads on make worker and www/ changes" : ""})`);
+
+if (args.watch) {
+  let timer;
+  let reloading = Promise.resolve();
+  const reload = (why) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      reloading = reloading.then(async () => {
+        const since = Date.now();
+        try {
+          await mf.setOptions(options());
+          console.log(`reloaded (${why}) in ${Date.now() - since} ms`);
+        } catch (error) {
+          console.error(`reload failed (${why}): ${error.message}`);
+        }
+      });
+    }, 150);
+  };
+  // scripts/build.mjs moves index_bg.wasm, then index.js, into build/: reload on the JS.
+  watch(join(root, "build"), (_, file) => file === "index.js" && reload("build/index.js"));
+  watch(join(root, "www"), { recursive: true }, (_, file) => reload(`www/${file}`));
+}
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await mf.dispose();
+    process.exit(0);
+  });
+}
