@@ -23,17 +23,21 @@ export SERVE
 BUILD_INPUTS := $(shell find src -name '*.rs') Cargo.toml Cargo.lock scripts/build.mjs
 WEB_PORT ?= 8080
 
-.PHONY: help dev dev-wrangler test tools worker web web-build test-web web-screenshot bench-load clean-state
+.PHONY: help dev dev-wrangler both-builds test tools worker web web-build test-web web-screenshot bench-load clean-state
 
 help:
 	@sed -n 's/^#   //p' Makefile
 
-# The page at / needs www/pkg (the engine built for the browser).
-dev: worker web-build
+# The page at / needs www/pkg (the engine built for the browser). The two builds have
+# their own cargo target directories, so they run side by side on two cores.
+dev: both-builds
 	scripts/dev.sh
 
-dev-wrangler: worker web-build
+dev-wrangler: both-builds
 	scripts/dev.sh wrangler
+
+both-builds:
+	@$(MAKE) --no-print-directory -j2 worker web-build
 
 test:
 	scripts/test.sh
