@@ -37,7 +37,8 @@ rust_tools() {
 # is that version; otherwise it goes to .tools/wasm-bindgen-<version>, so a different
 # global one is never replaced. A debug build: it compiles in half the time (about 1.5 min
 # against 3 here, without the TLS stack only the test runner uses) and runs in 1 s instead
-# of 0.3 s per build.
+# of 0.3 s per build. Not --locked: its lock file names a webpki-roots crates.io no longer
+# offers.
 wasm_bindgen() {
     local version
     version="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
@@ -54,7 +55,7 @@ wasm_bindgen() {
         if command -v flock >/dev/null; then flock 9; fi
         if [[ ! -x "$root/bin/wasm-bindgen" ]]; then
             say "cargo install wasm-bindgen-cli $version into $root (about 1.5 min, once)"
-            cargo install wasm-bindgen-cli --version "$version" --locked --debug \
+            cargo install wasm-bindgen-cli --version "$version" --debug \
                 --no-default-features --bin wasm-bindgen --root "$root" >&2
         fi
         exec 9>&-
