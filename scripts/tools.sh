@@ -37,8 +37,8 @@ rust_tools() {
 # is that version; otherwise it goes to .tools/wasm-bindgen-<version>, so a different
 # global one is never replaced. A debug build: it compiles in half the time (about 1.5 min
 # against 3 here, without the TLS stack only the test runner uses) and runs in 1 s instead
-# of 0.3 s per build. Not --locked: its lock file names a webpki-roots crates.io no longer
-# offers.
+# of 0.3 s per build. Not --locked: its lock file names a webpki-roots release the registry
+# does not offer.
 wasm_bindgen() {
     local version
     version="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
