@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The fast local server: the built Worker (build/index.js) in one Miniflare instance, one
 // workerd process answering HTTP itself. `wrangler dev` puts a proxy Worker, a second
-// workerd and an inspector proxy in front of the same thing, which triples a small
-// request's latency (README, "Local serving").
+// workerd and an inspector proxy in front of the same thing, which doubles a small
+// request's latency (README, "Local serving"). The port is a direct socket onto the
+// Worker (behind the assets router wrangler.toml asks for), without Miniflare's own entry
+// Worker, which only adds what a local SCIM API does not use (pretty error pages, live
+// reload, a made-up CF-Connecting-IP that is 127.0.0.1 for every local client anyway) and
+// 0.35 ms of CPU per request.
 //
 //   node scripts/serve.mjs [--port 8787] [--persist-to DIR] [--var NAME:VALUE ...] [--watch] [--quiet]
 //
@@ -45,8 +49,9 @@ function options() {
   }
   if (!args.quiet) vars.REQUEST_LOG = "1";
   return {
+    // Miniflare's entry socket, for its own use: any free port.
     host: args.ip,
-    port: Number(args.port),
+    port: 0,
     defaultPersistRoot: join(resolve(args["persist-to"]), "v3"),
     // Miniflare's own request log posts each line back to Node over HTTP; the Worker's
     // console line costs a pipe write instead.
@@ -66,15 +71,23 @@ function options() {
       modules: true,
       scriptPath: main,
       bindings: vars,
+      unsafeDirectSockets: [{ host: args.ip, port: Number(args.port) }],
     }],
   };
 }
 
+/** A path as a reader finds it: relative inside the checkout, absolute outside. */
+function shown(path) {
+  const inside = relative(root, path);
+  return inside.startsWith("..") ? path : inside || ".";
+}
+
 const started = Date.now();
 const mf = new Miniflare(options());
-const url = await mf.ready;
+await mf.ready;
+const url = await mf.unsafeGetDirectURL();
 console.log(`ready on ${url.origin} in ${Date.now() - started} ms` +
-  ` (state in ${relative(root, args["persist-to"]) || "."}${args.watch ? "; reloads on make worker and www/ changes" : ""})`);
+  ` (state in ${shown(resolve(args["persist-to"]))}${args.watch ? "; reloads on make worker and www/ changes" : ""})`);
 
 if (args.watch) {
   let timer;
