@@ -99,7 +99,7 @@ async function main() {
   // The CLI installs (if it must) while cargo compiles: two independent jobs for two cores.
   const bindgen = run(join(root, "scripts/tools.sh"), ["wasm-bindgen"], { capture: true });
   bindgen.catch(() => {}); // reported where it is awaited
-  await step(`cargo build --release --features ${host.features} (about 2 min the first time, 20 s after a change)`,
+  await step(`cargo build --release --features ${host.features} (2 to 4 min the first time, 20 s after a change)`,
     () => run("cargo", ["build", "--lib", "--release", "--target", "wasm32-unknown-unknown",
       "--features", host.features, "--target-dir", host.targetDir], { env: host.env }));
   const wasmBindgen = await bindgen;
