@@ -73,5 +73,5 @@ bench-load: worker
 # Refused while a server (make dev, make dev-wrangler) holds the state's lock.
 clean-state:
 	@mkdir -p .wrangler
-	@flock -n .wrangler/state.lock rm -rf .wrangler/state || \
+	@$(if $(shell command -v flock),flock -n .wrangler/state.lock) rm -rf .wrangler/state || \
 		{ echo "a local server is using .wrangler/state: stop it first" >&2; exit 1; }

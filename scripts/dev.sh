@@ -24,11 +24,15 @@ STATE=.wrangler/state
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
 
 mkdir -p .wrangler
-# Inherited by the server below (exec keeps the descriptor): the lock lives as long as it.
-exec 9>>"$STATE.lock"
-if ! flock -n 9; then
-    echo "error: another local server (make dev or make dev-wrangler) is using $STATE; stop it first" >&2
-    exit 1
+if command -v flock >/dev/null; then
+    # Inherited by the server below (exec keeps the descriptor): the lock lives as long as it.
+    exec 9>>"$STATE.lock"
+    if ! flock -n 9; then
+        echo "error: another local server (make dev or make dev-wrangler) is using $STATE; stop it first" >&2
+        exit 1
+    fi
+else
+    echo "note: without flock (util-linux), nothing keeps a second server off $STATE" >&2
 fi
 
 announce_demo() {

@@ -63,18 +63,21 @@ start() {
         echo "already running (pid $(cat "$PID_FILE"))" >&2
         return 1
     fi
-    local cmd
+    local cmd lock=()
     server_command
-    if ! flock -n "$PERSIST_DIR.lock" true; then
-        echo "another local server uses $PERSIST_DIR (make dev?); stop it first" >&2
-        return 1
+    if command -v flock >/dev/null; then
+        lock=(flock -n "$PERSIST_DIR.lock")
+        if ! "${lock[@]}" true; then
+            echo "another local server uses $PERSIST_DIR (make dev?); stop it first" >&2
+            return 1
+        fi
     fi
     echo "--- ${cmd[*]} ($(date -u +%FT%TZ))" >>"$LOG_FILE"
     # Without DevTools attached, wrangler's inspector proxy only buffers events (it grew by
     # 230 MB over 2,500 requests); wrangler skips it inside a VS Code debug terminal, which
     # this variable announces.
     VSCODE_INSPECTOR_OPTIONS=skip-inspector-proxy \
-        setsid flock -n "$PERSIST_DIR.lock" "${cmd[@]}" >>"$LOG_FILE" 2>&1 </dev/null &
+        setsid "${lock[@]}" "${cmd[@]}" >>"$LOG_FILE" 2>&1 </dev/null &
     echo $! >"$PID_FILE"
     wait_ready
 }
@@ -92,6 +95,7 @@ stop() {
     kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$PID_FILE"
     # Returns once the state is free, so a restart never meets its own predecessor's lock.
+    command -v flock >/dev/null || return 0
     for _ in $(seq 1 40); do
         flock -n "$PERSIST_DIR.lock" true && return 0
         sleep 0.25
