@@ -88,7 +88,7 @@ function options() {
       unsafeDirectSockets: [{ host: args.ip, port: Number(args.port), ...(straight && { entrypoint: STRAIGHT }) }],
     }],
   };
-  return { miniflare, entrypoint: straight ? STRAIGHT : undefined };
+  return { miniflare, entrypoint: straight ? STRAIGHT : undefined, main, assets: workerOptions.assets?.directory };
 }
 
 /** A path as a reader finds it: relative inside the checkout, absolute outside. */
@@ -123,8 +123,9 @@ if (args.watch) {
     }, 150);
   };
   // scripts/build.mjs moves index_bg.wasm, then index.js, into build/: reload on the JS.
-  watch(join(root, "build"), (_, file) => file === "index.js" && reload("build/index.js"));
-  watch(join(root, "www"), { recursive: true }, (_, file) => reload(`www/${file}`));
+  const { main, assets } = initial;
+  watch(dirname(main), (_, file) => file === basename(main) && reload(shown(main)));
+  if (assets) watch(assets, { recursive: true }, (_, file) => reload(shown(join(assets, file ?? ""))));
 }
 
 let stopping = false;
