@@ -1,7 +1,7 @@
 # scimlet. Start here:
 #   make dev             install what is missing, build, serve http://127.0.0.1:8787 (PORT=...) with a `demo` server; reloads after `make worker` and on www/ changes
 #   make test            everything CI runs: cargo tests, the Worker over HTTP (Miniflare and wrangler dev), conformance suites, browser tests
-#   make dev-wrangler    `make dev` under `wrangler dev` instead: rebuilds on src/ changes, DevTools (press d), about 2x slower per request
+#   make dev-wrangler    `make dev` under `wrangler dev` instead: rebuilds on src/ changes, DevTools (press d), 2 to 3 times slower per request
 #   make worker          build the Worker into build/ (WASM_OPT=1 with -B: also wasm-opt, 35 s for 10% less wasm)
 #   make both-builds     the Worker and the browser engine, built side by side (what make dev does first)
 #   make web             build the browser engine into www/pkg and serve www/ alone on http://127.0.0.1:8080 (WEB_PORT=...)
