@@ -1,7 +1,7 @@
 //! Engine benchmark: Bulk ingest into an in-memory tenant, then indexed and scanned
 //! queries and a sorted page, at 100,000 and 1,000,000 users.
 //!
-//! Run: `cargo bench --bench engine` (or `make bench`). `SCIMLET_BENCH_SIZES=100000`
+//! Run: `cargo bench --bench engine`. `SCIMLET_BENCH_SIZES=100000`
 //! picks sizes. Figures are wall-clock on whatever machine runs it; each query figure is
 //! the mean over repeated requests through `Tenant::handle` (query parsing, filter
 //! compilation, planning, rendering and JSON serialization included).

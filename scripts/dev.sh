@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# `make dev`: runs scimlet under `wrangler dev` on 127.0.0.1:$PORT (default 8787) and, once
-# it answers, makes sure a `demo` server with sample data exists and prints how to call it.
-# Local state lives in .wrangler/state and survives restarts; servers never expire here.
+# `make dev` / `make dev-wrangler`: serves the built Worker on 127.0.0.1:$PORT (default 8787)
+# and, once it answers, makes sure a `demo` server with sample data exists and prints how
+# to call it. Local state lives in .wrangler/state and survives restarts; servers never
+# expire here.
+#
+#   scripts/dev.sh            one Miniflare instance (scripts/serve.mjs): the fast path;
+#                             reloads when `make worker` replaces build/ or www/ changes
+#   scripts/dev.sh wrangler   `wrangler dev`: rebuilds on src/ changes, DevTools (press d)
+#
+# Both use the same state, one at a time: the lock on .wrangler/state.lock is held for as
+# long as the server runs, and a second server refuses to start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+MODE="${1:-miniflare}"
 PORT="${PORT:-8787}"
 DEMO_ID="${DEMO_ID:-demo}"
 # Fixed local tokens, so the demo server keeps working across restarts. Not for deployment.
 DEMO_TOKEN="${DEMO_TOKEN:-scimlet-demo-token}"
 ADMIN_TOKEN="${ADMIN_TOKEN:-scimlet-dev-admin-token}"
 BASE="http://127.0.0.1:$PORT"
+STATE=.wrangler/state
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+
+mkdir -p .wrangler
+if command -v flock >/dev/null; then
+    # Inherited by the server below (exec keeps the descriptor): the lock lives as long as it.
+    exec 9>>"$STATE.lock"
+    if ! flock -n 9; then
+        echo "error: another local server (make dev or make dev-wrangler) is using $STATE; stop it first" >&2
+        exit 1
+    fi
+else
+    echo "note: without flock (util-linux), nothing keeps a second server off $STATE" >&2
+fi
 
 announce_demo() {
     local main_pid=$1
     until curl -sf -o /dev/null "$BASE/healthz"; do
         kill -0 "$main_pid" 2>/dev/null || return 0
-        sleep 0.5
+        sleep 0.2
     done
     local seed='{"users": 50, "groups": 8, "entitlements": 8, "roles": 4, "seed": 42}'
     local body status
@@ -25,12 +47,6 @@ announce_demo() {
     status="$(curl -s -o "$body" -w '%{http_code}' -X POST "$BASE/api/servers" \
         -H 'Content-Type: application/json' \
         -d "{\"id\": \"$DEMO_ID\", \"token\": \"$DEMO_TOKEN\", \"seed\": $seed}")"
-    if [[ "$status" == 501 ]]; then
-        # The fake-data generator is not built in yet: an empty demo server still helps.
-        status="$(curl -s -o "$body" -w '%{http_code}' -X POST "$BASE/api/servers" \
-            -H 'Content-Type: application/json' \
-            -d "{\"id\": \"$DEMO_ID\", \"token\": \"$DEMO_TOKEN\"}")"
-    fi
     case "$status" in
         201) ;;
         409)
@@ -43,18 +59,22 @@ announce_demo() {
         *) echo "warning: creating '$DEMO_ID' answered $status: $(cat "$body")" >&2 ;;
     esac
     rm -f "$body"
-    cat <<EOF
+    cat <<MSG
 
-  scimlet is running at $BASE
+  scimlet is running at $BASE ($MODE)
   demo server   $BASE/scim-identifier/$DEMO_ID/scim/v2
   demo token    $DEMO_TOKEN
   admin token   $ADMIN_TOKEN   (GET /api/servers)
 
   try:  curl -H 'Authorization: Bearer $DEMO_TOKEN' '$BASE/scim-identifier/$DEMO_ID/scim/v2/Users?count=2'
 
-EOF
+MSG
 }
 
-announce_demo $$ &
-exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" \
-    --var SERVER_TTL_SECONDS:0 --var "ADMIN_TOKEN:$ADMIN_TOKEN"
+announce_demo $$ 9>&- &
+vars=(--var SERVER_TTL_SECONDS:0 --var "ADMIN_TOKEN:$ADMIN_TOKEN")
+case "$MODE" in
+    miniflare) exec node scripts/serve.mjs --watch --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
+    wrangler) exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
+    *) echo "usage: $0 [miniflare|wrangler]" >&2; exit 2 ;;
+esac

@@ -3,10 +3,13 @@
 # them all; exits non-zero if any failed.
 #   1. cargo test                      the engine, its administration, the CLI's stand-in
 #   2. the bare core for wasm32        no_std, no features
-#   3. the Worker bundle               worker-build
-#   4. against a throwaway worker:     tests/http (pytest), the conformance suites
-#                                      (scim2-tester, scim-sanity), tests/cli/run.sh if present
-#   5. tests/web/run.sh if present     the browser page, in headless Chromium
+#   3. the Worker bundle               make worker (scripts/build.mjs), and the unit tests
+#                                      of its entry glue (worker/shim.mjs)
+#   4. against a throwaway worker      in one Miniflare instance (what `make dev` serves):
+#                                      tests/http (pytest), the conformance suites
+#                                      (scim2-tester, scim-sanity), tests/cli/run.sh if present;
+#                                      under `wrangler dev`: tests/http again
+#   5. tests/web/run.sh                the browser page, in headless Chromium
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -34,13 +37,13 @@ step "cargo test" cargo test
 step "core builds for wasm32 with no features" \
     cargo build --target wasm32-unknown-unknown --no-default-features
 step "worker build" make --no-print-directory worker
+step "worker entry glue (node --test worker/)" node --test worker/
 if [[ " ${failed[*]} " != *" worker build "* ]]; then
-    step "worker: HTTP tests, conformance, CLI" scripts/with-worker.sh scripts/worker-tests.sh
+    step "worker (Miniflare): HTTP tests, conformance, CLI" scripts/with-worker.sh scripts/worker-tests.sh
+    step "worker (wrangler dev): HTTP tests" env SERVE=wrangler scripts/with-worker.sh \
+        .venv/bin/pytest tests/http -q -p no:cacheprovider
 fi
-if [[ -x tests/web/run.sh ]]; then
-    step "install Chromium" scripts/tools.sh browser
-    step "browser tests" tests/web/run.sh
-fi
+step "browser tests" tests/web/run.sh
 
 echo
 if ((${#failed[@]})); then

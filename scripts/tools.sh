@@ -1,39 +1,66 @@
 #!/usr/bin/env bash
-# Installs what building and testing scimlet needs, each at its pinned version, skipping
-# whatever is already there. Safe to run again and again (make dev / make test call it).
+# The one installer: everything building and testing scimlet needs, each at its pinned
+# version, skipping whatever is already there. Safe to run again and again (make dev and
+# make test call it).
 #
-#   scripts/tools.sh            Rust wasm target, wasm-bindgen-cli, worker-build, npm ci
-#   scripts/tools.sh test       the above, plus the Python test venv (.venv)
-#   scripts/tools.sh browser    Chromium and chromedriver from apt (browser tests)
+#   scripts/tools.sh [build]       the Rust wasm target; npm ci (package-lock.json: wrangler,
+#                                  miniflare, esbuild, binaryen's wasm-opt, playwright-core)
+#   scripts/tools.sh test          the above, plus the Python test venv (.venv, from
+#                                  requirements-test.txt: pytest, the conformance suites,
+#                                  the reference server scim2-server)
+#   scripts/tools.sh browser       Chromium from apt (the browser tests drive it)
+#   scripts/tools.sh wasm-bindgen  prints the path of the wasm-bindgen CLI of the version
+#                                  Cargo.lock locks, installing it first if needed
+#                                  (scripts/build.mjs calls this while cargo compiles)
 #
 # Needs: rustup + cargo, Node >= 20.3 with npm, python3 (with venv) for tests. Reaches only
-# crates.io, npm, PyPI and Debian's archive: worker-build is pointed at installed tools
-# (see Makefile) so it never downloads from GitHub.
+# crates.io, npm, PyPI and Debian's archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen pin in Cargo.toml
-WORKER_BUILD_VERSION=0.8.7   # must match the worker crate pin in Cargo.toml
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 rust_tools() {
     command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (https://rustup.rs)"
     if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
         say "rustup target add wasm32-unknown-unknown"
-        rustup target add wasm32-unknown-unknown
+        rustup target add wasm32-unknown-unknown >&2
     fi
-    if [[ "$("$CARGO_BIN/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
-        say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
-        cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+}
+
+# The CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock (it refuses
+# any other), so the lock file is the one pin. One already in ~/.cargo/bin is used when it
+# is that version; otherwise it goes to .tools/wasm-bindgen-<version>, so a different
+# global one is never replaced. Only the `wasm-bindgen` binary, without the TLS stack (the
+# test runner's), as a debug build: 82 s of CPU to compile here against 172 s for a release
+# build, and 1 s instead of 0.3 s per run. Not --locked: its lock file names a webpki-roots
+# release the registry does not offer.
+wasm_bindgen() {
+    local version
+    version="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+    [[ -n "$version" ]] || die "no wasm-bindgen in Cargo.lock"
+    local global="$CARGO_BIN/wasm-bindgen" root=".tools/wasm-bindgen-$version"
+    if [[ "$("$global" --version 2>/dev/null)" == "wasm-bindgen $version" ]]; then
+        echo "$global"
+        return
     fi
-    if [[ "$("$CARGO_BIN/worker-build" --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]]; then
-        say "cargo install worker-build $WORKER_BUILD_VERSION (about 7 minutes)"
-        cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+    if [[ ! -x "$root/bin/wasm-bindgen" ]]; then
+        mkdir -p .tools
+        # Two builds started together (make -j) install once.
+        exec 9>.tools/install.lock
+        if command -v flock >/dev/null; then flock 9; fi
+        if [[ ! -x "$root/bin/wasm-bindgen" ]]; then
+            say "cargo install wasm-bindgen-cli $version into $root (1.5 to 4 min, once)"
+            cargo install wasm-bindgen-cli --version "$version" --debug \
+                --no-default-features --bin wasm-bindgen --root "$root" >&2
+        fi
+        exec 9>&-
     fi
+    echo "$PWD/$root/bin/wasm-bindgen"
 }
 
 node_tools() {
@@ -43,8 +70,8 @@ node_tools() {
     ((major >= 20)) || die "Node $(node --version) is too old: wrangler needs 20.3 or newer"
     # npm ci only when package-lock.json changed since the last install.
     if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-        say "npm ci (wrangler, esbuild, binaryen)"
-        npm ci --no-audit --no-fund
+        say "npm ci (wrangler, miniflare, esbuild, binaryen, playwright-core; about 20 s)"
+        npm ci --no-audit --no-fund >&2
         touch node_modules/.package-lock.json
     fi
 }
@@ -56,29 +83,28 @@ python_tools() {
         python3 -m venv .venv || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
     fi
     if [[ ! -f .venv/.installed || requirements-test.txt -nt .venv/.installed ]]; then
-        say "pip install -r requirements-test.txt"
+        say "pip install -r requirements-test.txt (about 30 s)"
         .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
         touch .venv/.installed
     fi
 }
 
 browser_tools() {
-    if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-        return
-    fi
+    command -v chromium >/dev/null && return
     local sudo=""
     if [[ "$(id -u)" != 0 ]]; then
         command -v sudo >/dev/null || die "Chromium is missing and installing it needs root"
         sudo="sudo"
     fi
-    say "apt-get install chromium chromium-driver"
+    say "apt-get install chromium"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 }
 
 case "${1:-build}" in
     build) rust_tools; node_tools ;;
     test) rust_tools; node_tools; python_tools ;;
     browser) browser_tools ;;
-    *) die "usage: $0 [build|test|browser]" ;;
+    wasm-bindgen) rust_tools; wasm_bindgen ;;
+    *) die "usage: $0 [build|test|browser|wasm-bindgen]" ;;
 esac

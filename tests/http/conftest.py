@@ -1,9 +1,10 @@
 """Shared fixtures for the HTTP tests of the scimlet Worker.
 
 They run against a live worker: $SCIMLET_URL (scripts/with-worker.sh starts a throwaway
-`wrangler dev` and sets it, with $SCIMLET_ADMIN_TOKEN, $SCIMLET_CREATE_LIMIT,
-$SCIMLET_MAX_RESOURCES and $SCIMLET_RESTART). Every test gets servers of its own, created from a fake client address
-of its own (`CF-Connecting-IP`, which `wrangler dev` passes through and Cloudflare sets in
+one, in Miniflare or, with SERVE=wrangler, under `wrangler dev`, and sets it, with
+$SCIMLET_ADMIN_TOKEN, $SCIMLET_CREATE_LIMIT, $SCIMLET_MAX_RESOURCES and $SCIMLET_RESTART).
+Every test gets servers of its own, created from a fake client address of its own
+(`CF-Connecting-IP`, which both local servers pass through and Cloudflare sets in
 production), so the per-client creation limit only bites where a test wants it to.
 """
 
@@ -172,7 +173,7 @@ def other_server(http):
 
 
 def restart_worker():
-    """Restarts `wrangler dev` on the same port and state (blocks until it answers)."""
+    """Restarts the local worker on the same port and state (blocks until it answers)."""
     if not RESTART:
         pytest.skip("needs SCIMLET_RESTART (run through scripts/with-worker.sh)")
     subprocess.run(RESTART, shell=True, check=True)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Static server for www/ on a loopback address: correct MIME types for ES modules and
-wasm, no caching (so a rebuilt engine or Service Worker is picked up at once)."""
+"""Static server for www/ on a loopback address (`make web`, tests/web/run.sh): correct MIME
+types for ES modules and wasm, no caching (so a rebuilt engine or Service Worker is picked up
+at once)."""
 import argparse
 import functools
 import http.server
@@ -37,7 +38,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    parser.add_argument("--dir", default=os.path.join(os.path.dirname(__file__), "..", "..", "www"))
+    parser.add_argument("--dir", default=os.path.join(os.path.dirname(__file__), "..", "www"))
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     handler = functools.partial(Handler, directory=os.path.abspath(args.dir))
