@@ -1,4 +1,4 @@
-//! The Cloudflare Worker host (`--features worker`, built by `worker-build`).
+//! The Cloudflare Worker host (`--features worker`, built by `scripts/build.mjs` around `worker/shim.mjs`).
 //!
 //! - The Worker (this module) routes every request with the core's URL layout
 //!   ([`admin::EDGE`]): `/healthz`, CORS preflights, `POST /api/servers` (create,
