@@ -65,6 +65,7 @@ extern crate std;
 pub mod admin;
 mod bulk;
 mod column;
+pub mod csv;
 mod discovery;
 mod encoding;
 pub mod env;
