@@ -4,11 +4,19 @@
 //!
 //! - [`read`]: the bounded tokenizer and the whole-file checks (size, row count);
 //! - [`formula`]: `'@value'` escaping of cells a spreadsheet would run;
-//! - [`columns`]: the column catalogue, resolved against a tenant's schemas.
+//! - [`columns`]: the column catalogue, resolved against a tenant's schemas;
+//! - [`import`]: the resumable importer, a row at a time through the engine's writes
+//!   (`approles.rs` for AppRoleMembership.csv; `lookup.rs` finds what cells name).
 
+mod approles;
 pub mod columns;
 pub mod formula;
+pub mod import;
+mod lookup;
 pub mod read;
+pub mod write;
+
+pub use import::{Action, Applied, Cursor, Importer, Options, RowOutcome, Step};
 
 /// Which file: what its rows are and which resource type they write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

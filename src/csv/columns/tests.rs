@@ -155,7 +155,11 @@ fn a_header_names_served_columns_once_each_and_the_required_ones() {
     let cols = columns(Kind::Users, &resource_type(json!({}), "User"));
     let index = |h: &str| cols.columns.iter().position(|c| c.answers_to(h));
     let base = ["User Name", "First Name", "Last Name", "Work Email"];
-    let table: Vec<(Vec<&str>, core::result::Result<Vec<Option<usize>>, &str>)> = vec![
+    type Case<'a> = (
+        Vec<&'a str>,
+        core::result::Result<Vec<Option<usize>>, &'a str>,
+    );
+    let table: Vec<Case> = vec![
         (base.to_vec(), Ok(base.iter().map(|h| index(h)).collect())),
         // Older names, any case, spaces around, in any order.
         (

@@ -1,11 +1,11 @@
 use super::*;
 use alloc::string::{String, ToString};
 
+/// Each record's number and its cells or the start of its error.
+type Read = Vec<(usize, core::result::Result<Vec<String>, String>)>;
+
 /// Every record of a file, as cells or as the start of its error.
-fn read_all(
-    data: &[u8],
-    limits: Limits,
-) -> Vec<(usize, core::result::Result<Vec<String>, String>)> {
+fn read_all(data: &[u8], limits: Limits) -> Read {
     let mut records = Records::new(data, limits);
     let mut all = Vec::new();
     while let Some((n, record)) = records.next_record() {
@@ -25,10 +25,7 @@ fn ok(n: usize, cells: &[&str]) -> (usize, core::result::Result<Vec<String>, Str
 
 #[test]
 fn records_follow_rfc_4180_with_the_usual_leniencies() {
-    let table: Vec<(
-        &[u8],
-        Vec<(usize, core::result::Result<Vec<String>, String>)>,
-    )> = vec![
+    let table: Vec<(&[u8], Read)> = vec![
         (b"", vec![]),
         (b"\n\r\n\r", vec![]),
         (
@@ -102,10 +99,7 @@ fn a_record_past_a_bound_fails_alone_and_reading_goes_on() {
         max_fields: 3,
     };
     let long = "x".repeat(5000);
-    let table: Vec<(
-        String,
-        Vec<(usize, core::result::Result<Vec<String>, String>)>,
-    )> = vec![
+    let table: Vec<(String, Read)> = vec![
         (
             "a,b\n123456789\nok\n".into(),
             vec![
