@@ -31,6 +31,14 @@ fn equals(path: &str, value: &str) -> Filter {
     )
 }
 
+/// Every `(path, value)` condition at once.
+fn all_equal(conditions: &[(&str, &str)]) -> Option<Filter> {
+    conditions
+        .iter()
+        .map(|(path, value)| equals(path, value))
+        .reduce(|all, next| Filter::And(Box::new(all), Box::new(next)))
+}
+
 /// The resources of a type matching every `(path, value)` condition: up to `limit` of
 /// them (in id order, with the attributes asked for) and how many match in all.
 pub(crate) fn select(
@@ -41,13 +49,51 @@ pub(crate) fn select(
     limit: usize,
     base_url: &str,
 ) -> Result<(Vec<Value>, usize)> {
+    page(
+        tenant,
+        resource_type,
+        all_equal(conditions),
+        attributes,
+        limit,
+        base_url,
+    )
+}
+
+/// The next resources of a type in id order after `after` (from the first without it),
+/// up to `limit`, as a client would see them with these attributes.
+pub(crate) fn after(
+    tenant: &Tenant,
+    resource_type: &str,
+    after: Option<&str>,
+    attributes: &[&str],
+    limit: usize,
+    base_url: &str,
+) -> Result<Vec<Value>> {
+    let filter = after.map(|id| {
+        Filter::Compare(
+            AttrPath {
+                urn: None,
+                name: "id".to_string(),
+                sub: None,
+            },
+            CompareOp::Gt,
+            Literal::String(id.to_string()),
+        )
+    });
+    page(tenant, resource_type, filter, attributes, limit, base_url).map(|(found, _)| found)
+}
+
+fn page(
+    tenant: &Tenant,
+    resource_type: &str,
+    filter: Option<Filter>,
+    attributes: &[&str],
+    limit: usize,
+    base_url: &str,
+) -> Result<(Vec<Value>, usize)> {
     let type_index = tenant.type_index(resource_type).ok_or_else(|| {
         ScimError::not_found(format!("this server serves no {resource_type} resources"))
     })?;
-    let filter = conditions
-        .iter()
-        .map(|(path, value)| equals(path, value))
-        .reduce(|all, next| Filter::And(Box::new(all), Box::new(next)));
     let params = ListParams {
         filter,
         start_index: 1,
@@ -111,6 +157,22 @@ pub(crate) fn by_key(
         &|| format!("{resource_type} {key} \"{name}\""),
         base_url,
     )
+}
+
+/// The key (`userName`, else `displayName`) of the resource of a type with this id.
+pub(crate) fn key_of(
+    tenant: &Tenant,
+    resource_type: &str,
+    id: &str,
+    base_url: &str,
+) -> Option<String> {
+    let key = key_attribute(resource_type);
+    let (found, _) = select(tenant, resource_type, &[("id", id)], &[key], 1, base_url).ok()?;
+    found
+        .first()
+        .and_then(|r| r.get(key))
+        .and_then(Value::as_str)
+        .map(String::from)
 }
 
 /// One id per name, in order, or an error naming the first unknown name.

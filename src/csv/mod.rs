@@ -6,16 +6,19 @@
 //! - [`formula`]: `'@value'` escaping of cells a spreadsheet would run;
 //! - [`columns`]: the column catalogue, resolved against a tenant's schemas;
 //! - [`import`]: the resumable importer, a row at a time through the engine's writes
-//!   (`approles.rs` for AppRoleMembership.csv; `lookup.rs` finds what cells name).
+//!   (`approles.rs` for AppRoleMembership.csv; `lookup.rs` finds what cells name);
+//! - [`export`]: the exporter, in pieces, resumable; [`write`] quotes its cells.
 
 mod approles;
 pub mod columns;
+pub mod export;
 pub mod formula;
 pub mod import;
 mod lookup;
 pub mod read;
 pub mod write;
 
+pub use export::{export, ExportCursor, Exporter};
 pub use import::{Action, Applied, Cursor, Importer, Options, RowOutcome, Step};
 
 /// Which file: what its rows are and which resource type they write.
