@@ -7,9 +7,11 @@
 //! - [`columns`]: the column catalogue, resolved against a tenant's schemas;
 //! - [`import`]: the resumable importer, a row at a time through the engine's writes
 //!   (`approles.rs` for AppRoleMembership.csv; `lookup.rs` finds what cells name);
-//! - [`export`]: the exporter, in pieces, resumable; [`write`] quotes its cells.
+//! - [`export`]: the exporter, in pieces, resumable; [`write`] quotes its cells;
+//! - [`attributes`]: the `ResourceTypeSchemaAttributes` entries listing the columns.
 
 mod approles;
+pub mod attributes;
 pub mod columns;
 pub mod export;
 pub mod formula;
@@ -18,6 +20,7 @@ mod lookup;
 pub mod read;
 pub mod write;
 
+pub use attributes::{schema_attributes, schema_attributes_of};
 pub use export::{export, ExportCursor, Exporter};
 pub use import::{Action, Applied, Cursor, Importer, Options, RowOutcome, Step};
 
