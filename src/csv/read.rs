@@ -114,9 +114,10 @@ impl<'r> Record<'r> {
         self.cells.is_empty()
     }
 
-    /// Whether every cell is empty or spaces: a spreadsheet's trailing row of commas.
+    /// Whether every cell is empty: a spreadsheet's trailing row of commas. (A cell of
+    /// spaces is a value, which an export writes and an import must read back.)
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells.iter().all(|c| c.is_empty())
     }
 
     /// The cells, in order.
