@@ -132,9 +132,10 @@ impl Exporter {
         self.columns.iter().map(|c| c.heading.as_str())
     }
 
-    /// The next piece of the file: the header first, then up to `budget` rows; empty once
-    /// the export is finished.
+    /// The next piece of the file: the header first, then up to `budget` rows (at least
+    /// one); empty once the export is finished.
     pub fn step(&mut self, tenant: &Tenant, base_url: &str, budget: usize) -> Result<Vec<u8>> {
+        let budget = budget.max(1);
         let mut out = Vec::new();
         if self.cursor.finished {
             return Ok(out);

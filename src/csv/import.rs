@@ -215,8 +215,10 @@ impl<'a> Importer<'a> {
     }
 
     /// Processes up to `budget` rows, each as its own write, and returns their outcomes
-    /// and the changes of those that went through.
+    /// and the changes of those that went through. A budget of 0 counts as 1, so every
+    /// step makes progress.
     pub fn step(&mut self, tenant: &mut Tenant, env: &mut Env, budget: usize) -> Step {
+        let budget = budget.max(1);
         let mut step = Step::default();
         let Importer { records, plan, .. } = self;
         while step.outcomes.len() < budget {
@@ -593,7 +595,7 @@ fn element<'m>(holder: &'m mut Map, attr: &str, ty: &str) -> Option<&'m mut Map>
             let mut fresh = Map::with_capacity(3);
             fresh.insert("type", Value::from(ty));
             list.push(Value::Object(fresh));
-            list.len() - 1
+            list.len().saturating_sub(1)
         }
     };
     list.get_mut(at)?.as_object_mut()

@@ -52,24 +52,22 @@ fn env(ids: &mut SequentialIds) -> Env<'_> {
     }
 }
 
+/// Creates a resource through SCIM; its id.
+fn post(t: &mut Tenant, ids: &mut SequentialIds, endpoint: &str, body: &Value) -> String {
+    let request = Request::new(Method::Post, endpoint).with_body(body.to_string());
+    let out = t.handle(&request, &mut env(ids));
+    let made: serde_json::Value = serde_json::from_slice(&out.response.body).unwrap();
+    assert_eq!(out.response.status, 201, "{made}");
+    made["id"].as_str().unwrap().to_owned()
+}
+
 /// A tenant holding `people`, `boss` managing everyone else, and three groups.
 fn populated() -> Tenant {
     let mut t = tenant(idcs_settings());
     let mut ids = SequentialIds::default();
     let mut boss = None;
     for person in people() {
-        let out = t.handle(
-            &Request::new(Method::Post, "/Users").with_body(person.to_string()),
-            &mut env(&mut ids),
-        );
-        assert_eq!(
-            out.response.status,
-            201,
-            "{}",
-            String::from_utf8_lossy(&out.response.body)
-        );
-        let made: serde_json::Value = serde_json::from_slice(&out.response.body).unwrap();
-        let id = made["id"].as_str().unwrap().to_owned();
+        let id = post(&mut t, &mut ids, "/Users", &person);
         match &boss {
             None => boss = Some(id),
             Some(boss) => {
@@ -96,16 +94,7 @@ fn populated() -> Tenant {
     ] {
         let members: Vec<Value> = members.iter().map(|id| json!({"value": id})).collect();
         let group = json!({"displayName": name, "description": "=1+1", "members": members});
-        let out = t.handle(
-            &Request::new(Method::Post, "/Groups").with_body(group.to_string()),
-            &mut env(&mut ids),
-        );
-        assert_eq!(
-            out.response.status,
-            201,
-            "{}",
-            String::from_utf8_lossy(&out.response.body)
-        );
+        post(&mut t, &mut ids, "/Groups", &group);
     }
     t
 }
