@@ -7,8 +7,31 @@
 //! - [`columns`]: the column catalogue, resolved against a tenant's schemas;
 //! - [`import`]: the resumable importer, a row at a time through the engine's writes
 //!   (`approles.rs` for AppRoleMembership.csv; `lookup.rs` finds what cells name);
-//! - [`export`]: the exporter, in pieces, resumable; [`write`] quotes its cells;
+//! - [`export`](mod@export): the exporter, in pieces, resumable; [`write`](mod@write)
+//!   quotes its cells;
 //! - [`attributes`]: the `ResourceTypeSchemaAttributes` entries listing the columns.
+//!
+//! ```
+//! use scimlet::csv::{export, Action, Importer, Kind, Options};
+//! use scimlet::{env::UuidIds, Env, Settings, Tenant};
+//!
+//! let mut tenant = Tenant::new(Settings::default()).unwrap();
+//! let mut ids = UuidIds::new(42);
+//! let mut env = Env { now_ms: 1_795_000_000_000, base_url: "http://localhost/scim/v2", ids: &mut ids };
+//! let file = "User Name,First Name,Last Name,Work Email,Work Phone\r\n\
+//!             bjensen,Barbara,Jensen,bjensen@example.com,'+1 555 0100'\r\n\
+//!             ,No,Name,x@example.com,\r\n";
+//! // The whole file is checked first (size, rows, header); nothing is written if it fails.
+//! let mut import = Importer::new(Kind::Users, file.as_bytes(), &tenant, &Options::default()).unwrap();
+//! while !import.is_finished() {
+//!     let step = import.step(&mut tenant, &mut env, 1000);
+//!     // Persist `step.changes`, keep `import.cursor()` to resume, report the outcomes:
+//!     assert_eq!(step.outcomes[0].result.as_ref().unwrap().action, Action::Created);
+//!     assert_eq!(step.outcomes[1].result.as_ref().unwrap_err().detail, "User Name is empty");
+//! }
+//! let users = export(Kind::Users, &tenant, env.base_url).unwrap();
+//! assert!(String::from_utf8(users).unwrap().contains("bjensen,Barbara,,Jensen,"));
+//! ```
 
 mod approles;
 pub mod attributes;
