@@ -40,7 +40,9 @@
 //! - [`path`] and [`patch`]: PATCH paths and applying a `PatchOp` to a resource;
 //! - [`project`]: `attributes` and `excludedAttributes`;
 //! - [`generate`]: deterministic fake users, groups, entitlements and roles;
-//! - [`admin`]: what hosts share to administer servers (ids, tokens, records).
+//! - [`admin`]: what hosts share to administer servers (ids, tokens, records);
+//! - [`csv`](mod@csv): identity domains' Users.csv, Groups.csv and AppRoleMembership.csv,
+//!   imported a budget of rows at a time and exported in pieces.
 //!
 //! Routing, the operations, Bulk, list queries, discovery documents, indexes and columns
 //! are the engine's own and reachable only through [`Tenant::handle`].
@@ -65,6 +67,7 @@ extern crate std;
 pub mod admin;
 mod bulk;
 mod column;
+pub mod csv;
 mod discovery;
 mod encoding;
 pub mod env;

@@ -2,6 +2,7 @@ use super::*;
 use crate::encoding::base64_decode;
 use crate::json;
 use crate::schema::builtin;
+use alloc::format;
 use alloc::string::ToString;
 
 fn user_schema() -> ResourceSchema {
@@ -71,4 +72,49 @@ fn write_only_values_are_sealed_once_and_nothing_else_changes() {
         given["password"],
         "{PBKDF2-HMAC-SHA256}10000$c2FsdA==$aGFzaA=="
     );
+}
+
+/// The published PBKDF2-HMAC-SHA256 vectors (RFC 7914 section 11 / RFC 6070 style), in
+/// the stored form OpenDJ's own test pins for "password" and "salt" at 4096 iterations.
+#[test]
+fn pbkdf2_sha256_matches_the_published_vectors_in_the_opendj_form() {
+    let table = [
+        (
+            "password",
+            &b"salt"[..],
+            4096,
+            "{PBKDF2-HMAC-SHA256}4096:xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0pzYWx0",
+        ),
+        (
+            "password",
+            &b"salt"[..],
+            1,
+            "{PBKDF2-HMAC-SHA256}1:Eg+2z/z4syxD5yJSVsT4N6hlSMkszDVICAWYfLcL4XtzYWx0",
+        ),
+    ];
+    for (clear, salt, iterations, stored) in table {
+        assert_eq!(pbkdf2_sha256(clear, salt, iterations), stored);
+        assert!(is_digest(stored), "{stored}");
+        assert!(verify(stored, clear), "{stored}");
+        assert!(!verify(stored, "Password"), "{stored}");
+    }
+}
+
+#[test]
+fn verify_refuses_malformed_and_unbounded_pbkdf2_values() {
+    let good = pbkdf2_sha256("pw", b"0123456789abcdef", 3);
+    assert!(verify(&good, "pw"));
+    let body = good.split_once(':').unwrap().1;
+    for stored in [
+        "{PBKDF2-HMAC-SHA256}".to_string(),
+        "{PBKDF2-HMAC-SHA256}3".to_string(),
+        format!("{{PBKDF2-HMAC-SHA256}}0:{body}"),
+        format!("{{PBKDF2-HMAC-SHA256}}4000000000:{body}"),
+        format!("{{PBKDF2-HMAC-SHA256}}x:{body}"),
+        "{PBKDF2-HMAC-SHA256}3:!!".to_string(),
+        "{PBKDF2-HMAC-SHA256}3:c2FsdA==".to_string(),
+        format!("{{PBKDF2-HMAC-SHA512}}3:{body}"),
+    ] {
+        assert!(!verify(&stored, "pw"), "{stored}");
+    }
 }
