@@ -237,6 +237,8 @@ pub struct Generator {
     max_members: usize,
     /// Resources made so far; the phase and the index within it follow from it.
     done: usize,
+    /// Who the resources are created by (an `oci` server's app: `idcsCreatedBy`).
+    caller: Option<crate::persona::Caller>,
 }
 
 impl Generator {
@@ -251,25 +253,33 @@ impl Generator {
             max_members: usize::MAX,
             spec: spec.clone(),
             done: 0,
+            caller: None,
         })
     }
 
     /// A generator for what `tenant` serves: types switched off are not generated.
     pub fn for_tenant(tenant: &Tenant, spec: &SeedSpec) -> Result<Generator> {
-        let enabled = &tenant.settings().resource_types;
+        // What the tenant serves: its settings, and its persona (no Okta types in an
+        // identity domain).
+        let served = |name: &str| tenant.type_index(name).is_some();
         let mut spec = spec.clone();
-        if !enabled.group {
+        if !served("Group") {
             spec.groups = 0;
         }
-        if !enabled.entitlement {
+        if !served("Entitlement") {
             spec.entitlements = 0;
         }
-        if !enabled.role {
+        if !served("Role") {
             spec.roles = 0;
         }
         let mut generator = Generator::new(&spec)?;
         generator.max_members = tenant.settings().max_values_per_attribute;
         Ok(generator)
+    }
+
+    /// Creates everything from now on on behalf of `caller` (the persona's `idcsCreatedBy`).
+    pub fn act_as(&mut self, caller: crate::persona::Caller) {
+        self.caller = Some(caller);
     }
 
     /// How many resources the whole spec makes.
@@ -300,8 +310,9 @@ impl Generator {
         env: &mut Env,
         changes: &mut ChangeSet,
     ) -> Result<usize> {
+        let caller = self.caller.clone();
         self.step(budget, &mut |resource_type, resource| {
-            tenant.create(resource_type, resource, env, changes)
+            tenant.create_as(resource_type, resource, caller.as_ref(), env, changes)
         })
     }
 

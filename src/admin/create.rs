@@ -7,7 +7,10 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::generate::{Generator, SeedSpec};
 use crate::http::Response;
-use crate::settings::Settings;
+use crate::persona::oci::domain::{furnish, Furnished};
+use crate::persona::oci::domain_url;
+use crate::persona::oci::ident::tenancy;
+use crate::settings::{Persona, Settings};
 use crate::tenant::{ChangeSet, Tenant};
 use crate::time::format_millis;
 use crate::value::{Map, Value};
@@ -27,6 +30,8 @@ pub struct Fresh {
     pub id: String,
     /// A token, used when the body has none.
     pub token: String,
+    /// The server's secret key: 32 random bytes as hex (see `ServerRecord::key`).
+    pub key: String,
 }
 
 /// The body of `POST /api/servers` (every field optional).
@@ -108,8 +113,10 @@ impl CreateOrder {
                 )));
             }
         }
+        let mut record = ServerRecord::new(&id, &token, now_ms, settings);
+        record.key = fresh.key;
         Ok(CreateOrder {
-            record: ServerRecord::new(&id, &token, now_ms, settings),
+            record,
             token,
             seed: body.seed,
             capacity: policy.max_resources,
@@ -144,6 +151,8 @@ pub struct Created {
     pub generator: Option<Generator>,
     /// The token, for the answer.
     token: String,
+    /// An `oci` server's app, for the answer.
+    oci: Option<Furnished>,
 }
 
 /// Creates the server of an order: `existing` is the live record under that id, if any
@@ -163,21 +172,32 @@ pub fn create(
     }
     let mut tenant = Tenant::new(order.record.settings.clone())?;
     tenant.set_capacity(Some(order.capacity));
-    let generator = match &order.seed {
+    tenant.set_identity(Some(order.record.identity()));
+    let mut changes = ChangeSet::default();
+    let oci = match order.record.settings.persona {
+        Persona::Oci => Some(furnish(&mut tenant, env, &mut changes)?),
+        Persona::Scim => None,
+    };
+    let mut generator = match &order.seed {
         Some(spec) => Some(Generator::for_tenant(&tenant, spec)?),
         None => None,
     };
+    if let (Some(generator), Some(app)) = (generator.as_mut(), &oci) {
+        generator.act_as(app.caller());
+    }
     let mut created = Created {
         server: Server {
             record: order.record,
             tenant,
         },
-        changes: ChangeSet::default(),
+        changes,
         generator,
         token: order.token,
+        oci,
     };
     if let Some(generator) = created.generator.as_mut() {
-        created.changes = seed(&mut created.server, generator, first_chunk, env)?;
+        let seeded = seed(&mut created.server, generator, first_chunk, env)?;
+        created.changes.upserted.extend(seeded.upserted);
     }
     if created
         .generator
@@ -208,7 +228,8 @@ pub fn seed(
 
 impl Created {
     /// The 201 answer: `{id, token, scim, expires, counts}` (plus `seeding` while a seed is
-    /// still being made), `Location` of the server. The token is shown this once.
+    /// still being made, and an `oci` server's `oci`: `{domainUrl, clientId, clientSecret,
+    /// tenancy}`), `Location` of the server. The token and the secret are shown this once.
     pub fn response(&self, site: &Site<'_>) -> Response {
         let record = &self.server.record;
         let mut counts = Map::new();
@@ -228,6 +249,14 @@ impl Created {
         body.insert("counts", Value::Object(counts));
         if let Some(seeding) = record.seeding {
             body.insert("seeding", super::seeding_value(seeding));
+        }
+        if let Some(app) = &self.oci {
+            let mut oci = Map::with_capacity(4);
+            oci.insert("domainUrl", Value::from(domain_url(site.origin)));
+            oci.insert("clientId", Value::from(app.client_id.as_str()));
+            oci.insert("clientSecret", Value::from(app.client_secret.as_str()));
+            oci.insert("tenancy", Value::from(tenancy(&record.id)));
+            body.insert("oci", Value::Object(oci));
         }
         let mut response = json(201, &Value::Object(body));
         response.headers.push((

@@ -270,6 +270,8 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
     // The deployment's limit holds for whatever tenant this request leaves behind.
     let capacity = Some(policy.max_resources);
     server.tenant.set_capacity(capacity);
+    let identity = Some(server.record.identity());
+    server.tenant.set_identity(identity.clone());
     if !req.action.allowed().contains(req.method) {
         return Ok(method_not_allowed(req.method, req.action));
     }
@@ -310,6 +312,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
         (Action::Reset, _) => {
             server.tenant = Tenant::new(server.record.settings.clone()).map_err(unchanged)?;
             server.tenant.set_capacity(capacity);
+            server.tenant.set_identity(identity);
             done(
                 json(200, &show(server, policy, site)),
                 RecordChange::Unchanged,
@@ -343,6 +346,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
                 .configure(settings.clone())
                 .map_err(|e| (e, TenantChange::Reload))?;
             tenant.set_capacity(capacity);
+            tenant.set_identity(identity);
             server.tenant = tenant;
             server.record.set_settings(settings);
             done(

@@ -184,6 +184,9 @@ impl Sandbox {
         let fresh = Fresh {
             id: fresh_id,
             token: admin::token_from_random_bytes(token_random),
+            // The key must not follow from the token (which a client may know): both of
+            // the host's random inputs, hashed.
+            key: server_key(id_seed, token_random),
         };
         let order = CreateOrder::parse(body, fresh, &self.policy, now_ms as i64)
             .map_err(|e| error_response_value(&e))?;
@@ -370,6 +373,7 @@ impl Server {
             if_none_match,
             content_type,
             body,
+            caller: None,
         };
         let base_url = sandbox.site().scim_base(&self.server.record.id);
         let mut env = Env {
@@ -536,6 +540,17 @@ fn reserve_heap(json_bytes: usize) {
     let mut block: Vec<u8> = Vec::new();
     let _ = block.try_reserve_exact(json_bytes.saturating_mul(PARSED_PER_JSON_BYTE).min(MOST));
     drop(core::hint::black_box(block));
+}
+
+/// A server's secret key from the host's random bytes (`ServerRecord::key`).
+fn server_key(id_seed: &[u8], token_random: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"scimlet server key\0")
+        .chain_update(id_seed)
+        .chain_update(token_random)
+        .finalize();
+    admin::token_from_random_bytes(&digest)
 }
 
 /// Folds the host's random bytes into the id generator's seed.

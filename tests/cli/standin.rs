@@ -228,6 +228,7 @@ fn servers(
             let fresh = Fresh {
                 id: format!("s-{:x}", state.counter),
                 token: admin::token_from_random_bytes(&random_bytes(state.counter)),
+                key: admin::token_from_random_bytes(&random_bytes(!state.counter)),
             };
             let order = match CreateOrder::parse(body, fresh, policy, now_ms()) {
                 Ok(order) => order,

@@ -237,12 +237,17 @@ async fn create(
         Ok(body) => body.unwrap_or_default(),
         Err(err) => return Ok(Err(err)),
     };
-    let fresh = match (random_bytes::<6>(), random_bytes::<32>()) {
-        (Ok(id), Ok(token)) => Fresh {
+    let fresh = match (
+        random_bytes::<6>(),
+        random_bytes::<32>(),
+        random_bytes::<32>(),
+    ) {
+        (Ok(id), Ok(token), Ok(key)) => Fresh {
             id: format!("s-{}", token_from_random_bytes(&id)),
             token: token_from_random_bytes(&token),
+            key: token_from_random_bytes(&key),
         },
-        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Ok(Err(e)),
     };
     let policy = policy(env);
     let order = match CreateOrder::parse(&body, fresh, &policy, now_ms()) {

@@ -203,6 +203,7 @@ impl ScimServer {
             if_none_match: header("If-None-Match"),
             content_type: header("Content-Type"),
             body,
+            caller: None,
         };
         let origin = url.origin().ascii_serialization();
         let base_url = EDGE.scim_base(&origin, id);
