@@ -53,6 +53,9 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
+/// The largest token request accepted (a form of a few fields).
+pub const TOKEN_MAX_BYTES: usize = 8 * 1024;
+
 /// The largest `POST /api/servers` body accepted (an id, a token, a seed and settings).
 pub const CREATE_MAX_BYTES: usize = 256 * 1024;
 
@@ -233,7 +236,10 @@ fn unauthorized_error(detail: impl Into<String>) -> ScimError {
 /// `import_max_bytes`, anything else [`CREATE_MAX_BYTES`].
 pub fn body_limit(route: &Route<'_>, record: Option<&ServerRecord>, policy: &Policy) -> usize {
     match route {
-        Route::Scim { .. } => record.map_or(0, |r| r.settings.bulk_max_payload_size),
+        Route::Scim { .. } | Route::Domain { .. } => {
+            record.map_or(0, |r| r.settings.bulk_max_payload_size)
+        }
+        Route::Token => TOKEN_MAX_BYTES,
         Route::Server {
             action: Action::Import,
             ..

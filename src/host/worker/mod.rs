@@ -30,6 +30,7 @@ mod body;
 #[allow(missing_docs)]
 mod limiter;
 mod reply;
+mod root;
 #[allow(missing_docs)]
 mod server;
 
@@ -164,6 +165,7 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             _ => reply::from_core(admin::servers_method_not_allowed(&to_core(&method))),
         },
         Route::Server { id, .. } | Route::Scim { id, .. } => forward(req, env, id, &route).await,
+        Route::Token | Route::Domain { .. } => root::handle(req, env, &route).await,
         Route::BadServerId(_) | Route::NotFound => {
             if matches!(method, Method::Get | Method::Head) && matches!(route, Route::NotFound) {
                 if let Some(page) = static_asset(req, env).await? {
@@ -192,6 +194,11 @@ async fn forward(mut req: Request, env: &Env, id: &str, route: &Route<'_>) -> Re
         Ok(body) => body,
         Err(err) => return reply::error(&err),
     };
+    forward_to(&req, env, id, body).await
+}
+
+/// Hands a request (its body already read) to the object of server `id`.
+async fn forward_to(req: &Request, env: &Env, id: &str, body: Option<Vec<u8>>) -> Result<Response> {
     let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(req.method())

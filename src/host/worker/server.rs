@@ -16,6 +16,8 @@
 //!   truth; the `REGISTRY` KV entry is a copy this object publishes after every change, for
 //!   listing servers and answering unknown ones at the edge.
 
+mod domain;
+
 use super::reply;
 use super::{now_ms, policy, random_u64, to_core, INTERNAL_CREATE, REGISTRY};
 use crate::admin::{
@@ -146,6 +148,9 @@ impl ScimServer {
         }
         let path = url.path().to_string();
         let route = EDGE.parse(&path);
+        if let Route::Token | Route::Domain { .. } = route {
+            return self.domain(&req, body, &url, route).await;
+        }
         let (Route::Scim { id, .. } | Route::Server { id, .. }) = route else {
             return Err(ScimError::not_found(format!("no endpoint at {path}")));
         };
@@ -475,8 +480,14 @@ impl ScimServer {
         })
     }
 
-    /// Deletes everything: resources, record, alarm, registry entry.
+    /// Deletes everything: resources, record, alarm, registry entries.
     async fn wipe(&self, id: &str) -> Fallible<()> {
+        let digests = self
+            .read_record()
+            .ok()
+            .flatten()
+            .map(|r| r.token_digests)
+            .unwrap_or_default();
         self.transaction(|sql| {
             sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             sql_exec(sql, "DELETE FROM meta", Vec::new())
@@ -489,6 +500,11 @@ impl ScimServer {
             Ok(kv) => {
                 if let Err(e) = kv.delete(id).await {
                     console_error!("removing '{id}' from the registry failed: {e}");
+                }
+                for digest in &digests {
+                    if let Err(e) = kv.delete(&super::root::token_key(digest)).await {
+                        console_error!("removing a token of '{id}' from the registry failed: {e}");
+                    }
                 }
             }
             Err(e) => console_error!("registry binding: {e}"),
@@ -516,11 +532,18 @@ impl ScimServer {
     }
 }
 
-/// Writes the registry copy of a record to KV, with the listing fields as metadata.
+/// Writes the registry copy of a record to KV (without its key), with the listing fields
+/// as metadata, and an entry per token digest naming the server (what a server token
+/// presented at the origin's root is found by).
 async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
     let kv = env.kv(REGISTRY)?;
-    let text =
-        serde_json::to_string(record).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let text = serde_json::to_string(&record.public())
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    for digest in &record.token_digests {
+        kv.put(&super::root::token_key(digest), record.id.as_str())?
+            .execute()
+            .await?;
+    }
     let metadata = json!({ "createdMs": record.created_ms, "expiresMs": record.expires_ms });
     let mut put = kv.put(&record.id, text)?.metadata(metadata)?;
     if let Some(at) = record.expires_ms {

@@ -36,6 +36,7 @@ use crate::filter::Literal;
 use crate::http::{Method, Request, Response};
 use crate::persona::{Caller, CallerKind, Identity};
 use crate::query::query_pairs;
+use crate::settings::Persona;
 use crate::tenant::{Outcome, Tenant};
 use crate::value::{Map, Value};
 use alloc::string::{String, ToString};
@@ -60,7 +61,7 @@ fn unauthorized(detail: impl Into<String>) -> ScimError {
 }
 
 /// The 401 for a credential that names no server here, the same for every kind.
-fn unknown() -> ScimError {
+pub fn unknown() -> ScimError {
     unauthorized("this credential does not open any identity domain here")
 }
 
@@ -125,7 +126,9 @@ pub fn preflight(
     record: Option<&ServerRecord>,
     now_ms: i64,
 ) -> Result<()> {
-    let record = record.ok_or_else(unknown)?;
+    let record = record
+        .filter(|r| r.settings.persona == Persona::Oci)
+        .ok_or_else(unknown)?;
     let header = authorization.map(str::trim).unwrap_or("");
     let names_it = |server: Option<String>| server.as_deref() == Some(record.id.as_str());
     if let Some(parsed) = signature::parse(header) {
@@ -305,6 +308,10 @@ fn oauth_error(status: u16, error: &str, description: &str) -> Response {
 /// `POST /oauth2/v1/token` for a server: client credentials of an active confidential app
 /// (HTTP Basic or form fields) for a bearer token of `tokenLifetimeSeconds`.
 pub fn token(server: &Server, authorization: Option<&str>, body: &[u8], now_ms: i64) -> Response {
+    let wrong = || oauth_error(401, "invalid_client", "Client authentication failed.");
+    if server.record.settings.persona != Persona::Oci {
+        return wrong();
+    }
     let form = core::str::from_utf8(body).unwrap_or("");
     let pairs = query_pairs(form);
     let field = |name: &str| {
@@ -320,7 +327,6 @@ pub fn token(server: &Server, authorization: Option<&str>, body: &[u8], now_ms: 
             "this identity domain issues tokens for grant_type=client_credentials",
         );
     }
-    let wrong = || oauth_error(401, "invalid_client", "Client authentication failed.");
     let Some((client, secret)) = client_credentials(authorization, body) else {
         return wrong();
     };
