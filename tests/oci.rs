@@ -285,13 +285,24 @@ fn a_new_domain_has_its_app_roles_and_an_answer_the_sdk_can_use() {
         .as_str()
         .unwrap()
         .starts_with("idcscs-"));
+    let counts = &answer["counts"];
+    let kinds = ["User", "Group", "App", "AppRole", "Grant", "ApiKey"];
     assert_eq!(
-        answer["counts"],
-        json!({"User": 3, "Group": 1, "App": 1, "AppRole": 7, "Grant": 0,
-        "ApiKey": 0, "AuthToken": 0, "CustomerSecretKey": 0, "UserDbCredential": 0,
-        "OAuth2ClientCredential": 0, "SmtpCredential": 0})
+        kinds.map(|k| counts[k].as_u64()),
+        [3, 1, 1, 7, 0, 0].map(Some),
+        "{counts}"
     );
-    // Seeded users were made by the app; the app by the domain itself.
+    for kind in [
+        "AuthToken",
+        "CustomerSecretKey",
+        "UserDbCredential",
+        "OAuth2ClientCredential",
+        "SmtpCredential",
+    ] {
+        assert!(counts[kind].as_u64().is_some(), "{kind} is served");
+    }
+    // Seeded users (and their credentials) were made by the app; the app and the roles by
+    // the domain itself.
     let app = d
         .server
         .tenant
@@ -304,8 +315,8 @@ fn a_new_domain_has_its_app_roles_and_an_answer_the_sdk_can_use() {
             .and_then(|w| w.get("value"))
             .and_then(|v| v.as_str());
         let expected = match r["meta"]["resourceType"].as_str() {
-            Some("User" | "Group") => app["id"].as_str(),
-            _ => Some(oci::DOMAIN_APP),
+            Some("App" | "AppRole") => Some(oci::DOMAIN_APP),
+            _ => app["id"].as_str(),
         };
         assert_eq!(by, expected, "{r}");
         assert!(
@@ -972,4 +983,90 @@ fn rate_limits_answer_429_with_retry_after_when_switched_on() {
     assert_eq!(d.call(&auth, "GET", "/Users", None).status, 200);
     d.now += 1000;
     assert_eq!(d.call(&auth, "POST", "/Bulk", bulk()).status, 200);
+}
+
+#[test]
+fn generated_users_get_capabilities_at_their_rates_and_credentials_they_may_hold() {
+    let seed = json!({"users": 400, "groups": 0, "seed": 9,
+        "capabilities": {"authTokens": 0.5, "smtpCredentials": 0.0},
+        "credentials": {"authTokens": 0.5, "smtpCredentials": 1.0, "customerSecretKeys": 0.0,
+                        "dbCredentials": 0.25, "oAuth2ClientCredentials": 0.0}});
+    let (d, answer) = domain("dom", json!({"seed": seed}));
+    let caps = "urn:ietf:params:scim:schemas:oracle:idcs:extension:capabilities:User";
+    let users: Vec<_> = d
+        .server
+        .tenant
+        .resources()
+        .filter(|r| r["meta"]["resourceType"] == "User")
+        .collect();
+    assert_eq!(users.len(), 400);
+    let can = |u: &scimlet::Value, flag: &str| u[caps][flag].as_bool().unwrap();
+    let with_tokens = users.iter().filter(|u| can(u, "canUseAuthTokens")).count();
+    assert!(
+        (150..250).contains(&with_tokens),
+        "{with_tokens} of 400 at 0.5"
+    );
+    assert!(users
+        .iter()
+        .all(|u| can(u, "canUseApiKeys") && !can(u, "canUseSmtpCredentials")));
+    let counts = &answer["counts"];
+    // No SMTP credentials (nobody may hold one), tokens only for users who may.
+    assert_eq!(
+        (
+            counts["SmtpCredential"].as_u64(),
+            counts["CustomerSecretKey"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    let tokens = counts["AuthToken"].as_u64().unwrap() as usize;
+    assert!(tokens > 40 && tokens < with_tokens, "{tokens}");
+    let db = counts["UserDbCredential"].as_u64().unwrap();
+    assert!((60..140).contains(&db), "{db} of 400 at 0.25");
+    for token in d
+        .server
+        .tenant
+        .resources()
+        .filter(|r| r["meta"]["resourceType"] == "AuthToken")
+    {
+        let owner = d
+            .server
+            .tenant
+            .resources()
+            .find(|u| u["id"] == token["user"]["value"])
+            .unwrap();
+        assert!(can(owner, "canUseAuthTokens"));
+        assert!(token["token"].as_str().unwrap().starts_with("{SSHA256}"));
+    }
+    // The same seed gives the same domain.
+    let (again, _) = domain("dom", json!({"seed": seed}));
+    let ids = |d: &Domain| {
+        d.server
+            .tenant
+            .resources()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&d), ids(&again));
+    // Rates outside 0..1 are refused before anything is made.
+    let fresh = Fresh {
+        id: "x".into(),
+        token: "unused-token-0000".into(),
+        key: "17".repeat(32),
+    };
+    let bad = json!({"settings": {"persona": "oci"}, "seed": {"credentials": {"authTokens": 1.5}}});
+    let order = CreateOrder::parse(bad.to_string().as_bytes(), fresh, &policy(), NOW).unwrap();
+    let mut ids = SequentialIds::default();
+    let mut env = Env {
+        now_ms: NOW,
+        base_url: ORIGIN,
+        ids: &mut ids,
+    };
+    let e = admin::create(order, None, usize::MAX, &mut env)
+        .err()
+        .unwrap();
+    assert!(
+        e.detail.contains("seed.credentials.authTokens"),
+        "{}",
+        e.detail
+    );
 }

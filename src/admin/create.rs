@@ -101,11 +101,17 @@ impl CreateOrder {
         // against the schemas), before anything is counted against the client's limit.
         Tenant::new(settings.clone())?;
         if let Some(seed) = &body.seed {
-            let asked = seed
+            let mut asked = seed
                 .users
                 .saturating_add(seed.groups)
                 .saturating_add(seed.entitlements)
                 .saturating_add(seed.roles);
+            if settings.persona == Persona::Oci {
+                asked = asked.saturating_add(crate::persona::oci::seed::extra_resources(
+                    seed.users,
+                    &seed.credentials,
+                ));
+            }
             if asked > policy.max_resources {
                 return Err(ScimError::invalid_value(format!(
                     "the seed asks for {asked} resources; a server here holds at most {}",

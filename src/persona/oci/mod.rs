@@ -25,6 +25,7 @@ pub mod keyed;
 pub mod paging;
 pub mod ratelimit;
 pub mod schemas;
+pub mod seed;
 pub mod signature;
 pub mod tokens;
 
