@@ -385,6 +385,7 @@ impl ScimServer {
         let mut tenant = Tenant::new(record.settings.clone())?;
         // The engine refuses growth past the deployment's limit before anything is written.
         tenant.set_capacity(Some(policy(&self.env).max_resources));
+        tenant.set_identity(Some(record.identity()));
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT body FROM resources", None)
