@@ -43,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
         if_none_match: None,
         content_type: Some("application/scim+json".into()),
         body,
+        caller: None,
     };
     let mut env = Env { now_ms: 1, base_url: "http://x/v2", ids: &mut ids };
     let out = tenant.handle(&req, &mut env);
