@@ -210,7 +210,7 @@ impl Domain {
                     base_url: &base,
                     ids: &mut self.ids,
                 };
-                oci::handle(&mut self.server, &req, caller, &mut env).response
+                oci::handle(&mut self.server, req, caller, &mut env).response
             }
         };
         Answer {

@@ -458,7 +458,7 @@ impl Server {
             base_url: &base_url,
             ids: &mut self.ids,
         };
-        let outcome = oci::handle(&mut self.server, &request, caller, &mut env);
+        let outcome = oci::handle(&mut self.server, request, caller, &mut env);
         outcome_value(&outcome.response, Some(&outcome.changes))
     }
 

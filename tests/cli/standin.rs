@@ -261,7 +261,7 @@ fn domain(
         base_url: &base,
         ids,
     };
-    oci::handle(server, &request, caller, &mut env).response
+    oci::handle(server, request, caller, &mut env).response
 }
 
 /// `/api/servers`: create (every seed chunk at once: nothing else needs answering meanwhile)

@@ -78,7 +78,7 @@ impl ScimServer {
             ids: &mut *ids,
         };
         let started = js_sys::Date::now();
-        let outcome = oci::handle(server, &request, caller, &mut env);
+        let outcome = oci::handle(server, request, caller, &mut env);
         let engine_ms = js_sys::Date::now() - started;
         let mut store_ms = None;
         if !outcome.changes.is_empty() {
