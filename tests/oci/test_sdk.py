@@ -93,6 +93,26 @@ def test_the_sdk_pages_through_every_user_with_signed_requests(audited):
     assert full.idcs_created_by.type == "App"
 
 
+def test_signed_writes_through_the_sdk_record_the_signing_user(audited):
+    client, _, _ = audited
+    made = client.create_user(user=oci.identity_domains.models.User(
+        user_name="signed@example.com",
+        schemas=["urn:ietf:params:scim:schemas:core:2.0:User"],
+        name=oci.identity_domains.models.UserName(given_name="Sig", family_name="Ned"),
+    )).data
+    assert made.user_name == "signed@example.com"
+    assert (made.idcs_created_by.type, made.idcs_created_by.display) == ("User", "auditor@example.com")
+    group = client.create_group(group=oci.identity_domains.models.Group(
+        display_name="signed group", schemas=["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        members=[oci.identity_domains.models.GroupMembers(value=made.id, type="User")],
+    )).data
+    assert group.members[0].value == made.id
+    client.delete_user(made.id)
+    with pytest.raises(oci.exceptions.ServiceError) as gone:
+        client.get_user(made.id)
+    assert gone.value.status == 404
+
+
 def test_an_audit_of_capabilities_and_credential_counts_matches_what_was_made(audited):
     client, users, made = audited
     for n, user in enumerate(users[:40]):

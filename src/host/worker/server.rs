@@ -540,17 +540,22 @@ async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
     let kv = env.kv(REGISTRY)?;
     let text = serde_json::to_string(&record.public())
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    // KV refuses expirations less than 60 s ahead; the alarm does the exact removal.
+    let expiration = record.expires_ms.map(|at| {
+        let floor = now_ms() / 1000 + 60;
+        u64::try_from((at / 1000).max(floor)).unwrap_or(u64::MAX)
+    });
     for digest in &record.token_digests {
-        kv.put(&super::root::token_key(digest), record.id.as_str())?
-            .execute()
-            .await?;
+        let mut put = kv.put(&super::root::token_key(digest), record.id.as_str())?;
+        if let Some(at) = expiration {
+            put = put.expiration(at);
+        }
+        put.execute().await?;
     }
     let metadata = json!({ "createdMs": record.created_ms, "expiresMs": record.expires_ms });
     let mut put = kv.put(&record.id, text)?.metadata(metadata)?;
-    if let Some(at) = record.expires_ms {
-        // KV refuses expirations less than 60 s ahead; the alarm does the exact removal.
-        let floor = now_ms() / 1000 + 60;
-        put = put.expiration(u64::try_from((at / 1000).max(floor)).unwrap_or(u64::MAX));
+    if let Some(at) = expiration {
+        put = put.expiration(at);
     }
     put.execute().await?;
     Ok(())
