@@ -325,7 +325,7 @@ impl Tenant {
     /// the persona's OCIDs, client ids and generated secrets. Hosts set it wherever they
     /// build a tenant, like the capacity.
     pub fn set_identity(&mut self, identity: Option<crate::persona::Identity>) {
-        self.persona.identity = identity;
+        self.persona.set_identity(identity);
     }
 
     /// 403 unless `more` resources fit (one probe per type: no work per resource).

@@ -85,6 +85,17 @@ pub struct State {
     pub(crate) identity: Option<Identity>,
     /// Request counts for rate limits (need not survive an eviction).
     pub(crate) limiter: oci::ratelimit::Limiter,
+    /// The last writer stamped and its `idcsCreatedBy` value: a Bulk load writes thousands
+    /// of resources for one caller, and its OCID is a digest to compute.
+    pub(crate) writer: core::cell::RefCell<Option<(Caller, Value)>>,
+}
+
+impl State {
+    /// Sets the server identity; what was derived from the old one is forgotten.
+    pub(crate) fn set_identity(&mut self, identity: Option<Identity>) {
+        self.identity = identity;
+        *self.writer.get_mut() = None;
+    }
 }
 
 /// The persona's resource types: `types` are the built-in ones the settings enable.

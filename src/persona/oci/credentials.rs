@@ -17,7 +17,7 @@ use crate::error::{Result, ScimError};
 use crate::persona::{Caller, Identity};
 use crate::schema::{Mutability, ResourceSchema};
 use crate::tenant::Tenant;
-use crate::value::{Map, Value};
+use crate::value::{Map, Text, Value};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -83,12 +83,15 @@ fn default_capabilities(rs: &ResourceSchema, value: &mut Value) {
     let Some(obj) = value.as_object_mut() else {
         return;
     };
+    // Keys by reference (`Text::const_new`): this runs for every user of a load.
     let flags = obj
-        .entry(CAPABILITIES)
+        .entry(Text::const_new(CAPABILITIES))
         .or_insert_with(|| Value::Object(Map::with_capacity(CAPABILITY_FLAGS.len())));
     if let Some(flags) = flags.as_object_mut() {
         for flag in CAPABILITY_FLAGS {
-            flags.entry(flag).or_insert(Value::Bool(true));
+            flags
+                .entry(Text::const_new(flag))
+                .or_insert(Value::Bool(true));
         }
     }
     crate::resource::list_schema(rs, obj, CAPABILITIES);
@@ -144,26 +147,28 @@ pub(crate) fn stamp(
 ) -> Result<()> {
     let domain = Caller::domain();
     let caller = caller.unwrap_or(&domain);
-    let server = server_id(tenant);
-    let writer = writer_value(server, caller);
-    let id = String::from(value.get("id").and_then(Value::as_str).unwrap_or(""));
-    let generated = match old {
-        None => generate(tenant, rs, &id, value)?,
-        Some(_) => Vec::new(),
+    let writer = writer_of(tenant, caller);
+    let id = value.get("id").and_then(Value::as_str).unwrap_or("");
+    let (generated, ocid) = match old {
+        None => (
+            generate(tenant, rs, id, value)?,
+            Some(resource_ocid(server_id(tenant), &rs.name, id)),
+        ),
+        Some(_) => (Vec::new(), None),
     };
     let Some(obj) = value.as_object_mut() else {
         return Ok(());
     };
-    match old {
-        Some(old) => {
+    match (old, ocid) {
+        (Some(old), _) => {
             for name in KEEP_ON_UPDATE.iter().copied().chain(kept_read_only(rs)) {
                 if let (false, Some(kept)) = (obj.contains_key(name), old.get(name)) {
                     obj.insert(name, kept.clone());
                 }
             }
         }
-        None => {
-            obj.insert("ocid", Value::from(resource_ocid(server, &rs.name, &id)));
+        (None, ocid) => {
+            obj.insert("ocid", Value::from(ocid.unwrap_or_default()));
             obj.insert("idcsCreatedBy", writer.clone());
         }
     }
@@ -182,6 +187,21 @@ fn kept_read_only(rs: &ResourceSchema) -> impl Iterator<Item = &str> {
         .iter()
         .filter(|a| a.mutability == Mutability::ReadOnly && !a.computed)
         .map(|a| a.name.as_str())
+}
+
+/// `idcsCreatedBy` / `idcsLastModifiedBy` for a caller, from the tenant's one-entry cache.
+fn writer_of(tenant: &Tenant, caller: &Caller) -> Value {
+    let Ok(mut cache) = tenant.persona.writer.try_borrow_mut() else {
+        return writer_value(server_id(tenant), caller);
+    };
+    match cache.as_ref() {
+        Some((cached, value)) if cached == caller => value.clone(),
+        _ => {
+            let value = writer_value(server_id(tenant), caller);
+            *cache = Some((caller.clone(), value.clone()));
+            value
+        }
+    }
 }
 
 /// `idcsCreatedBy` / `idcsLastModifiedBy` for a caller.

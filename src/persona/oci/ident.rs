@@ -24,6 +24,12 @@ const CLIENT_ID_SEPARATOR: char = '9';
 /// Lower-case base32 without padding.
 pub fn base32(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    push_base32(&mut out, bytes);
+    out
+}
+
+/// Appends lower-case base32 (no padding) to `out`.
+fn push_base32(out: &mut String, bytes: &[u8]) {
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in bytes {
         acc = (acc << 8) | u32::from(b);
@@ -37,7 +43,6 @@ pub fn base32(bytes: &[u8]) -> String {
     if bits > 0 {
         out.push(char::from(BASE32[((acc << (5 - bits)) & 31) as usize]));
     }
-    out
 }
 
 /// Decodes [`base32`]; `None` for any other character or leftover bits that are not zero.
@@ -101,11 +106,13 @@ pub fn resource_ocid(server_id: &str, resource_type: &str, id: &str) -> String {
         .chain_update(b"/")
         .chain_update(id.as_bytes())
         .finalize();
-    let mut out = String::from("ocid1.");
-    out.push_str(ocid_kind(resource_type));
-    out.push_str(".oc1..");
-    out.push_str(OCID_PAD);
-    out.push_str(&base32(digest.get(..20).unwrap_or_default()));
+    // One allocation: this runs for every resource an identity domain writes.
+    let kind = ocid_kind(resource_type);
+    let mut out = String::with_capacity(14 + kind.len() + OCID_PAD.len() + 32);
+    for part in ["ocid1.", kind, ".oc1..", OCID_PAD] {
+        out.push_str(part);
+    }
+    push_base32(&mut out, digest.get(..20).unwrap_or_default());
     out
 }
 
