@@ -1070,3 +1070,54 @@ fn generated_users_get_capabilities_at_their_rates_and_credentials_they_may_hold
         e.detail
     );
 }
+
+#[test]
+fn a_domain_can_be_made_with_an_administrator_whose_key_signs_at_once() {
+    let (mut d, answer) = domain(
+        "dom",
+        json!({"oci": {"apiKey": PUBLIC_1, "userName": "root@example.com"}}),
+    );
+    let oci_part = &answer["oci"];
+    assert_eq!(
+        oci_part["fingerprint"],
+        "ff:35:c2:58:55:90:06:fb:40:7b:c6:6c:5e:8b:0d:a5"
+    );
+    let user = oci_part["user"].as_str().unwrap().to_string();
+    let signed = Auth::Signed(format!(
+        "{}/{user}/{}",
+        oci_part["tenancy"].as_str().unwrap(),
+        oci_part["fingerprint"].as_str().unwrap()
+    ));
+    let me = d.call(&signed, "GET", "/Me", None);
+    assert_eq!(
+        (me.status, &me.body["userName"]),
+        (200, &json!("root@example.com"))
+    );
+    // (order, part of the 400's detail): nothing is made for a bad one.
+    let table = [
+        (json!({"oci": {"apiKey": "not a key"}}), "PEM public key"),
+        (
+            json!({"oci": {"apiKey": PUBLIC_1, "extra": 1}}),
+            "unknown field",
+        ),
+        (
+            json!({"settings": {"persona": "scim"}, "oci": {"apiKey": PUBLIC_1}}),
+            "persona",
+        ),
+    ];
+    for (extra, detail) in table {
+        let mut order = json!({"id": "x", "settings": {"persona": "oci"}});
+        if let (Some(o), Some(e)) = (order.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        let fresh = Fresh {
+            id: "x".into(),
+            token: "unused-token-0000".into(),
+            key: "17".repeat(32),
+        };
+        let e =
+            CreateOrder::parse(order.to_string().as_bytes(), fresh, &policy(), NOW).unwrap_err();
+        assert_eq!(e.status, 400, "{extra}");
+        assert!(e.detail.contains(detail), "{extra}: {}", e.detail);
+    }
+}

@@ -7,7 +7,7 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::generate::{Generator, SeedSpec};
 use crate::http::Response;
-use crate::persona::oci::domain::{furnish, Furnished};
+use crate::persona::oci::domain::{furnish, DomainOrder, Furnished};
 use crate::persona::oci::domain_url;
 use crate::persona::oci::ident::tenancy;
 use crate::settings::{Persona, Settings};
@@ -41,6 +41,7 @@ struct Body {
     id: Option<String>,
     token: Option<String>,
     seed: Option<SeedSpec>,
+    oci: Option<DomainOrder>,
 }
 
 /// A checked order for a new server: what the owner needs to create it.
@@ -57,6 +58,9 @@ pub struct CreateOrder {
     pub seed: Option<SeedSpec>,
     /// The most resources it may hold (the deployment's `Policy::max_resources`).
     pub capacity: usize,
+    /// What an `oci` server is made with besides its app (an administrator's API key).
+    #[serde(default)]
+    pub oci: Option<DomainOrder>,
 }
 
 impl CreateOrder {
@@ -78,6 +82,9 @@ impl CreateOrder {
             let body = crate::value::from_value(value).map_err(|e| order_error(&e))?;
             (body, settings)
         };
+        if let Some(domain) = &body.oci {
+            domain.check()?;
+        }
         let id = body.id.unwrap_or(fresh.id);
         if !super::valid_server_id(&id) {
             return Err(super::bad_server_id(&id));
@@ -100,6 +107,11 @@ impl CreateOrder {
         // Settings must also build a tenant (custom attributes and extensions are checked
         // against the schemas), before anything is counted against the client's limit.
         Tenant::new(settings.clone())?;
+        if body.oci.is_some() && settings.persona != Persona::Oci {
+            return Err(ScimError::invalid_value(
+                "\"oci\" is for a server with settings.persona \"oci\"",
+            ));
+        }
         if let Some(seed) = &body.seed {
             let mut asked = seed
                 .users
@@ -126,6 +138,7 @@ impl CreateOrder {
             token,
             seed: body.seed,
             capacity: policy.max_resources,
+            oci: body.oci,
         })
     }
 }
@@ -133,7 +146,8 @@ impl CreateOrder {
 fn order_error(e: &dyn core::fmt::Display) -> ScimError {
     ScimError::invalid_syntax(format!(
         "invalid server order: {e}; expected {{\"id\"?, \"token\"?, \"seed\"?: {{\"users\", \
-         \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?}}"
+         \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?, \"oci\"?: \
+         {{\"apiKey\", \"userName\"?}}}}"
     ))
 }
 
@@ -181,7 +195,7 @@ pub fn create(
     tenant.set_identity(Some(order.record.identity()));
     let mut changes = ChangeSet::default();
     let oci = match order.record.settings.persona {
-        Persona::Oci => Some(furnish(&mut tenant, env, &mut changes)?),
+        Persona::Oci => Some(furnish(&mut tenant, order.oci.as_ref(), env, &mut changes)?),
         Persona::Scim => None,
     };
     let mut generator = match &order.seed {
@@ -262,6 +276,10 @@ impl Created {
             oci.insert("clientId", Value::from(app.client_id.as_str()));
             oci.insert("clientSecret", Value::from(app.client_secret.as_str()));
             oci.insert("tenancy", Value::from(tenancy(&record.id)));
+            if let Some((user, fingerprint)) = &app.admin {
+                oci.insert("user", Value::from(user.as_str()));
+                oci.insert("fingerprint", Value::from(fingerprint.as_str()));
+            }
             body.insert("oci", Value::Object(oci));
         }
         let mut response = json(201, &Value::Object(body));

@@ -9,7 +9,7 @@ from __future__ import annotations
 import oci
 import pytest
 
-from conftest import CAPABILITIES, assert_scim_401, new_key_pair
+from conftest import CAPABILITIES, assert_scim_401, new_domain, new_key_pair
 from iam_script import IamScript, user_operation
 
 KINDS = {
@@ -148,3 +148,16 @@ def test_an_unregistered_key_and_unsigned_requests_get_401_and_change_nothing(ht
     assert after["totalResults"] == before["totalResults"]
     unsigned = http.get(f"{domain.url}/admin/v1/Users")
     assert_scim_401(unsigned)
+
+
+def test_a_domain_made_with_an_administrator_key_is_ready_for_the_sdk(http, tmp_path):
+    key_file, public = new_key_pair(tmp_path)
+    domain = new_domain(http, oci={"apiKey": public}, seed={"users": 5, "groups": 0})
+    try:
+        answer = domain.created["oci"]
+        client = sdk_client(domain, answer["user"], key_file, answer["fingerprint"])
+        users = client.list_users(count=10).data
+        assert users.total_results == 6
+        assert client.get_me().data.user_name == "oci-admin@example.com"
+    finally:
+        domain.delete(http)

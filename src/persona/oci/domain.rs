@@ -16,6 +16,7 @@ use crate::value::{Map, Value};
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
 
 /// The administrator roles of a new domain (`AppRoles` of its own app).
 pub const ADMIN_ROLES: [&str; 7] = [
@@ -28,6 +29,25 @@ pub const ADMIN_ROLES: [&str; 7] = [
     "Audit Administrator",
 ];
 
+/// What a server's creation order may ask of its domain besides its app: an administrator
+/// whose API key the OCI SDK can sign with from the start (`{"apiKey": PEM, "userName"?}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DomainOrder {
+    /// The administrator's PEM public key.
+    pub api_key: String,
+    /// The administrator's userName (default `oci-admin@example.com`).
+    #[serde(default)]
+    pub user_name: Option<String>,
+}
+
+impl DomainOrder {
+    /// 400 for a key that is not an RSA public key, before anything is made.
+    pub fn check(&self) -> Result<()> {
+        super::signature::fingerprint(&self.api_key).map(|_| ())
+    }
+}
+
 /// The app made with a server: what the creation answer shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Furnished {
@@ -37,6 +57,8 @@ pub struct Furnished {
     pub client_id: String,
     /// Its client secret, in clear (shown this once).
     pub client_secret: String,
+    /// The administrator made with it, if asked: its user OCID and its key's fingerprint.
+    pub admin: Option<(String, String)>,
 }
 
 impl Furnished {
@@ -65,8 +87,14 @@ fn object(entries: Vec<(&str, Value)>) -> Value {
     Value::Object(map)
 }
 
-/// Fills a new domain: its app and its administrator roles, created by the domain itself.
-pub fn furnish(tenant: &mut Tenant, env: &mut Env, changes: &mut ChangeSet) -> Result<Furnished> {
+/// Fills a new domain: its app, its administrator roles, and the administrator `order` asks
+/// for, created by the domain itself.
+pub fn furnish(
+    tenant: &mut Tenant,
+    order: Option<&DomainOrder>,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<Furnished> {
     let domain = Caller::domain();
     let app = object(vec![
         ("schemas", Value::Array(vec![text(APP)])),
@@ -114,11 +142,60 @@ pub fn furnish(tenant: &mut Tenant, env: &mut Env, changes: &mut ChangeSet) -> R
         ]);
         tenant.create_as("AppRole", app_role, Some(&domain), env, changes)?;
     }
+    let admin = match order {
+        Some(order) => Some(administrator(tenant, order, &domain, env, changes)?),
+        None => None,
+    };
     Ok(Furnished {
         app_id,
         client_id,
         client_secret,
+        admin,
     })
+}
+
+/// The administrator an order asks for, and its API key: `(user OCID, fingerprint)`.
+fn administrator(
+    tenant: &mut Tenant,
+    order: &DomainOrder,
+    domain: &Caller,
+    env: &mut Env,
+    changes: &mut ChangeSet,
+) -> Result<(String, String)> {
+    let name = order
+        .user_name
+        .as_deref()
+        .unwrap_or("oci-admin@example.com");
+    let user = object(vec![
+        (
+            "schemas",
+            Value::Array(vec![text(crate::schema::builtin::USER)]),
+        ),
+        ("userName", text(name)),
+        ("displayName", text("OCI administrator")),
+        (
+            "emails",
+            Value::Array(vec![object(vec![
+                ("value", text(name)),
+                ("type", text("work")),
+                ("primary", Value::Bool(true)),
+            ])]),
+        ),
+    ]);
+    let user = tenant.create_as("User", user, Some(domain), env, changes)?;
+    let user_id = user.get("id").and_then(Value::as_str).unwrap_or("");
+    let key = object(vec![
+        (
+            "schemas",
+            Value::Array(vec![text(super::schemas::CREDENTIALS[0].schema)]),
+        ),
+        ("key", text(&order.api_key)),
+        ("user", object(vec![("value", text(user_id))])),
+    ]);
+    let key = tenant.create_as("ApiKey", key, Some(domain), env, changes)?;
+    let field =
+        |v: &Value, name: &str| String::from(v.get(name).and_then(Value::as_str).unwrap_or(""));
+    Ok((field(&user, "ocid"), field(&key, "fingerprint")))
 }
 
 /// `PUT /AppStatusChanger/{id}`: activates or deactivates an app (a PATCH of its `active`
