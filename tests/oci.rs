@@ -1121,3 +1121,69 @@ fn a_domain_can_be_made_with_an_administrator_whose_key_signs_at_once() {
         assert!(e.detail.contains(detail), "{extra}: {}", e.detail);
     }
 }
+
+#[test]
+fn an_export_imported_again_keeps_apps_keys_and_writers() {
+    let (mut d, answer) = domain("dom", json!({"seed": {"users": 4, "groups": 1}}));
+    let client = answer["oci"]["clientId"].as_str().unwrap();
+    let secret = answer["oci"]["clientSecret"].as_str().unwrap();
+    let made = d.call(
+        &Auth::Bearer(SERVER_TOKEN.into()),
+        "POST",
+        "/Users",
+        Some(user("kept@example.com")),
+    );
+    d.call(
+        &Auth::Bearer(SERVER_TOKEN.into()),
+        "POST",
+        "/ApiKeys",
+        Some(json!({"key": PUBLIC_1, "user": {"value": made.body["id"]}})),
+    );
+    let before = d.snapshot();
+    let exported = admin::export(&d.server.tenant);
+    let site = Site {
+        origin: ORIGIN,
+        layout: EDGE,
+    };
+    let method = Method::Put;
+    let request = admin::Request {
+        method: &method,
+        action: admin::Action::Import,
+        access: admin::Access::Owner,
+        body: &exported,
+    };
+    let out = admin::handle(&request, &mut d.server, &policy(), &site);
+    assert_eq!(
+        out.response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&out.response.body)
+    );
+    // Parsed: stored forms are the same whatever the order of their keys.
+    let parsed = |texts: Vec<String>| {
+        let mut values: Vec<Value> = texts
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect();
+        values.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        values
+    };
+    let (after, expected) = (parsed(d.snapshot()), parsed(before));
+    assert_eq!(after.len(), expected.len());
+    for (a, e) in after.iter().zip(&expected) {
+        assert!(
+            a == e,
+            "the same stored form (digests, writers and OCIDs included): {}",
+            a["id"]
+        );
+    }
+    // The app still gets tokens, and they still open the server.
+    let auth = d.access_token(client, secret);
+    assert_eq!(d.call(&auth, "GET", "/Users?count=1", None).status, 200);
+    let signed = Auth::Signed(format!(
+        "{}/{}/ff:35:c2:58:55:90:06:fb:40:7b:c6:6c:5e:8b:0d:a5",
+        oci::ident::tenancy("dom"),
+        made.body["ocid"].as_str().unwrap()
+    ));
+    assert_eq!(d.call(&signed, "GET", "/Me", None).status, 200);
+}

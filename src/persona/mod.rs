@@ -134,6 +134,24 @@ pub(crate) fn stamp(
     oci::credentials::stamp(tenant, rs, value, old, caller)
 }
 
+/// What an import must keep of a stored form that normalizing drops: the read-only values
+/// the persona stored (a restore is the owner's own data).
+pub(crate) fn stored_read_only(
+    tenant: &Tenant,
+    rs: &ResourceSchema,
+    resource: &crate::value::Map,
+) -> Vec<(crate::value::Text, Value)> {
+    if !active(tenant) {
+        return Vec::new();
+    }
+    oci::credentials::stored_read_only(rs, resource)
+}
+
+/// Puts back what [`stored_read_only`] kept.
+pub(crate) fn restore(value: &mut Value, kept: Vec<(crate::value::Text, Value)>) {
+    oci::credentials::restore(value, kept);
+}
+
 /// A creation answer's view with the secrets the persona generated, shown this once.
 pub(crate) fn reveal(tenant: &Tenant, rs: &ResourceSchema, stored: &Value, view: &mut Value) {
     if active(tenant) {

@@ -94,7 +94,69 @@ fn default_capabilities(rs: &ResourceSchema, value: &mut Value) {
                 .or_insert(Value::Bool(true));
         }
     }
-    crate::resource::list_schema(rs, obj, CAPABILITIES);
+    let listed = obj
+        .get("schemas")
+        .and_then(Value::as_array)
+        .is_some_and(|urns| urns.iter().any(|u| u.as_str() == Some(CAPABILITIES)));
+    if !listed {
+        crate::resource::list_schema(rs, obj, CAPABILITIES);
+    }
+}
+
+/// The read-only values the domain stored on a resource (its OCID, writers, generated
+/// non-secret values, a credential's user's display and name), as an export carries them:
+/// what an import keeps although normalizing client input drops read-only attributes. Only
+/// values of the right shape (text, or objects of text) are kept.
+pub(crate) fn stored_read_only(rs: &ResourceSchema, resource: &Map) -> Vec<(Text, Value)> {
+    let text_only = |v: &Value| match v {
+        Value::String(_) => true,
+        Value::Object(fields) => fields.values().all(Value::is_string),
+        _ => false,
+    };
+    let mut out = Vec::new();
+    for name in KEEP_ON_UPDATE
+        .iter()
+        .copied()
+        .chain(["idcsLastModifiedBy"])
+        .chain(kept_read_only(rs))
+    {
+        if let Some(value) = resource.get(name).filter(|v| text_only(v)) {
+            out.push((Text::new(name), value.clone()));
+        }
+    }
+    if credential_kind(&rs.name).is_some() {
+        if let Some(Value::Object(user)) = resource.get("user") {
+            let mut shown = Map::with_capacity(2);
+            for sub in ["display", "name"] {
+                if let Some(v) = user.get(sub).filter(|v| v.is_string()) {
+                    shown.insert(sub, v.clone());
+                }
+            }
+            out.push((Text::const_new("user"), Value::Object(shown)));
+        }
+    }
+    out
+}
+
+/// Puts back what [`stored_read_only`] kept (a credential's `user` merges into the one
+/// the import normalized).
+pub(crate) fn restore(value: &mut Value, kept: Vec<(Text, Value)>) {
+    let Some(obj) = value.as_object_mut() else {
+        return;
+    };
+    for (name, kept) in kept {
+        match (obj.get_mut(&name), kept) {
+            (Some(Value::Object(user)), Value::Object(shown)) if name == "user" => {
+                for (k, v) in shown {
+                    user.insert(k, v);
+                }
+            }
+            (_, kept) if name != "user" => {
+                obj.insert(name, kept);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The user a credential names by `user.value` (its id) or `user.ocid`: 400 if none.

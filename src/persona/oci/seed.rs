@@ -170,10 +170,8 @@ pub fn capabilities(user: &mut Map, rates: &CapabilityRates, rng: &mut Rng) {
     for (flag, (_, rate)) in CAPABILITY_FLAGS.iter().zip(rates.rates()) {
         flags.insert(*flag, Value::Bool(rng.chance(rate)));
     }
+    // `schemas` lists it when the user is stored (normalization lists present extensions).
     user.insert(CAPABILITIES, Value::Object(flags));
-    if let Some(Value::Array(schemas)) = user.get_mut("schemas") {
-        schemas.push(Value::from(CAPABILITIES));
-    }
 }
 
 /// The credentials to create for a stored user: `(resource type, client JSON)`.
