@@ -1,12 +1,15 @@
 //! Engine benchmark: Bulk ingest into an in-memory tenant, then indexed and scanned
 //! queries and a sorted page, at 100,000 and 1,000,000 users.
 //!
-//! Run: `cargo bench --bench engine`. `SCIMLET_BENCH_SIZES=100000`
-//! picks sizes. Figures are wall-clock on whatever machine runs it; each query figure is
+//! Run: `cargo bench --bench engine`. `SCIMLET_BENCH_SIZES=100000` picks sizes;
+//! `SCIMLET_BENCH_PERSONA=oci` makes the tenant an identity domain. Figures are wall-clock
+//! on whatever machine runs it; each query figure is
 //! the mean over repeated requests through `Tenant::handle` (query parsing, filter
 //! compilation, planning, rendering and JSON serialization included).
 
 use scimlet::env::UuidIds;
+use scimlet::persona::Identity;
+use scimlet::settings::Persona;
 use scimlet::{Env, Method, Request, Settings, Tenant};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -152,13 +155,25 @@ fn total_results(resp: &scimlet::Response) -> u64 {
 }
 
 fn run(n: usize) {
+    // `SCIMLET_BENCH_PERSONA=oci`: the same load into an identity domain (writers, OCIDs,
+    // capabilities recorded on every user).
+    let persona = match std::env::var("SCIMLET_BENCH_PERSONA").as_deref() {
+        Ok("oci") => Persona::Oci,
+        _ => Persona::Scim,
+    };
     let settings = Settings {
         bulk_max_operations: BATCH,
         bulk_max_payload_size: 4 << 20,
+        persona,
         ..Settings::default()
     };
+    let mut tenant = Tenant::new(settings).unwrap();
+    tenant.set_identity(Some(Identity {
+        server_id: "bench".into(),
+        key: vec![7; 32],
+    }));
     let mut bench = Bench {
-        tenant: Tenant::new(settings).unwrap(),
+        tenant,
         ids: UuidIds::new(7),
     };
     let bodies: Vec<Vec<u8>> = (0..n)

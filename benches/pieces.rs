@@ -96,6 +96,7 @@ fn projection() {
         let projection = Projection {
             attributes: parse_attribute_list(attributes),
             excluded: Vec::new(),
+            ..Projection::default()
         };
         let ns = best_ns(page.len(), || {
             let plan = ProjectionPlan::new(&rs, &projection);

@@ -34,6 +34,24 @@ if command -v flock >/dev/null; then
 else
     echo "note: without flock (util-linux), nothing keeps a second server off $STATE" >&2
 fi
+# An Oracle identity domain beside it (the oci persona). Its app's client secret is shown
+# only when it is made, so it is kept next to the local state (.wrangler/, never committed).
+OCI_DEMO_ID="${OCI_DEMO_ID:-oci-demo}"
+OCI_DEMO_FILE=.wrangler/oci-demo.json
+oci_demo() {
+    local body status
+    body="$(mktemp)"
+    status="$(curl -s -o "$body" -w '%{http_code}' -X POST "$BASE/api/servers" \
+        -H 'Content-Type: application/json' \
+        -d "{\"id\": \"$OCI_DEMO_ID\", \"settings\": {\"persona\": \"oci\"}, \"seed\": {\"users\": 50, \"groups\": 4, \"seed\": 42}}")"
+    if [[ "$status" == 201 ]]; then
+        mkdir -p .wrangler
+        python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["oci"], indent=2))' "$body" >"$OCI_DEMO_FILE"
+    elif [[ "$status" != 409 ]]; then
+        echo "warning: creating '$OCI_DEMO_ID' answered $status: $(cat "$body")" >&2
+    fi
+    rm -f "$body"
+}
 
 announce_demo() {
     local main_pid=$1
@@ -59,6 +77,7 @@ announce_demo() {
         *) echo "warning: creating '$DEMO_ID' answered $status: $(cat "$body")" >&2 ;;
     esac
     rm -f "$body"
+    oci_demo
     cat <<MSG
 
   scimlet is running at $BASE ($MODE)
@@ -67,6 +86,9 @@ announce_demo() {
   admin token   $ADMIN_TOKEN   (GET /api/servers)
 
   try:  curl -H 'Authorization: Bearer $DEMO_TOKEN' '$BASE/scim-identifier/$DEMO_ID/scim/v2/Users?count=2'
+
+  identity domain '$OCI_DEMO_ID' (domainUrl, clientId, clientSecret, tenancy):
+$(cat "$OCI_DEMO_FILE" 2>/dev/null || echo "    (made before; its client secret was shown then)")
 
 MSG
 }

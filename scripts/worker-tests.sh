@@ -15,6 +15,9 @@ run() {
 }
 
 run "HTTP tests (pytest tests/http)" .venv/bin/pytest tests/http -q -p no:cacheprovider
+# -s: the oci tests print the Bulk rates through /admin/v1 and /scim/v2.
+run "oci persona: the OCI SDK and identity-domain scripts (pytest tests/oci)" \
+    .venv/bin/pytest tests/oci -q -s -p no:cacheprovider
 run "conformance: scim2-tester" .venv/bin/python tests/conformance/scim2_tester_check.py
 run "conformance: scim-sanity probe" tests/conformance/scim_sanity_probe.sh
 if [[ -x tests/cli/run.sh ]]; then

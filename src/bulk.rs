@@ -18,6 +18,7 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Method, Response};
 use crate::operation::{self, Operation, Write};
+use crate::persona::Caller;
 use crate::resource;
 use crate::route::resolve;
 use crate::schema::builtin::BULK_RESPONSE;
@@ -135,6 +136,7 @@ fn substitute(v: &mut Value, created: &BTreeMap<Text, String>, depth: usize) {
 pub(crate) fn handle(
     tenant: &mut Tenant,
     body: Value,
+    caller: Option<&Caller>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Response> {
@@ -229,7 +231,15 @@ pub(crate) fn handle(
                 ops[i].bulk_id.as_deref().unwrap_or("")
             )))
         } else {
-            run(tenant, &mut ops[i], &defined, &created, env, changes)
+            run(
+                tenant,
+                &mut ops[i],
+                &defined,
+                &created,
+                caller,
+                env,
+                changes,
+            )
         };
         let op = &ops[i];
         let mut entry = OpResult {
@@ -351,6 +361,7 @@ fn run(
     op: &mut Requested,
     defined: &BTreeMap<Text, usize>,
     created: &BTreeMap<Text, String>,
+    caller: Option<&Caller>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Done> {
@@ -407,6 +418,7 @@ fn run(
             write,
             data,
             version: op.version.as_deref(),
+            caller,
         },
         env,
         changes,

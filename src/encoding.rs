@@ -53,6 +53,36 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     (bits < 6).then_some(out)
 }
 
+/// Base64url (RFC 4648 section 5), unpadded: tokens that travel in URLs and headers.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    base64_encode(bytes)
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// Decodes base64url, padded or not. `None` on any other byte (the standard alphabet's
+/// `+` and `/` included).
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    if text.contains(['+', '/']) {
+        return None;
+    }
+    let standard: String = text
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    base64_decode(&standard)
+}
+
 /// Lower-case hex, two digits a byte.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -62,6 +92,21 @@ pub fn hex(bytes: &[u8]) -> String {
         s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     s
+}
+
+/// Decodes hex of either case; `None` for an odd length or any other character.
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    let digits = text.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let nibble = |c: u8| char::from(c).to_digit(16);
+            Some((nibble(*pair.first()?)? * 16 + nibble(*pair.get(1)?)?) as u8)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod org;
 
 use crate::env::{Env, Rng};
 use crate::error::{Result, ScimError};
+use crate::persona::oci::seed::{self as oci_seed, CapabilityRates, CredentialRates};
 use crate::schema::builtin::{ENTERPRISE_USER, GROUP, OKTA_ENTITLEMENT, OKTA_ROLE, USER};
 use crate::tenant::{ChangeSet, Tenant};
 use crate::value::{Map, Text, Value};
@@ -83,6 +84,10 @@ pub struct SeedSpec {
     pub domain: Option<String>,
     /// EnterpriseUser `organization`. `None`: a fictional company chosen by the seed.
     pub organization: Option<String>,
+    /// An identity domain's (`oci` persona): share of users with each capability on.
+    pub capabilities: CapabilityRates,
+    /// An identity domain's (`oci` persona): share of users given each credential kind.
+    pub credentials: CredentialRates,
 }
 
 impl Default for SeedSpec {
@@ -104,6 +109,8 @@ impl Default for SeedSpec {
             mixed_name_ratio: 0.15,
             domain: None,
             organization: None,
+            capabilities: CapabilityRates::default(),
+            credentials: CredentialRates::default(),
         }
     }
 }
@@ -163,6 +170,7 @@ impl SeedSpec {
         if let Some(domain) = &self.domain {
             check_domain(domain)?;
         }
+        crate::persona::oci::seed::check(&self.capabilities, &self.credentials)?;
         if let Some(org) = &self.organization {
             if org.trim().is_empty() || org.len() > 256 {
                 return Err(ScimError::invalid_value(
@@ -237,6 +245,10 @@ pub struct Generator {
     max_members: usize,
     /// Resources made so far; the phase and the index within it follow from it.
     done: usize,
+    /// Who the resources are created by (an `oci` server's app: `idcsCreatedBy`).
+    caller: Option<crate::persona::Caller>,
+    /// Whether users get an identity domain's capabilities and credentials.
+    domain: bool,
 }
 
 impl Generator {
@@ -251,25 +263,35 @@ impl Generator {
             max_members: usize::MAX,
             spec: spec.clone(),
             done: 0,
+            caller: None,
+            domain: false,
         })
     }
 
     /// A generator for what `tenant` serves: types switched off are not generated.
     pub fn for_tenant(tenant: &Tenant, spec: &SeedSpec) -> Result<Generator> {
-        let enabled = &tenant.settings().resource_types;
+        // What the tenant serves: its settings, and its persona (no Okta types in an
+        // identity domain).
+        let served = |name: &str| tenant.type_index(name).is_some();
         let mut spec = spec.clone();
-        if !enabled.group {
+        if !served("Group") {
             spec.groups = 0;
         }
-        if !enabled.entitlement {
+        if !served("Entitlement") {
             spec.entitlements = 0;
         }
-        if !enabled.role {
+        if !served("Role") {
             spec.roles = 0;
         }
         let mut generator = Generator::new(&spec)?;
         generator.max_members = tenant.settings().max_values_per_attribute;
+        generator.domain = served("AuthToken");
         Ok(generator)
+    }
+
+    /// Creates everything from now on on behalf of `caller` (the persona's `idcsCreatedBy`).
+    pub fn act_as(&mut self, caller: crate::persona::Caller) {
+        self.caller = Some(caller);
     }
 
     /// How many resources the whole spec makes.
@@ -300,8 +322,9 @@ impl Generator {
         env: &mut Env,
         changes: &mut ChangeSet,
     ) -> Result<usize> {
+        let caller = self.caller.clone();
         self.step(budget, &mut |resource_type, resource| {
-            tenant.create(resource_type, resource, env, changes)
+            tenant.create_as(resource_type, resource, caller.as_ref(), env, changes)
         })
     }
 
@@ -362,6 +385,10 @@ impl Generator {
                 }
             }
             person.assign_grants(&self.entitlements, &self.roles);
+            let mut domain_rng = stream(s.seed, PURPOSE_DOMAIN, i as u64);
+            if self.domain {
+                oci_seed::capabilities(&mut person.user, &s.capabilities, &mut domain_rng);
+            }
             for g in &person.groups {
                 if let Some(list) = self.members.get_mut(*g) {
                     if list.len() < self.max_members {
@@ -370,6 +397,12 @@ impl Generator {
                 }
             }
             let stored = sink("User", Value::Object(person.user))?;
+            if self.domain {
+                for (kind, body) in oci_seed::credentials(&stored, &s.credentials, &mut domain_rng)
+                {
+                    sink(kind, body)?;
+                }
+            }
             let display = stored.get("displayName").and_then(Value::as_str);
             self.users
                 .push(stored_id(&stored)?, display.unwrap_or_default());
@@ -797,6 +830,8 @@ struct Naming {
 
 const PURPOSE_SERVER: u64 = 1;
 const PURPOSE_USER: u64 = 2;
+/// An identity domain's capabilities and credentials of a user.
+const PURPOSE_DOMAIN: u64 = 3;
 
 impl Catalog {
     fn new(spec: &SeedSpec) -> Catalog {

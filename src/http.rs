@@ -74,6 +74,9 @@ pub struct Request {
     pub content_type: Option<String>,
     /// The body bytes (may be empty).
     pub body: Vec<u8>,
+    /// Who makes the request, as the host authenticated it (`None`: the server's own
+    /// token). Only a persona reads it (`crate::persona`).
+    pub caller: Option<crate::persona::Caller>,
 }
 
 impl Request {
@@ -91,6 +94,7 @@ impl Request {
             if_none_match: None,
             content_type: None,
             body: Vec::new(),
+            caller: None,
         }
     }
     /// The same request with a JSON body and `Content-Type: application/scim+json`.

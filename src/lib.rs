@@ -81,6 +81,7 @@ mod membership;
 mod operation;
 pub mod patch;
 pub mod path;
+pub mod persona;
 pub mod project;
 mod query;
 mod resource;

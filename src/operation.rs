@@ -7,6 +7,7 @@
 use crate::env::Env;
 use crate::error::Result;
 use crate::http::{location, Method};
+use crate::persona::Caller;
 use crate::resource;
 use crate::route::Route;
 use crate::tenant::{ChangeSet, Tenant};
@@ -73,6 +74,8 @@ pub(crate) struct Operation<'a> {
     pub(crate) data: Value,
     /// `If-Match`, or a Bulk operation's `version`: the versions the target may have.
     pub(crate) version: Option<&'a str>,
+    /// Who asks (the persona's `idcsCreatedBy`/`idcsLastModifiedBy`), as the host said.
+    pub(crate) caller: Option<&'a Caller>,
 }
 
 /// What a write did.
@@ -99,7 +102,12 @@ pub(crate) fn execute(
         write,
         data,
         version,
+        caller,
     } = op;
+    let asking = resource::Asking {
+        if_match: version,
+        caller,
+    };
     let base = env.base_url;
     let here = |tenant: &Tenant, type_index: usize, id: &str| {
         let endpoint = tenant
@@ -110,17 +118,17 @@ pub(crate) fn execute(
     };
     let (status, type_index, stored, location) = match write {
         Write::Create { type_index } => {
-            let stored = resource::create(tenant, type_index, data, env, changes)?;
+            let stored = resource::create(tenant, type_index, data, caller, env, changes)?;
             let id = stored.get("id").and_then(Value::as_str).unwrap_or_default();
             let location = here(tenant, type_index, id);
             (201, type_index, Some(stored), location)
         }
         Write::Replace { type_index, id } => {
-            let stored = resource::replace(tenant, type_index, &id, data, version, env, changes)?;
+            let stored = resource::replace(tenant, type_index, &id, data, asking, env, changes)?;
             (200, type_index, Some(stored), here(tenant, type_index, &id))
         }
         Write::Modify { type_index, id } => {
-            let stored = resource::modify(tenant, type_index, &id, &data, version, env, changes)?;
+            let stored = resource::modify(tenant, type_index, &id, &data, asking, env, changes)?;
             (200, type_index, Some(stored), here(tenant, type_index, &id))
         }
         Write::Delete { type_index, id } => {

@@ -28,6 +28,29 @@ pub struct Projection {
     pub attributes: alloc::vec::Vec<String>,
     /// `excludedAttributes`: removed unless `returned: always`.
     pub excluded: alloc::vec::Vec<String>,
+    /// `attributeSets` (identity domains, the OCI SDK): every attribute whose `returned`
+    /// is one of these, unioned with `attributes` (`all` is `default` and `request`).
+    pub sets: alloc::vec::Vec<Returned>,
+}
+
+/// Parses an `attributeSets` value (comma-separated, any case): `all`, `always`,
+/// `never`, `request`, `default`. Unknown names are ignored, like unknown attributes.
+pub fn parse_attribute_sets(text: &str, into: &mut Vec<Returned>) {
+    for name in parse_attribute_list(text) {
+        let sets: &[Returned] = match name.to_ascii_lowercase().as_str() {
+            "all" => &[Returned::Default, Returned::Request],
+            "always" => &[Returned::Always],
+            "never" => &[Returned::Never],
+            "request" => &[Returned::Request],
+            "default" => &[Returned::Default],
+            _ => &[],
+        };
+        for set in sets {
+            if !into.contains(set) {
+                into.push(*set);
+            }
+        }
+    }
 }
 
 /// The representation of a stored resource returned to the client: `returned: never`
@@ -71,7 +94,7 @@ struct Pick<'a> {
 impl<'a> ProjectionPlan<'a> {
     /// Resolves the names in `projection` against `rs` (unknown names are ignored).
     pub fn new(rs: &'a ResourceSchema, projection: &Projection) -> Self {
-        let only = !projection.attributes.is_empty();
+        let only = !projection.attributes.is_empty() || !projection.sets.is_empty();
         let mut plan = ProjectionPlan {
             rs,
             only,
@@ -87,7 +110,45 @@ impl<'a> ProjectionPlan<'a> {
         for name in names {
             plan.add(name);
         }
+        if !projection.sets.is_empty() {
+            plan.add_sets(&projection.sets);
+        }
         plan
+    }
+
+    /// Names every attribute whose `returned` is in `sets` (never a `never` one: those
+    /// are never output, whatever is asked).
+    fn add_sets(&mut self, sets: &[Returned]) {
+        let rs = self.rs;
+        let wanted = |a: &Attribute| sets.contains(&a.returned) && a.returned != Returned::Never;
+        let core: Vec<&'a Attribute> = rs.top_level().filter(|a| wanted(a)).collect();
+        for attr in core {
+            self.pick(None, attr);
+        }
+        for (i, ext) in rs.extensions.iter().enumerate() {
+            for attr in ext.schema.attributes.iter().filter(|a| wanted(a)) {
+                self.pick(Some(i), attr);
+            }
+        }
+    }
+
+    /// Names one attribute as a whole (`ext`: its extension's position).
+    fn pick(&mut self, ext: Option<usize>, attr: &'a Attribute) {
+        let picks = match ext {
+            None => &mut self.core,
+            Some(i) => match self.extensions.get_mut(i) {
+                Some((_, picks)) => picks,
+                None => return,
+            },
+        };
+        match picks.iter_mut().find(|p| core::ptr::eq(p.attr, attr)) {
+            Some(p) => p.whole = true,
+            None => picks.push(Pick {
+                attr,
+                whole: true,
+                subs: Vec::new(),
+            }),
+        }
     }
 
     fn add(&mut self, path: &str) {
@@ -434,6 +495,7 @@ mod tests {
             let projection = Projection {
                 attributes: parse_attribute_list(attributes),
                 excluded: parse_attribute_list(excluded),
+                ..Projection::default()
             };
             assert_eq!(project(rs, stored, &projection), expected, "{name}");
         }
@@ -682,6 +744,57 @@ mod tests {
         check(&resource_type("Group"), &stored, table);
     }
 
+    /// (attributeSets, attributes, top-level keys expected besides `schemas`): identity
+    /// domains' sets, unioned with `attributes`; `never` is never output.
+    #[test]
+    fn attribute_sets_select_by_returned_and_union_with_attributes() {
+        let rs = resource_type("User");
+        let stored = stored_user();
+        let all = [
+            "id",
+            "externalId",
+            "userName",
+            "name",
+            "active",
+            "emails",
+            "meta",
+            ENTERPRISE_USER,
+        ];
+        let table: [(&str, &str, &[&str]); 7] = [
+            ("always", "", &["id", "userName"]),
+            ("always", "emails", &["id", "userName", "emails"]),
+            ("default", "", &all),
+            ("all", "", &all),
+            ("ALL,never", "", &all),
+            ("never", "", &["id", "userName"]),
+            (
+                "request,nonsense",
+                "name.givenName",
+                &["id", "userName", "name"],
+            ),
+        ];
+        for (sets, attributes, expected) in table {
+            let mut projection = Projection {
+                attributes: parse_attribute_list(attributes),
+                ..Projection::default()
+            };
+            parse_attribute_sets(sets, &mut projection.sets);
+            let out = project(&rs, &stored, &projection);
+            let mut keys: Vec<&str> = out
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.as_str())
+                .filter(|k| *k != "schemas")
+                .collect();
+            let mut want = expected.to_vec();
+            keys.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(keys, want, "{sets} {attributes}");
+            assert!(out.get("password").is_none());
+        }
+    }
+
     #[test]
     fn attribute_lists_are_split_and_trimmed() {
         let table: [(&str, &[&str]); 5] = [
@@ -737,6 +850,7 @@ mod tests {
             let projection = Projection {
                 attributes: parse_attribute_list(&attributes),
                 excluded: parse_attribute_list(&excluded),
+                ..Projection::default()
             };
             for rs in builtin::resource_types() {
                 let out = project(&rs, &Value::Object(stored.clone()), &projection);

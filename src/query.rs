@@ -13,7 +13,7 @@ use crate::error::{Result, ScimError};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
 use crate::index::IdSet;
 use crate::membership;
-use crate::project::{parse_attribute_list, Projection, ProjectionPlan};
+use crate::project::{parse_attribute_list, parse_attribute_sets, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
 use crate::tenant::{Row, Store, Tenant};
@@ -81,6 +81,8 @@ pub fn projection_from_query(query: &str) -> Projection {
             projection.attributes = parse_attribute_list(&value);
         } else if key.eq_ignore_ascii_case("excludedAttributes") {
             projection.excluded = parse_attribute_list(&value);
+        } else if key.eq_ignore_ascii_case("attributeSets") {
+            parse_attribute_sets(&value, &mut projection.sets);
         }
     }
     projection
@@ -150,7 +152,9 @@ impl ListParams {
                 "count" | "limit" => params.count = Some(parse_index("count", &value, 0)?),
                 "attributes" => params.projection.attributes = parse_attribute_list(&value),
                 "excludedattributes" => params.projection.excluded = parse_attribute_list(&value),
-                _ => {} // attributeSets (OCI) and anything else: ignored.
+                // Identity domains' (the OCI SDK sends it, repeated for each set).
+                "attributesets" => parse_attribute_sets(&value, &mut params.projection.sets),
+                _ => {}
             }
         }
         Ok(params)

@@ -11,6 +11,7 @@ use crate::error::{Result, ScimError};
 use crate::http::location;
 use crate::json;
 use crate::membership;
+use crate::persona::Caller;
 use crate::project::{Projection, ProjectionPlan};
 use crate::schema::{check_immutable, check_required, normalize_resource};
 use crate::schema::{Mutability, ResourceSchema};
@@ -69,6 +70,7 @@ pub(crate) fn create(
     tenant: &mut Tenant,
     type_index: usize,
     input: Value,
+    caller: Option<&Caller>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
@@ -76,6 +78,7 @@ pub(crate) fn create(
     let strict = tenant.settings.strict;
     let rs = schema_of(tenant, type_index)?;
     let mut value = normalize_resource(rs, input, strict)?;
+    crate::persona::prepare(tenant, rs, &mut value)?;
     crate::schema::limits::check_value_counts(&value, tenant.settings.max_values_per_attribute)?;
     check_required(rs, &value)?;
     check_unique(tenant, rs, &value, None)?;
@@ -99,7 +102,9 @@ pub(crate) fn create(
         obj.insert("meta", Value::Object(meta));
     }
     let id = id_of(&value);
-    crate::secret::seal(schema_of(tenant, type_index)?, &mut value, &id, &version);
+    let rs = schema_of(tenant, type_index)?;
+    crate::persona::stamp(tenant, rs, &mut value, None, caller)?;
+    crate::secret::seal(rs, &mut value, &id, &version);
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)
@@ -153,24 +158,32 @@ fn current<'t>(
     Ok((old, schema_of(tenant, type_index)?))
 }
 
+/// What an update asks besides its data: the versions the target may have (`If-Match`)
+/// and who asks (the persona's `idcsLastModifiedBy`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Asking<'a> {
+    pub(crate) if_match: Option<&'a str>,
+    pub(crate) caller: Option<&'a Caller>,
+}
+
 /// PUT: replaces a resource, keeping what the client may not change.
 pub(crate) fn replace(
     tenant: &mut Tenant,
     type_index: usize,
     id: &str,
     input: Value,
-    if_match: Option<&str>,
+    asking: Asking<'_>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
-    let (old, rs) = current(tenant, type_index, id, if_match)?;
+    let (old, rs) = current(tenant, type_index, id, asking.if_match)?;
     let strict = tenant.settings.strict;
     let mut value = normalize_resource(rs, input, strict)?;
     keep_write_only(rs, &old, &mut value);
     if let (Some(obj), Some(id_value)) = (value.as_object_mut(), old.get("id")) {
         obj.insert_first("id", id_value.clone());
     }
-    finish_update(tenant, type_index, &old, value, env, changes)
+    finish_update(tenant, type_index, &old, value, asking.caller, env, changes)
 }
 
 /// PATCH: applies a PatchOp body. A request that changes nothing keeps the version.
@@ -179,16 +192,16 @@ pub(crate) fn modify(
     type_index: usize,
     id: &str,
     body: &Value,
-    if_match: Option<&str>,
+    asking: Asking<'_>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
-    let (old, rs) = current(tenant, type_index, id, if_match)?;
+    let (old, rs) = current(tenant, type_index, id, asking.if_match)?;
     let new = crate::patch::apply(rs, &old, body, &tenant.settings)?;
     if new == *old {
         return Ok(old);
     }
-    finish_update(tenant, type_index, &old, new, env, changes)
+    finish_update(tenant, type_index, &old, new, asking.caller, env, changes)
 }
 
 /// Write-only values (a `password`) cannot be read back, so a client doing GET-then-PUT
@@ -228,7 +241,7 @@ fn keep_write_only(rs: &ResourceSchema, old: &Value, new: &mut Value) {
 }
 
 /// Adds an extension URN to a stored resource's `schemas`, in the type's schema order.
-fn list_schema(rs: &ResourceSchema, resource: &mut Map, urn: &str) {
+pub(crate) fn list_schema(rs: &ResourceSchema, resource: &mut Map, urn: &str) {
     let Some(schemas) = resource.get_mut("schemas").and_then(Value::as_array_mut) else {
         return;
     };
@@ -246,6 +259,7 @@ fn finish_update(
     type_index: usize,
     old: &Value,
     mut value: Value,
+    caller: Option<&Caller>,
     env: &mut Env,
     changes: &mut ChangeSet,
 ) -> Result<Arc<Value>> {
@@ -268,12 +282,9 @@ fn finish_update(
     if let Some(obj) = value.as_object_mut() {
         obj.insert("meta", meta);
     }
-    crate::secret::seal(
-        schema_of(tenant, type_index)?,
-        &mut value,
-        &id_of(old),
-        &version,
-    );
+    let rs = schema_of(tenant, type_index)?;
+    crate::persona::stamp(tenant, rs, &mut value, Some(old), caller)?;
+    crate::secret::seal(rs, &mut value, &id_of(old), &version);
     let stored = Arc::new(value);
     tenant.put(&type_name, stored.clone(), changes);
     Ok(stored)

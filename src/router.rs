@@ -27,6 +27,9 @@ use alloc::vec::Vec;
 /// Handles one request against a tenant.
 pub(crate) fn route(tenant: &mut Tenant, req: &Request, env: &mut Env) -> Outcome {
     let mut changes = ChangeSet::default();
+    if let Err(response) = crate::persona::admit(tenant, req, env.now_ms) {
+        return Outcome { response, changes };
+    }
     let response = match dispatch(tenant, req, env, &mut changes) {
         Ok(response) => response,
         // Operations write only after every check passed, so a failure has changed
@@ -50,6 +53,12 @@ fn dispatch(
         return Ok(not_allowed(req, allowed));
     }
     let base = env.base_url.trim_end_matches('/');
+    if let (Route::Me, Method::Get, Some(id)) = (&route, &req.method, crate::persona::me(req)) {
+        let ti = tenant
+            .type_index("User")
+            .ok_or_else(|| ScimError::not_found("this server serves no Users"))?;
+        return read(tenant, req, ti, &id, base);
+    }
     let write = match (route, &req.method) {
         (Route::Me, _) => {
             return Err(ScimError::new(
@@ -102,15 +111,16 @@ fn dispatch(
             ));
         }
         (Route::Collection(ti), Method::Get) => {
-            let params = ListParams::from_query(&req.query)?;
-            return Ok(json_response(
-                200,
-                &crate::query::list(tenant, &[ti], &params, base)?,
-            ));
+            let mut params = ListParams::from_query(&req.query)?;
+            crate::persona::list_params(tenant, &req.query, &mut params)?;
+            let list = crate::query::list(tenant, &[ti], &params, base)?;
+            let mut response = json_response(200, &list);
+            crate::persona::list_headers(tenant, &req.query, &list, &mut response);
+            return Ok(response);
         }
         (Route::Resource(ti, id), Method::Get) => return read(tenant, req, ti, &id, base),
         (Route::Bulk, Method::Post) => {
-            return crate::bulk::handle(tenant, json_body(req)?, env, changes)
+            return crate::bulk::handle(tenant, json_body(req)?, req.caller.as_ref(), env, changes)
         }
         (route, method) => match Write::of(method, route) {
             Some(write) => write,
@@ -127,6 +137,7 @@ fn dispatch(
         write,
         data,
         version: req.if_match.as_deref(),
+        caller: req.caller.as_ref(),
     };
     let done = operation::execute(tenant, op, env, changes)?;
     Ok(match done.stored {
@@ -134,15 +145,21 @@ fn dispatch(
         Some(stored) if patch && tenant.settings.patch_response == PatchResponse::NoContent => {
             no_content(Some(&stored))
         }
-        Some(stored) => resource_response(
-            tenant,
-            done.type_index,
-            done.status,
-            &stored,
-            &projection(req),
-            base,
-            done.location,
-        ),
+        Some(stored) => {
+            let mut response = resource_response(
+                tenant,
+                done.type_index,
+                done.status,
+                &stored,
+                &projection(req),
+                base,
+                done.location,
+            );
+            if done.status == 201 {
+                reveal(tenant, done.type_index, &stored, &mut response);
+            }
+            response
+        }
     })
 }
 
@@ -285,6 +302,20 @@ fn resource_response(
         .push(("ETag".into(), resource::version_of(stored).to_string()));
     response.headers.push(("Location".into(), location));
     response
+}
+
+/// A creation answer with the secrets the persona generated (shown this once).
+fn reveal(tenant: &Tenant, ti: usize, stored: &Value, response: &mut Response) {
+    let Some(rs) = tenant.types.get(ti) else {
+        return;
+    };
+    if !crate::persona::active(tenant) {
+        return;
+    }
+    if let Ok(mut view) = crate::value::from_slice(&response.body) {
+        crate::persona::reveal(tenant, rs, stored, &mut view);
+        response.body = serde_json::to_vec(&view).unwrap_or_default();
+    }
 }
 
 fn no_content(stored: Option<&Arc<Value>>) -> Response {

@@ -1,4 +1,5 @@
-//! A tenant's settings: what one virtual server enables, enforces and advertises.
+//! A tenant's settings: what one virtual server enables, enforces and advertises, and
+//! which service it stands in for (its persona).
 //!
 //! Settings are plain JSON data (`GET`/`PUT /api/servers/{id}/config` at the edge), so
 //! every field has a default and unknown fields are kept out of the way by serde.
@@ -68,6 +69,44 @@ pub enum PatchResponse {
     NoContent,
 }
 
+/// Which real service a server stands in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Persona {
+    /// A plain SCIM 2.0 service provider (RFC 7643/7644).
+    #[default]
+    Scim,
+    /// An Oracle identity domain (OCI IAM): `/admin/v1`, `/oauth2/v1/token`, apps, request
+    /// signatures, `idcsCreatedBy`, credentials (`crate::persona::oci`).
+    Oci,
+}
+
+/// Request rates a server allows, as identity domains limit them (`429` with
+/// `Retry-After` beyond). Off by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct RateLimits {
+    /// Whether requests are limited at all.
+    pub enabled: bool,
+    /// `/Bulk` requests per second (identity domains: 5 for every domain type).
+    pub bulk_per_second: u32,
+    /// `/Bulk` requests per minute (identity domains: 200).
+    pub bulk_per_minute: u32,
+    /// Every other request, per second (identity domains: 20 to 90 by domain type).
+    pub others_per_second: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            enabled: false,
+            bulk_per_second: 5,
+            bulk_per_minute: 200,
+            others_per_second: 20,
+        }
+    }
+}
+
 /// One tenant's settings.
 ///
 /// Parsed strictly ([`Settings::from_json`], [`Settings::merged`]): an unknown key or a value
@@ -102,6 +141,13 @@ pub struct Settings {
     pub extensions: Vec<CustomExtension>,
     /// Seconds until the server expires (hosts enforce it; `None` never expires).
     pub ttl_seconds: Option<u64>,
+    /// The service this server stands in for (`scim`, `oci`).
+    pub persona: Persona,
+    /// Request rate limits (the `oci` persona's, off by default).
+    pub rate_limits: RateLimits,
+    /// How long an access token from the `oci` persona's token endpoint lives: long enough
+    /// by default (8 hours) for a million-user run by a script that never refreshes it.
+    pub token_lifetime_seconds: u64,
 }
 
 impl Default for Settings {
@@ -119,6 +165,9 @@ impl Default for Settings {
             custom_attributes: Vec::new(),
             extensions: Vec::new(),
             ttl_seconds: None,
+            persona: Persona::Scim,
+            rate_limits: RateLimits::default(),
+            token_lifetime_seconds: 8 * 3600,
         }
     }
 }
@@ -135,6 +184,11 @@ pub const NUMERIC_RANGES: &[(&str, u64, u64)] = &[
     ("maxValuesPerAttribute", 1, 100_000),
     // Ten years: far beyond any test run, and far from overflowing a timestamp.
     ("ttlSeconds", 1, 10 * 365 * 24 * 3600),
+    // A minute to a week: scripts never refresh, and a leaked token must still die.
+    ("tokenLifetimeSeconds", 60, 7 * 24 * 3600),
+    ("rateLimits.bulkPerSecond", 1, 10_000),
+    ("rateLimits.bulkPerMinute", 1, 600_000),
+    ("rateLimits.othersPerSecond", 1, 10_000),
 ];
 
 /// The largest settings body accepted (custom attributes and extensions included).
@@ -179,6 +233,10 @@ impl Settings {
             Some(to_u64(self.patch_max_operations)),
             Some(to_u64(self.max_values_per_attribute)),
             self.ttl_seconds,
+            Some(self.token_lifetime_seconds),
+            Some(u64::from(self.rate_limits.bulk_per_second)),
+            Some(u64::from(self.rate_limits.bulk_per_minute)),
+            Some(u64::from(self.rate_limits.others_per_second)),
         ];
         for (&(name, floor, ceiling), value) in NUMERIC_RANGES.iter().zip(values) {
             if let Some(n) = value {

@@ -171,6 +171,8 @@ pub struct Tenant {
     pub(crate) version_seq: u64,
     /// The most resources (of every type, served or not) the host lets this tenant hold.
     capacity: Option<usize>,
+    /// What its persona keeps (`crate::persona`).
+    pub(crate) persona: crate::persona::State,
 }
 
 /// The resource types a tenant serves, built from the built-ins and its settings.
@@ -185,6 +187,7 @@ pub fn resource_types_for(settings: &Settings) -> Result<Vec<ResourceSchema>> {
             _ => true,
         })
         .collect();
+    crate::persona::adjust_types(settings, &mut types);
     // Entra's SCIM validator, and the directories it stands for, refuse a second group of
     // the same name; plain RFC 7643 allows it. The tenant's schema says which, so
     // discovery advertises what the engine enforces.
@@ -288,6 +291,7 @@ impl Tenant {
             membership: Membership::default(),
             version_seq: 0,
             capacity: None,
+            persona: crate::persona::State::default(),
         })
     }
 
@@ -315,6 +319,13 @@ impl Tenant {
     /// a Bulk request whose creates cannot all fit. Resources already stored stay.
     pub fn set_capacity(&mut self, capacity: Option<usize>) {
         self.capacity = capacity;
+    }
+
+    /// Tells the tenant which server it is and its secret key (from the server's record), for
+    /// the persona's OCIDs, client ids and generated secrets. Hosts set it wherever they
+    /// build a tenant, like the capacity.
+    pub fn set_identity(&mut self, identity: Option<crate::persona::Identity>) {
+        self.persona.set_identity(identity);
     }
 
     /// 403 unless `more` resources fit (one probe per type: no work per resource).
@@ -353,10 +364,22 @@ impl Tenant {
         env: &mut Env,
         changes: &mut ChangeSet,
     ) -> Result<Arc<Value>> {
+        self.create_as(resource_type, input, None, env, changes)
+    }
+
+    /// [`Tenant::create`] on behalf of `caller` (the persona's `idcsCreatedBy`).
+    pub fn create_as(
+        &mut self,
+        resource_type: &str,
+        input: Value,
+        caller: Option<&crate::persona::Caller>,
+        env: &mut Env,
+        changes: &mut ChangeSet,
+    ) -> Result<Arc<Value>> {
         let index = self.type_index(resource_type).ok_or_else(|| {
             ScimError::not_found(format!("resource type \"{resource_type}\" is not served"))
         })?;
-        crate::resource::create(self, index, input, env, changes)
+        crate::resource::create(self, index, input, caller, env, changes)
     }
 
     /// Adds one stored resource (from a change set or an export) without validation or

@@ -168,6 +168,43 @@ pub fn parse(text: &str) -> Option<Instant> {
     })
 }
 
+/// Parses an HTTP date in the IMF-fixdate form (RFC 9110 section 5.6.7), `Sun, 06 Nov
+/// 1994 08:49:37 GMT`: what request signatures sign. Milliseconds since the epoch, or
+/// `None` for anything else.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let b = text.trim().as_bytes();
+    if b.len() != 29 || b.get(3) != Some(&b',') || b.get(26..) != Some(b"GMT".as_slice()) {
+        return None;
+    }
+    let d = digits(b, 5, 2)?;
+    let month = b.get(8..11)?;
+    let mo = MONTHS.iter().position(|m| m.as_bytes() == month)? as u32 + 1;
+    let y = digits(b, 12, 4)?;
+    let (h, mi, s) = (digits(b, 17, 2)?, digits(b, 20, 2)?, digits(b, 23, 2)?);
+    let separators = [
+        (4, b' '),
+        (7, b' '),
+        (11, b' '),
+        (16, b' '),
+        (19, b':'),
+        (22, b':'),
+        (25, b' '),
+    ];
+    if separators.iter().any(|&(at, c)| b.get(at) != Some(&c))
+        || !(1..=31).contains(&d)
+        || h > 23
+        || mi > 59
+        || s > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), mo, d);
+    Some(((days * 24 + i64::from(h)) * 60 + i64::from(mi)) * 60_000 + i64::from(s) * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +268,27 @@ mod tests {
             "é",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn http_dates_as_request_signatures_send_them() {
+        let table = [
+            ("Sun, 06 Nov 1994 08:49:37 GMT", Some(784_111_777_000)),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(0)),
+            ("Fri, 04 Dec 2026 18:24:00 GMT", Some(1_796_408_640_000)),
+            (" Fri, 04 Dec 2026 18:24:00 GMT ", Some(1_796_408_640_000)),
+            ("Fri, 04 Dec 2026 18:24:00 UTC", None),
+            ("Fri, 04 Foo 2026 18:24:00 GMT", None),
+            ("Fri, 32 Dec 2026 18:24:00 GMT", None),
+            ("Fri, 04 Dec 2026 24:00:00 GMT", None),
+            ("Fri 04 Dec 2026 18:24:00 GMT ", None),
+            ("Friday, 04-Dec-26 18:24:00 GMT", None),
+            ("2026-12-04T18:24:00Z", None),
+            ("", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(parse_http_date(text), expected, "{text:?}");
         }
     }
 }

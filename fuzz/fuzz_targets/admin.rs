@@ -31,7 +31,7 @@ fn server() -> Server {
 fn seeded() -> Server {
     {
         let body = br#"{"id":"f","token":"owner-token-0123456789","seed":{"users":6,"groups":2,"entitlements":1,"roles":1}}"#;
-        let fresh = Fresh { id: "x".into(), token: "fresh-token-0123456789".into() };
+        let fresh = Fresh { id: "x".into(), token: "fresh-token-0123456789".into(), key: "0a".repeat(32) };
         let order = CreateOrder::parse(body, fresh, &policy(), 0).expect("order");
         let mut ids = SequentialIds::default();
         let mut env = Env { now_ms: 0, base_url: "http://f", ids: &mut ids };
@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         3 => {
-            let fresh = Fresh { id: "y".into(), token: "fresh-token-0123456789".into() };
+            let fresh = Fresh { id: "y".into(), token: "fresh-token-0123456789".into(), key: "0b".repeat(32) };
             if let Ok(order) = CreateOrder::parse(rest, fresh, &policy(), 0) {
                 assert!(admin::valid_server_id(&order.record.id));
                 assert!(order.record.accepts(&order.token));

@@ -1,22 +1,36 @@
 //! Whole requests: any method, path, query, headers and body against a tenant that already
 //! holds a user and a group. The engine must answer every input with a well-formed response
 //! (a SCIM Error body for 4xx/5xx), never panic, and a failed request must change nothing.
+//! The method byte's high bit makes the tenant an identity domain (the `oci` persona), with
+//! an app and an API key besides.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use scimlet::env::SequentialIds;
+use scimlet::persona::Identity;
+use scimlet::settings::Persona;
 use scimlet::{Env, Method, Request, Settings, Tenant};
 use serde_json::Value;
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
 
-fn seeded() -> (Tenant, SequentialIds) {
-    let mut tenant = Tenant::new(Settings { bulk_max_operations: 20, ..Settings::default() }).unwrap();
+const PUBLIC_KEY: &str = include_str!("../../tests/oci/keys/user1_public.pem");
+
+fn seeded(oci: bool) -> (Tenant, SequentialIds) {
+    let persona = if oci { Persona::Oci } else { Persona::Scim };
+    let mut tenant = Tenant::new(Settings { bulk_max_operations: 20, persona, ..Settings::default() }).unwrap();
+    tenant.set_identity(Some(Identity { server_id: "fuzz".into(), key: vec![7; 32] }));
     let mut ids = SequentialIds { prefix: "id".into(), last: 0 };
-    for (path, body) in [
+    let key = serde_json::json!({"key": PUBLIC_KEY, "user": {"value": "id1"}}).to_string();
+    let domain = [
+        ("/Apps", r#"{"displayName":"loader","clientType":"confidential"}"#),
+        ("/ApiKeys", key.as_str()),
+    ];
+    let common = [
         ("/Users", r#"{"userName":"bjensen","name":{"givenName":"Barbara"},"emails":[{"value":"b@example.com","type":"work","primary":true}],"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"7"}}"#),
         ("/Groups", r#"{"displayName":"Admins","members":[{"value":"id1"}]}"#),
-    ] {
+    ];
+    for (path, body) in common.into_iter().chain(domain.into_iter().filter(|_| oci)) {
         let mut env = Env { now_ms: 0, base_url: "http://x/v2", ids: &mut ids };
         let out = tenant.handle(&Request::new(Method::Post, path).with_body(body), &mut env);
         assert_eq!(out.response.status, 201);
@@ -33,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let body = parts.next().unwrap_or_default().to_vec();
     let method = Method::parse(METHODS[m as usize % METHODS.len()]);
 
-    let (mut tenant, mut ids) = seeded();
+    let (mut tenant, mut ids) = seeded(m & 0x80 != 0);
     let before = scimlet::admin::export(&tenant);
     let req = Request {
         method,
@@ -43,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
         if_none_match: None,
         content_type: Some("application/scim+json".into()),
         body,
+        caller: None,
     };
     let mut env = Env { now_ms: 1, base_url: "http://x/v2", ids: &mut ids };
     let out = tenant.handle(&req, &mut env);

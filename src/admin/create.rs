@@ -7,7 +7,10 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::generate::{Generator, SeedSpec};
 use crate::http::Response;
-use crate::settings::Settings;
+use crate::persona::oci::domain::{furnish, DomainOrder, Furnished};
+use crate::persona::oci::domain_url;
+use crate::persona::oci::ident::tenancy;
+use crate::settings::{Persona, Settings};
 use crate::tenant::{ChangeSet, Tenant};
 use crate::time::format_millis;
 use crate::value::{Map, Value};
@@ -27,6 +30,8 @@ pub struct Fresh {
     pub id: String,
     /// A token, used when the body has none.
     pub token: String,
+    /// The server's secret key: 32 random bytes as hex (see `ServerRecord::key`).
+    pub key: String,
 }
 
 /// The body of `POST /api/servers` (every field optional).
@@ -36,6 +41,7 @@ struct Body {
     id: Option<String>,
     token: Option<String>,
     seed: Option<SeedSpec>,
+    oci: Option<DomainOrder>,
 }
 
 /// A checked order for a new server: what the owner needs to create it.
@@ -52,6 +58,9 @@ pub struct CreateOrder {
     pub seed: Option<SeedSpec>,
     /// The most resources it may hold (the deployment's `Policy::max_resources`).
     pub capacity: usize,
+    /// What an `oci` server is made with besides its app (an administrator's API key).
+    #[serde(default)]
+    pub oci: Option<DomainOrder>,
 }
 
 impl CreateOrder {
@@ -73,6 +82,9 @@ impl CreateOrder {
             let body = crate::value::from_value(value).map_err(|e| order_error(&e))?;
             (body, settings)
         };
+        if let Some(domain) = &body.oci {
+            domain.check()?;
+        }
         let id = body.id.unwrap_or(fresh.id);
         if !super::valid_server_id(&id) {
             return Err(super::bad_server_id(&id));
@@ -95,12 +107,23 @@ impl CreateOrder {
         // Settings must also build a tenant (custom attributes and extensions are checked
         // against the schemas), before anything is counted against the client's limit.
         Tenant::new(settings.clone())?;
+        if body.oci.is_some() && settings.persona != Persona::Oci {
+            return Err(ScimError::invalid_value(
+                "\"oci\" is for a server with settings.persona \"oci\"",
+            ));
+        }
         if let Some(seed) = &body.seed {
-            let asked = seed
+            let mut asked = seed
                 .users
                 .saturating_add(seed.groups)
                 .saturating_add(seed.entitlements)
                 .saturating_add(seed.roles);
+            if settings.persona == Persona::Oci {
+                asked = asked.saturating_add(crate::persona::oci::seed::extra_resources(
+                    seed.users,
+                    &seed.credentials,
+                ));
+            }
             if asked > policy.max_resources {
                 return Err(ScimError::invalid_value(format!(
                     "the seed asks for {asked} resources; a server here holds at most {}",
@@ -108,11 +131,14 @@ impl CreateOrder {
                 )));
             }
         }
+        let mut record = ServerRecord::new(&id, &token, now_ms, settings);
+        record.key = fresh.key;
         Ok(CreateOrder {
-            record: ServerRecord::new(&id, &token, now_ms, settings),
+            record,
             token,
             seed: body.seed,
             capacity: policy.max_resources,
+            oci: body.oci,
         })
     }
 }
@@ -120,7 +146,8 @@ impl CreateOrder {
 fn order_error(e: &dyn core::fmt::Display) -> ScimError {
     ScimError::invalid_syntax(format!(
         "invalid server order: {e}; expected {{\"id\"?, \"token\"?, \"seed\"?: {{\"users\", \
-         \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?}}"
+         \"groups\", \"entitlements\", \"roles\", \"seed\"}}, \"settings\"?, \"oci\"?: \
+         {{\"apiKey\", \"userName\"?}}}}"
     ))
 }
 
@@ -144,6 +171,8 @@ pub struct Created {
     pub generator: Option<Generator>,
     /// The token, for the answer.
     token: String,
+    /// An `oci` server's app, for the answer.
+    oci: Option<Furnished>,
 }
 
 /// Creates the server of an order: `existing` is the live record under that id, if any
@@ -163,21 +192,32 @@ pub fn create(
     }
     let mut tenant = Tenant::new(order.record.settings.clone())?;
     tenant.set_capacity(Some(order.capacity));
-    let generator = match &order.seed {
+    tenant.set_identity(Some(order.record.identity()));
+    let mut changes = ChangeSet::default();
+    let oci = match order.record.settings.persona {
+        Persona::Oci => Some(furnish(&mut tenant, order.oci.as_ref(), env, &mut changes)?),
+        Persona::Scim => None,
+    };
+    let mut generator = match &order.seed {
         Some(spec) => Some(Generator::for_tenant(&tenant, spec)?),
         None => None,
     };
+    if let (Some(generator), Some(app)) = (generator.as_mut(), &oci) {
+        generator.act_as(app.caller());
+    }
     let mut created = Created {
         server: Server {
             record: order.record,
             tenant,
         },
-        changes: ChangeSet::default(),
+        changes,
         generator,
         token: order.token,
+        oci,
     };
     if let Some(generator) = created.generator.as_mut() {
-        created.changes = seed(&mut created.server, generator, first_chunk, env)?;
+        let seeded = seed(&mut created.server, generator, first_chunk, env)?;
+        created.changes.upserted.extend(seeded.upserted);
     }
     if created
         .generator
@@ -208,7 +248,8 @@ pub fn seed(
 
 impl Created {
     /// The 201 answer: `{id, token, scim, expires, counts}` (plus `seeding` while a seed is
-    /// still being made), `Location` of the server. The token is shown this once.
+    /// still being made, and an `oci` server's `oci`: `{domainUrl, clientId, clientSecret,
+    /// tenancy}`), `Location` of the server. The token and the secret are shown this once.
     pub fn response(&self, site: &Site<'_>) -> Response {
         let record = &self.server.record;
         let mut counts = Map::new();
@@ -228,6 +269,18 @@ impl Created {
         body.insert("counts", Value::Object(counts));
         if let Some(seeding) = record.seeding {
             body.insert("seeding", super::seeding_value(seeding));
+        }
+        if let Some(app) = &self.oci {
+            let mut oci = Map::with_capacity(4);
+            oci.insert("domainUrl", Value::from(domain_url(site.origin)));
+            oci.insert("clientId", Value::from(app.client_id.as_str()));
+            oci.insert("clientSecret", Value::from(app.client_secret.as_str()));
+            oci.insert("tenancy", Value::from(tenancy(&record.id)));
+            if let Some((user, fingerprint)) = &app.admin {
+                oci.insert("user", Value::from(user.as_str()));
+                oci.insert("fingerprint", Value::from(fingerprint.as_str()));
+            }
+            body.insert("oci", Value::Object(oci));
         }
         let mut response = json(201, &Value::Object(body));
         response.headers.push((

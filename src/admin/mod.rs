@@ -53,6 +53,9 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
+/// The largest token request accepted (a form of a few fields).
+pub const TOKEN_MAX_BYTES: usize = 8 * 1024;
+
 /// The largest `POST /api/servers` body accepted (an id, a token, a seed and settings).
 pub const CREATE_MAX_BYTES: usize = 256 * 1024;
 
@@ -251,7 +254,10 @@ fn unauthorized_error(detail: impl Into<String>) -> ScimError {
 /// `import_max_bytes`, anything else [`CREATE_MAX_BYTES`].
 pub fn body_limit(route: &Route<'_>, record: Option<&ServerRecord>, policy: &Policy) -> usize {
     match route {
-        Route::Scim { .. } => record.map_or(0, |r| r.settings.bulk_max_payload_size),
+        Route::Scim { .. } | Route::Domain { .. } => {
+            record.map_or(0, |r| r.settings.bulk_max_payload_size)
+        }
+        Route::Token => TOKEN_MAX_BYTES,
         Route::Server {
             action: Action::Import,
             ..
@@ -289,6 +295,8 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
     // The deployment's limit holds for whatever tenant this request leaves behind.
     let capacity = Some(policy.max_resources);
     server.tenant.set_capacity(capacity);
+    let identity = Some(server.record.identity());
+    server.tenant.set_identity(identity.clone());
     if !req.action.allowed().contains(req.method) {
         return Ok(method_not_allowed(req.method, req.action));
     }
@@ -330,6 +338,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
         (Action::Reset, _) => {
             server.tenant = Tenant::new(server.record.settings.clone()).map_err(unchanged)?;
             server.tenant.set_capacity(capacity);
+            server.tenant.set_identity(identity);
             done(
                 json(200, &show(server, policy, site)),
                 RecordChange::Unchanged,
@@ -364,6 +373,7 @@ fn serve(req: &Request<'_>, server: &mut Server, policy: &Policy, site: &Site<'_
                 .configure(settings.clone())
                 .map_err(|e| (e, TenantChange::Reload))?;
             tenant.set_capacity(capacity);
+            tenant.set_identity(identity);
             server.tenant = tenant;
             server.record.set_settings(settings);
             done(

@@ -24,6 +24,11 @@ pub struct ServerRecord {
     /// How far filling the server with generated data has got, while it is being filled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seeding: Option<Seeding>,
+    /// The server's secret key, hex (from the host's CSPRNG at creation): what its
+    /// persona's access tokens and generated secrets are keyed by. It never leaves the
+    /// server's owner (the edge's registry copy goes without it: [`ServerRecord::public`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
 }
 
 /// Progress of a seed that is filled in chunks.
@@ -47,6 +52,23 @@ impl ServerRecord {
             expires_ms,
             settings,
             seeding: None,
+            key: String::new(),
+        }
+    }
+
+    /// This record without its key: what may be copied where the edge reads it.
+    pub fn public(&self) -> ServerRecord {
+        ServerRecord {
+            key: String::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The persona identity of the server this record describes.
+    pub fn identity(&self) -> crate::persona::Identity {
+        crate::persona::Identity {
+            server_id: self.id.clone(),
+            key: crate::encoding::hex_decode(&self.key).unwrap_or_default(),
         }
     }
 

@@ -17,6 +17,11 @@ pub struct Layout {
     pub scim_prefix: &'static str,
     /// What follows the server id, e.g. `/scim/v2`.
     pub scim_suffix: &'static str,
+    /// The `oci` persona's token endpoint, e.g. `/oauth2/v1/token` (the server is named
+    /// by the credential, not the path).
+    pub token: &'static str,
+    /// The `oci` persona's API, e.g. `/admin/v1` (the server is named by the credential).
+    pub domain: &'static str,
 }
 
 /// The Cloudflare Worker's layout (and the CLI's test stand-in's).
@@ -24,6 +29,8 @@ pub const EDGE: Layout = Layout {
     api: "/api/servers",
     scim_prefix: "/scim-identifier/",
     scim_suffix: "/scim/v2",
+    token: "/oauth2/v1/token",
+    domain: "/admin/v1",
 };
 
 /// The browser sandbox's layout (the Service Worker answers below `/sandbox`).
@@ -31,6 +38,8 @@ pub const SANDBOX: Layout = Layout {
     api: "/sandbox/api/servers",
     scim_prefix: "/sandbox/",
     scim_suffix: "/scim/v2",
+    token: "/sandbox/oauth2/v1/token",
+    domain: "/sandbox/admin/v1",
 };
 
 /// What a request path addresses.
@@ -50,6 +59,13 @@ pub enum Route<'a> {
         /// The server id (valid).
         id: &'a str,
         /// The path below the SCIM base, `""` or starting with `/`, still percent-encoded.
+        rest: &'a str,
+    },
+    /// The token endpoint of the `oci` persona (`POST`, client credentials).
+    Token,
+    /// `{domain}{rest}`: an identity domain's API, the server named by the credential.
+    Domain {
+        /// The path below the domain API, `""` or starting with `/`, still percent-encoded.
         rest: &'a str,
     },
     /// A server id that breaks [`valid_server_id`], in a place where one is expected.
@@ -101,6 +117,15 @@ impl Layout {
     /// Parses a percent-encoded, dot-segment-free URL path. Server ids are never decoded:
     /// a valid one has nothing to decode, and anything else is [`Route::BadServerId`].
     pub fn parse(self, path: &str) -> Route<'_> {
+        if path.trim_end_matches('/') == self.token {
+            return Route::Token;
+        }
+        if let Some(rest) = path.strip_prefix(self.domain) {
+            if rest.is_empty() || rest.starts_with('/') {
+                return Route::Domain { rest };
+            }
+            return Route::NotFound;
+        }
         if let Some(after) = path.strip_prefix(self.api) {
             let after = after.trim_end_matches('/');
             if after.is_empty() {

@@ -30,6 +30,7 @@ fn new_server(users: usize) -> Server {
         Fresh {
             id: "unused".into(),
             token: "unused-token-0000".into(),
+            key: "0a".repeat(32),
         },
         &policy(),
         1_000,

@@ -226,7 +226,9 @@ fn restore(tenant: &mut Tenant, resource: Value) -> Result<()> {
     };
     // Stored forms are canonical, so normalizing them changes nothing but what no schema
     // describes any more; it proves every attribute has its type.
+    let kept = crate::persona::stored_read_only(tenant, rs, &obj);
     let mut value = normalize_resource(rs, Value::Object(obj), false)?;
+    crate::persona::restore(&mut value, kept);
     check_required(rs, &value)?;
     crate::resource::check_unique(tenant, rs, &value, None)?;
     if tenant.get(&rs.name, &id).is_some() {

@@ -512,6 +512,8 @@ impl ResourcePlan {
             },
             data: Value::Object(body),
             version: None,
+            // The job's runner names the caller once jobs run as an identity domain's app.
+            caller: None,
         };
         let before = tenant.version_seq;
         execute(tenant, op, env, changes).map_err(|e| name_operation(e, cells))?;

@@ -101,6 +101,7 @@ fn page(
         projection: Projection {
             attributes: attributes.iter().map(|a| a.to_string()).collect(),
             excluded: Vec::new(),
+            sets: Vec::new(),
         },
         ..ListParams::default()
     };

@@ -20,12 +20,14 @@ use crate::env::{Env, UuidIds};
 use crate::error::ScimError;
 use crate::generate::Generator;
 use crate::http::{Method, Request, Response};
+use crate::persona::oci::{self, DomainRequest, Locator};
 use crate::tenant::{ChangeSet, Tenant};
 use crate::value::Value;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The sandbox as a deployment: where it answers and what it allows.
 #[wasm_bindgen]
@@ -94,6 +96,11 @@ impl Sandbox {
                     &(if rest.is_empty() { "/" } else { rest }).into(),
                 )?;
             }
+            Route::Token => set(&out, "kind", &"token".into())?,
+            Route::Domain { rest } => {
+                set(&out, "kind", &"domain".into())?;
+                set(&out, "rest", &rest.into())?;
+            }
             route => {
                 set(&out, "kind", &"error".into())?;
                 let response = admin::route_error(&route, path)
@@ -119,6 +126,19 @@ impl Sandbox {
             Ok(Access::Admin) => Ok("admin".into()),
             Err(e) => Err(response_value(&admin::error_response(&e))?),
         }
+    }
+
+    /// Which server a request at the `oci` persona's root paths (`/sandbox/oauth2/v1/token`,
+    /// `/sandbox/admin/v1/...`) is for, from its credential: `{server: id}`, or `{digest}`
+    /// of a server token for the host to look up among its records; or throws the 401.
+    pub fn locate(&self, authorization: Option<String>, form: &[u8]) -> Result<JsValue, JsValue> {
+        let out = Object::new();
+        match oci::locate(authorization.as_deref(), form) {
+            Ok(Locator::Server(id)) => set(&out, "server", &id.into())?,
+            Ok(Locator::TokenDigest(digest)) => set(&out, "digest", &digest.into())?,
+            Err(e) => return Err(error_response_value(&e)),
+        }
+        Ok(out.into())
     }
 
     /// The most body bytes a request to `path` may carry (its SCIM limit from the record,
@@ -184,6 +204,9 @@ impl Sandbox {
         let fresh = Fresh {
             id: fresh_id,
             token: admin::token_from_random_bytes(token_random),
+            // The key must not follow from the token (which a client may know): both of
+            // the host's random inputs, hashed.
+            key: server_key(id_seed, token_random),
         };
         let order = CreateOrder::parse(body, fresh, &self.policy, now_ms as i64)
             .map_err(|e| error_response_value(&e))?;
@@ -278,6 +301,7 @@ impl Server {
         let mut tenant =
             Tenant::new(record.settings.clone()).map_err(|e| error_response_value(&e))?;
         tenant.set_capacity(Some(sandbox.policy.max_resources));
+        tenant.set_identity(Some(record.identity()));
         for json in &stored {
             let value = crate::value::from_str(json).map_err(|e| {
                 error_response_value(&ScimError::new(
@@ -370,6 +394,7 @@ impl Server {
             if_none_match,
             content_type,
             body,
+            caller: None,
         };
         let base_url = sandbox.site().scim_base(&self.server.record.id);
         let mut env = Env {
@@ -378,6 +403,62 @@ impl Server {
             ids: &mut self.ids,
         };
         let outcome = self.server.tenant.handle(&request, &mut env);
+        outcome_value(&outcome.response, Some(&outcome.changes))
+    }
+
+    /// `POST /sandbox/oauth2/v1/token` for this server (client credentials): the response.
+    pub fn token(
+        &self,
+        authorization: Option<String>,
+        body: &[u8],
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let response = oci::token(&self.server, authorization.as_deref(), body, now_ms as i64);
+        response_value(&response)
+    }
+
+    /// A request to `/sandbox/admin/v1{rest}` for this server: authenticated in full, then
+    /// handled like [`Server::handle`] (same answer shape). `headers` are `[name, value]`
+    /// pairs; `target` is the path and query as sent (what signatures sign).
+    #[allow(clippy::too_many_arguments)]
+    pub fn domain(
+        &mut self,
+        sandbox: &Sandbox,
+        method: &str,
+        rest: &str,
+        target: &str,
+        query: &str,
+        headers: Vec<JsValue>,
+        body: Vec<u8>,
+        now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let pairs: Vec<(String, String)> = headers
+            .iter()
+            .filter_map(|pair| {
+                let pair: &Array = pair.dyn_ref()?;
+                Some((
+                    pair.get(0).as_string()?.to_ascii_lowercase(),
+                    pair.get(1).as_string()?,
+                ))
+            })
+            .collect();
+        let request = DomainRequest {
+            method: Method::parse(method),
+            rest,
+            target,
+            query,
+            headers: &pairs,
+            body,
+        };
+        let caller = oci::authenticate(&self.server, &request, now_ms as i64)
+            .map_err(|e| error_response_value(&e))?;
+        let base_url = alloc::format!("{}{}", sandbox.origin, sandbox.layout.domain);
+        let mut env = Env {
+            now_ms: now_ms as i64,
+            base_url: &base_url,
+            ids: &mut self.ids,
+        };
+        let outcome = oci::handle(&mut self.server, request, caller, &mut env);
         outcome_value(&outcome.response, Some(&outcome.changes))
     }
 
@@ -535,6 +616,17 @@ fn reserve_heap(json_bytes: usize) {
     let mut block: Vec<u8> = Vec::new();
     let _ = block.try_reserve_exact(json_bytes.saturating_mul(PARSED_PER_JSON_BYTE).min(MOST));
     drop(core::hint::black_box(block));
+}
+
+/// A server's secret key from the host's random bytes (`ServerRecord::key`).
+fn server_key(id_seed: &[u8], token_random: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"scimlet server key\0")
+        .chain_update(id_seed)
+        .chain_update(token_random)
+        .finalize();
+    admin::token_from_random_bytes(&digest)
 }
 
 /// Folds the host's random bytes into the id generator's seed.

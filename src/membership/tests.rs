@@ -97,6 +97,7 @@ fn groups_are_computed_only_when_a_projection_can_show_them() {
         let projection = Projection {
             attributes: parse_attribute_list(attributes),
             excluded: parse_attribute_list(excluded),
+            ..Projection::default()
         };
         assert_eq!(
             groups_wanted(&projection),

@@ -41,7 +41,7 @@ pub const SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 /// Starts a `string` attribute with RFC 7643 defaults
 /// (not multi-valued, optional, case-insensitive, readWrite, returned by default, no uniqueness).
-fn attr(name: &str) -> Attribute {
+pub(crate) fn attr(name: &str) -> Attribute {
     Attribute {
         name: name.to_owned(),
         ty: AttrType::String,
@@ -60,61 +60,61 @@ fn attr(name: &str) -> Attribute {
 }
 
 impl Attribute {
-    fn ty(mut self, ty: AttrType) -> Self {
+    pub(crate) fn ty(mut self, ty: AttrType) -> Self {
         self.ty = ty;
         self
     }
-    fn multi(mut self) -> Self {
+    pub(crate) fn multi(mut self) -> Self {
         self.multi_valued = true;
         self
     }
-    fn required(mut self) -> Self {
+    pub(crate) fn required(mut self) -> Self {
         self.required = true;
         self
     }
-    fn exact(mut self) -> Self {
+    pub(crate) fn exact(mut self) -> Self {
         self.case_exact = true;
         self
     }
-    fn mutability(mut self, m: Mutability) -> Self {
+    pub(crate) fn mutability(mut self, m: Mutability) -> Self {
         self.mutability = m;
         self
     }
-    fn returned(mut self, r: Returned) -> Self {
+    pub(crate) fn returned(mut self, r: Returned) -> Self {
         self.returned = r;
         self
     }
-    fn unique(mut self) -> Self {
+    pub(crate) fn unique(mut self) -> Self {
         self.uniqueness = Uniqueness::Server;
         self
     }
-    fn canonical(mut self, values: &[&str]) -> Self {
+    pub(crate) fn canonical(mut self, values: &[&str]) -> Self {
         self.canonical_values = values.iter().map(|v| (*v).to_owned()).collect();
         self
     }
-    fn refs(mut self, types: &[&str]) -> Self {
+    pub(crate) fn refs(mut self, types: &[&str]) -> Self {
         self.ty = AttrType::Reference;
         self.case_exact = true;
         self.reference_types = types.iter().map(|v| (*v).to_owned()).collect();
         self
     }
-    fn subs(mut self, subs: Vec<Attribute>) -> Self {
+    pub(crate) fn subs(mut self, subs: Vec<Attribute>) -> Self {
         self.ty = AttrType::Complex;
         self.sub_attributes = subs;
         self
     }
-    fn describe(mut self, d: &str) -> Self {
+    pub(crate) fn describe(mut self, d: &str) -> Self {
         self.description = d.to_owned();
         self
     }
-    fn computed(mut self) -> Self {
+    pub(crate) fn computed(mut self) -> Self {
         self.computed = true;
         self
     }
 }
 
 /// The usual multi-valued complex shape: value, display, type, primary.
-fn plural(name: &str, types: &[&str]) -> Attribute {
+pub(crate) fn plural(name: &str, types: &[&str]) -> Attribute {
     attr(name).multi().subs(vec![
         attr("value"),
         attr("display"),

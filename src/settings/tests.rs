@@ -21,6 +21,56 @@ fn settings_parse_strictly() {
             r#"{"allowDuplicateGroupNames": true}"#,
             Ok(|s| s.allow_duplicate_group_names),
         ),
+        (r#"{"persona": "oci"}"#, Ok(|s| s.persona == Persona::Oci)),
+        (r#"{"persona": "scim"}"#, Ok(|s| s.persona == Persona::Scim)),
+        (
+            r#"{"rateLimits": {"enabled": true}}"#,
+            Ok(|s| s.rate_limits.enabled && s.rate_limits.bulk_per_second == 5),
+        ),
+        (
+            r#"{"rateLimits": {"bulkPerMinute": 100, "othersPerSecond": 90}}"#,
+            Ok(|s| {
+                !s.rate_limits.enabled
+                    && s.rate_limits.bulk_per_minute == 100
+                    && s.rate_limits.others_per_second == 90
+            }),
+        ),
+        (
+            r#"{"tokenLifetimeSeconds": 3600}"#,
+            Ok(|s| s.token_lifetime_seconds == 3600),
+        ),
+        (r#"{"persona": "OCI"}"#, Err((400, "unknown variant"))),
+        (r#"{"persona": "okta"}"#, Err((400, "unknown variant"))),
+        (
+            r#"{"rateLimits": {"enabled": true, "burst": 3}}"#,
+            Err((400, "unknown field `burst`")),
+        ),
+        (
+            r#"{"rateLimits": {"bulkPerSecond": 0}}"#,
+            Err((
+                400,
+                "rateLimits.bulkPerSecond must be between 1 and 10000, got 0",
+            )),
+        ),
+        (
+            r#"{"rateLimits": {"othersPerSecond": 10001}}"#,
+            Err((400, "rateLimits.othersPerSecond must be between")),
+        ),
+        (
+            r#"{"rateLimits": {"bulkPerMinute": -1}}"#,
+            Err((400, "invalid value")),
+        ),
+        (
+            r#"{"tokenLifetimeSeconds": 59}"#,
+            Err((
+                400,
+                "tokenLifetimeSeconds must be between 60 and 604800, got 59",
+            )),
+        ),
+        (
+            r#"{"tokenLifetimeSeconds": 604801}"#,
+            Err((400, "tokenLifetimeSeconds")),
+        ),
         (r#"{"stirct": true}"#, Err((400, "unknown field `stirct`"))),
         (
             r#"{"resourceTypes": {"groups": false}}"#,
@@ -106,6 +156,15 @@ fn merge_patch_changes_only_the_keys_sent() {
         (
             r#"{"resourceTypes": {"role": false}}"#,
             Ok(|s| s.resource_types.role = false),
+        ),
+        (r#"{"persona": "oci"}"#, Ok(|s| s.persona = Persona::Oci)),
+        (
+            r#"{"rateLimits": {"enabled": true}}"#,
+            Ok(|s| s.rate_limits.enabled = true),
+        ),
+        (
+            r#"{"tokenLifetimeSeconds": 1}"#,
+            Err("tokenLifetimeSeconds"),
         ),
         (r#"{"stirct": false}"#, Err("unknown field `stirct`")),
         (r#"{"maxResults": 0}"#, Err("maxResults must be between")),

@@ -11,6 +11,7 @@
 
 use scimlet::admin::{self, Access, CreateOrder, Fresh, Listed, Policy, Route, Server, Site, EDGE};
 use scimlet::env::UuidIds;
+use scimlet::persona::oci::{self, DomainRequest, Locator};
 use scimlet::{Env, Method, Request, Response, ScimError};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -139,6 +140,9 @@ fn route(
         || admin::error_response(&ScimError::not_found(format!("no endpoint at {path}")));
     let id = match route {
         Route::Servers => return servers(&method, authorization, body, state, &site, policy),
+        Route::Token | Route::Domain { .. } => {
+            return domain(&method, target, &route, headers, body, state, &site)
+        }
         Route::Server { id, .. } | Route::Scim { id, .. } => id.to_string(),
         Route::BadServerId(_) | Route::NotFound => {
             return admin::route_error(&route, path).unwrap_or_else(not_found)
@@ -193,8 +197,71 @@ fn route(
             }
             outcome.into_response()
         }
-        Route::Servers | Route::BadServerId(_) | Route::NotFound => not_found(),
+        Route::Servers
+        | Route::BadServerId(_)
+        | Route::NotFound
+        | Route::Token
+        | Route::Domain { .. } => not_found(),
     }
+}
+
+/// The oci persona at the root: the credential names the server (a server token is
+/// found by its digest among the servers held), then the core answers.
+fn domain(
+    method: &Method,
+    target: &str,
+    route: &Route<'_>,
+    headers: &BTreeMap<String, String>,
+    body: &[u8],
+    state: &mut State,
+    site: &Site<'_>,
+) -> Response {
+    let authorization = headers.get("authorization").map(String::as_str);
+    let form: &[u8] = if *route == Route::Token { body } else { b"" };
+    let id = match oci::locate(authorization, form) {
+        Ok(Locator::Server(id)) => id,
+        Ok(Locator::TokenDigest(digest)) => {
+            let owner = state
+                .servers
+                .values()
+                .find(|s| s.record.token_digests.contains(&digest));
+            owner.map(|s| s.record.id.clone()).unwrap_or_default()
+        }
+        Err(e) => return admin::error_response(&e),
+    };
+    let State { servers, ids, .. } = state;
+    let Some(server) = servers.get_mut(&id) else {
+        return admin::error_response(&oci::unknown());
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let rest = match route {
+        Route::Domain { rest } => *rest,
+        _ => return oci::token(server, authorization, body, now_ms()),
+    };
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let request = DomainRequest {
+        method: method.clone(),
+        rest,
+        target,
+        query,
+        headers: &pairs,
+        body: body.to_vec(),
+    };
+    let _ = path;
+    let caller = match oci::authenticate(server, &request, now_ms()) {
+        Ok(caller) => caller,
+        Err(e) => return admin::error_response(&e),
+    };
+    let base = format!("{}{}", site.origin, EDGE.domain);
+    let mut env = Env {
+        now_ms: now_ms(),
+        base_url: &base,
+        ids,
+    };
+    oci::handle(server, request, caller, &mut env).response
 }
 
 /// `/api/servers`: create (every seed chunk at once: nothing else needs answering meanwhile)
@@ -228,6 +295,7 @@ fn servers(
             let fresh = Fresh {
                 id: format!("s-{:x}", state.counter),
                 token: admin::token_from_random_bytes(&random_bytes(state.counter)),
+                key: admin::token_from_random_bytes(&random_bytes(!state.counter)),
             };
             let order = match CreateOrder::parse(body, fresh, policy, now_ms()) {
                 Ok(order) => order,

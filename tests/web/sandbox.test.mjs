@@ -14,6 +14,7 @@ import { tests as settingsTests } from './settings.tests.mjs';
 import { tests as serverTests } from './servers.tests.mjs';
 import { tests as contractTests } from './contract.tests.mjs';
 import { tests as safetyTests } from './safety.tests.mjs';
+import { tests as ociTests } from './oci.tests.mjs';
 
 const SCREENSHOT = process.env.SCREENSHOT || '';
 
@@ -381,7 +382,7 @@ const tests = [
   }],
 ];
 
-const all = [...unitTests, ...tests.slice(0, -1), ...editorTests, ...consoleTests, ...settingsTests, ...serverTests, ...contractTests, ...safetyTests, tests[tests.length - 1]];
+const all = [...unitTests, ...tests.slice(0, -1), ...editorTests, ...consoleTests, ...settingsTests, ...serverTests, ...contractTests, ...safetyTests, ...ociTests, tests[tests.length - 1]];
 let result = { passed: 0, failed: 1 };
 try {
   await launch();

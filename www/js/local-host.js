@@ -15,6 +15,12 @@
 //   PUT    /sandbox/api/servers/{id}/import      replace it with an export
 //   GET|PUT|PATCH /sandbox/api/servers/{id}/config   settings
 //   *      /sandbox/{id}/scim/v2/...             SCIM
+//   POST   /sandbox/oauth2/v1/token              an `oci` server's token endpoint (client credentials)
+//   *      /sandbox/admin/v1/...                 an `oci` server's identity-domain API
+//
+// The last two name no server: the credential does (an access token or client id carries the
+// server id, a signature names its tenancy; a server token is found by its digest among the
+// stored records).
 //
 // A request is authenticated from its Authorization header before its body is read. The
 // sandbox's admin token is made on first start and kept in IndexedDB: pages of this origin
@@ -249,6 +255,9 @@ export class LocalHost {
           if (method === 'GET') return this.sandbox.list(authorization, (await this.store.allServers()).map((r) => JSON.stringify(currentRecord(r))));
           if (method === 'POST') return await this.createServer(body, path);
           return this.sandbox.serversMethodNotAllowed(method);
+        case 'token':
+        case 'domain':
+          return await this.domain(route, method, path, url, headers, authorization, body);
         default:
           return await this.serialized(route.id, () => this.serve(route, method, path, url, headers, authorization, body));
       }
@@ -306,6 +315,32 @@ export class LocalHost {
     if (out.tenant === 'reload') this.forget(id);
     const timing = loadTiming();
     return { status: out.status, headers: timing.length ? [...out.headers, ['Server-Timing', timing.join(', ')]] : out.headers, body: out.body };
+  }
+
+  /** The `oci` persona at `/sandbox/oauth2/v1/token` and `/sandbox/admin/v1/...`. */
+  async domain(route, method, path, url, headers, authorization, body) {
+    const form = route.kind === 'token' ? await body(8 * 1024) : new Uint8Array();
+    if (form === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? 8193), 8 * 1024);
+    const located = this.sandbox.locate(authorization, form);
+    let id = located.server;
+    if (!id) {
+      const owner = (await this.store.allServers()).map(currentRecord).find((r) => (r.tokenDigests || []).includes(located.digest));
+      id = owner ? owner.id : null;
+    }
+    const unknown = () => this.sandbox.locate(undefined, new Uint8Array());
+    if (!id) return unknown();
+    return this.serialized(id, async () => {
+      const server = await this.open(id);
+      if (!server) return unknown();
+      if (route.kind === 'token') return server.token(authorization, form, Date.now());
+      const recordJson = server.record();
+      const bytes = await body(this.sandbox.bodyLimit(path, recordJson));
+      if (bytes === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? 0), this.sandbox.bodyLimit(path, recordJson));
+      const target = `${path}${url.search}`;
+      const out = server.domain(this.sandbox, method, route.rest, target, url.search.slice(1), headers.map(([k, v]) => [k, v]), bytes, Date.now());
+      if (out.upserted.length || out.deleted.length) await this.persist(id, server, out);
+      return { status: out.status, headers: out.headers, body: out.body };
+    });
   }
 
   async createServer(body, path) {

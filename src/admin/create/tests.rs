@@ -18,6 +18,7 @@ fn fresh() -> Fresh {
     Fresh {
         id: "s-fresh".into(),
         token: "fresh-token-0123456789".into(),
+        key: "5e".repeat(32),
     }
 }
 

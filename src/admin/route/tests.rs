@@ -41,6 +41,21 @@ fn edge_paths_route_to_servers_scim_and_admin_endpoints() {
             Route::BadServerId("bad!id"),
         ),
         (&long, Route::BadServerId(&long[17..82])),
+        // The oci persona at the origin's root: the credential names the server.
+        ("/oauth2/v1/token", Route::Token),
+        ("/oauth2/v1/token/", Route::Token),
+        ("/oauth2/v1/tokens", Route::NotFound),
+        ("/oauth2/v1", Route::NotFound),
+        ("/admin/v1", Route::Domain { rest: "" }),
+        ("/admin/v1/Users", Route::Domain { rest: "/Users" }),
+        (
+            "/admin/v1/AppStatusChanger/a%20b",
+            Route::Domain {
+                rest: "/AppStatusChanger/a%20b",
+            },
+        ),
+        ("/admin/v1Users", Route::NotFound),
+        ("/admin/v2/Users", Route::NotFound),
     ];
     for (path, expected) in table {
         assert_eq!(EDGE.parse(path), *expected, "{path}");

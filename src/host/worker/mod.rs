@@ -30,6 +30,7 @@ mod body;
 #[allow(missing_docs)]
 mod limiter;
 mod reply;
+mod root;
 #[allow(missing_docs)]
 mod server;
 
@@ -164,6 +165,7 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             _ => reply::from_core(admin::servers_method_not_allowed(&to_core(&method))),
         },
         Route::Server { id, .. } | Route::Scim { id, .. } => forward(req, env, id, &route).await,
+        Route::Token | Route::Domain { .. } => root::handle(req, env, &route).await,
         Route::BadServerId(_) | Route::NotFound => {
             if matches!(method, Method::Get | Method::Head) && matches!(route, Route::NotFound) {
                 if let Some(page) = static_asset(req, env).await? {
@@ -192,6 +194,11 @@ async fn forward(mut req: Request, env: &Env, id: &str, route: &Route<'_>) -> Re
         Ok(body) => body,
         Err(err) => return reply::error(&err),
     };
+    forward_to(&req, env, id, body).await
+}
+
+/// Hands a request (its body already read) to the object of server `id`.
+async fn forward_to(req: &Request, env: &Env, id: &str, body: Option<Vec<u8>>) -> Result<Response> {
     let stub = env.durable_object(SERVERS)?.id_from_name(id)?.get_stub()?;
     let mut init = RequestInit::new();
     init.with_method(req.method())
@@ -237,12 +244,17 @@ async fn create(
         Ok(body) => body.unwrap_or_default(),
         Err(err) => return Ok(Err(err)),
     };
-    let fresh = match (random_bytes::<6>(), random_bytes::<32>()) {
-        (Ok(id), Ok(token)) => Fresh {
+    let fresh = match (
+        random_bytes::<6>(),
+        random_bytes::<32>(),
+        random_bytes::<32>(),
+    ) {
+        (Ok(id), Ok(token), Ok(key)) => Fresh {
             id: format!("s-{}", token_from_random_bytes(&id)),
             token: token_from_random_bytes(&token),
+            key: token_from_random_bytes(&key),
         },
-        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return Ok(Err(e)),
     };
     let policy = policy(env);
     let order = match CreateOrder::parse(&body, fresh, &policy, now_ms()) {

@@ -14,7 +14,8 @@ const CORS_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 /// Request headers browsers may send (answering a preflight that asks for none).
 const CORS_HEADERS: &str = "Authorization, Content-Type, If-Match, If-None-Match";
 /// Response headers browser code may read.
-const CORS_EXPOSE: &str = "ETag, Location, Server-Timing, WWW-Authenticate, Retry-After, Allow";
+const CORS_EXPOSE: &str =
+    "ETag, Location, Server-Timing, WWW-Authenticate, Retry-After, Allow, opc-next-page";
 
 /// A response with a body and a content type.
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Result<Response> {

@@ -16,6 +16,8 @@
 //!   truth; the `REGISTRY` KV entry is a copy this object publishes after every change, for
 //!   listing servers and answering unknown ones at the edge.
 
+mod domain;
+
 use super::reply;
 use super::{now_ms, policy, random_u64, to_core, INTERNAL_CREATE, REGISTRY};
 use crate::admin::{
@@ -148,6 +150,9 @@ impl ScimServer {
         }
         let path = url.path().to_string();
         let route = EDGE.parse(&path);
+        if let Route::Token | Route::Domain { .. } = route {
+            return self.domain(&req, body, &url, route).await;
+        }
         let (Route::Scim { id, .. } | Route::Server { id, .. }) = route else {
             return Err(ScimError::not_found(format!("no endpoint at {path}")));
         };
@@ -199,6 +204,7 @@ impl ScimServer {
             if_none_match: header("If-None-Match"),
             content_type: header("Content-Type"),
             body,
+            caller: None,
         };
         let origin = url.origin().ascii_serialization();
         let base_url = EDGE.scim_base(&origin, id);
@@ -396,6 +402,7 @@ impl ScimServer {
         let mut tenant = Tenant::new(record.settings.clone())?;
         // The engine refuses growth past the deployment's limit before anything is written.
         tenant.set_capacity(Some(policy(&self.env).max_resources));
+        tenant.set_identity(Some(record.identity()));
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT body FROM resources", None)
@@ -484,8 +491,14 @@ impl ScimServer {
         })
     }
 
-    /// Deletes everything: resources, record, alarm, registry entry.
+    /// Deletes everything: resources, record, alarm, registry entries.
     async fn wipe(&self, id: &str) -> Fallible<()> {
+        let digests = self
+            .read_record()
+            .ok()
+            .flatten()
+            .map(|r| r.token_digests)
+            .unwrap_or_default();
         self.transaction(|sql| {
             sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             sql_exec(sql, "DELETE FROM meta", Vec::new())
@@ -498,6 +511,11 @@ impl ScimServer {
             Ok(kv) => {
                 if let Err(e) = kv.delete(id).await {
                     console_error!("removing '{id}' from the registry failed: {e}");
+                }
+                for digest in &digests {
+                    if let Err(e) = kv.delete(&super::root::token_key(digest)).await {
+                        console_error!("removing a token of '{id}' from the registry failed: {e}");
+                    }
                 }
             }
             Err(e) => console_error!("registry binding: {e}"),
@@ -525,17 +543,29 @@ impl ScimServer {
     }
 }
 
-/// Writes the registry copy of a record to KV, with the listing fields as metadata.
+/// Writes the registry copy of a record to KV (without its key), with the listing fields
+/// as metadata, and an entry per token digest naming the server (what a server token
+/// presented at the origin's root is found by).
 async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
     let kv = env.kv(REGISTRY)?;
-    let text =
-        serde_json::to_string(record).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let text = serde_json::to_string(&record.public())
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    // KV refuses expirations less than 60 s ahead; the alarm does the exact removal.
+    let expiration = record.expires_ms.map(|at| {
+        let floor = now_ms() / 1000 + 60;
+        u64::try_from((at / 1000).max(floor)).unwrap_or(u64::MAX)
+    });
+    for digest in &record.token_digests {
+        let mut put = kv.put(&super::root::token_key(digest), record.id.as_str())?;
+        if let Some(at) = expiration {
+            put = put.expiration(at);
+        }
+        put.execute().await?;
+    }
     let metadata = json!({ "createdMs": record.created_ms, "expiresMs": record.expires_ms });
     let mut put = kv.put(&record.id, text)?.metadata(metadata)?;
-    if let Some(at) = record.expires_ms {
-        // KV refuses expirations less than 60 s ahead; the alarm does the exact removal.
-        let floor = now_ms() / 1000 + 60;
-        put = put.expiration(u64::try_from((at / 1000).max(floor)).unwrap_or(u64::MAX));
+    if let Some(at) = expiration {
+        put = put.expiration(at);
     }
     put.execute().await?;
     Ok(())
