@@ -14,27 +14,16 @@ use scimlet::env::UuidIds;
 use scimlet::{Env, Settings, Tenant};
 use std::time::Instant;
 
-/// This process's CPU time so far (Linux `/proc/self/schedstat`), or `None` elsewhere:
-/// the machine is shared, and wall time alone overstates the cost.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/schedstat").ok()?;
-    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
-}
+mod clock;
+use clock::cpu_time;
 
 /// Runs `f` and prints its wall and CPU rate over `rows`.
 fn timed<T>(what: &str, rows: usize, f: impl FnOnce() -> T) -> T {
-    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let (wall, cpu) = (Instant::now(), cpu_time());
     let out = f();
     let wall = wall.elapsed().as_secs_f64();
-    let cpu = match (cpu, cpu_seconds()) {
-        (Some(a), Some(b)) => format!(
-            "{:>6.2} s CPU {:>9.0} rows/CPU-s",
-            b - a,
-            rows as f64 / (b - a)
-        ),
-        _ => String::new(),
-    };
+    let cpu = (cpu_time() - cpu).as_secs_f64();
+    let cpu = format!("{cpu:>6.2} s CPU {:>9.0} rows/CPU-s", rows as f64 / cpu);
     println!(
         "{what:<34} {rows:>7} rows {wall:>6.2} s wall {:>9.0} rows/s | {cpu}",
         rows as f64 / wall

@@ -20,6 +20,9 @@ use scimlet::{Settings, Tenant};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+mod clock;
+use clock::cpu_time;
+
 const RUNS: usize = 9;
 
 /// A parser under test: its name and a function from JSON text to something kept.
@@ -33,17 +36,6 @@ const PARSERS: &[Parser] = &[
         Box::new(serde_json::from_slice::<serde_json::Value>(d).ok())
     }),
 ];
-
-/// This thread's CPU time: what parsing itself cost, whatever else the machine runs.
-fn cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec into valid memory we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
 
 /// Wall and CPU time to parse every document of `docs` with `parse`; the values are
 /// dropped after the clocks stop.

@@ -2,7 +2,7 @@
 //!
 //! - `normalize`: `normalize_resource` on one rich user (client JSON to stored form), as
 //!   the difference between clone + normalize + drop and clone + drop alone.
-//! - `projection`: `attributes=id` and no projection over a page of 1,000 stored users.
+//! - `projection`: `attributes=id` and no projection over a page of 1,000 generated users.
 //! - `patch`: group membership through `Tenant::handle` (body parsing, PATCH, checks,
 //!   indexes and the rendered answer included), on a tenant holding 20,000 users: one
 //!   PATCH adding all 20,000 to a group, one removing them with a value list (Entra's
@@ -13,6 +13,7 @@
 //! round on a fresh group.
 
 use scimlet::env::UuidIds;
+use scimlet::generate::{populate, SeedSpec};
 use scimlet::project::{parse_attribute_list, Projection, ProjectionPlan};
 use scimlet::schema::builtin::{resource_type, ENTERPRISE_USER, USER};
 use scimlet::schema::normalize_resource;
@@ -74,24 +75,24 @@ fn normalize() {
 
 fn projection() {
     let rs = resource_type("User").expect("User");
-    let page: Vec<Value> = (0..1000)
-        .map(|i| {
-            json!({
-                "schemas": [USER, ENTERPRISE_USER],
-                "id": format!("u{i}"),
-                "externalId": "e1",
-                "userName": format!("ann{i}"),
-                "name": {"givenName": "Ann", "familyName": "Lee"},
-                "active": true,
-                "emails": [{"value": "a@x.org", "type": "work", "primary": true},
-                           {"value": "b@x.org", "type": "home"}],
-                "meta": {"resourceType": "User", "created": "2026-01-01T00:00:00Z",
-                         "lastModified": "2026-01-02T00:00:00Z",
-                         "location": "https://example.com/v2/Users/u1", "version": "W/\"1\""},
-                ENTERPRISE_USER: {"employeeNumber": "7", "department": "Ops"}
-            })
-        })
+    // A page of generated users, as rich as a seeded server's (enterprise extension,
+    // manager, addresses, phones, several emails).
+    let mut host = Host {
+        tenant: Tenant::new(Settings::default()).expect("settings"),
+        ids: UuidIds::new(7),
+    };
+    let spec = SeedSpec {
+        users: 1000,
+        ..SeedSpec::default()
+    };
+    host.seed(&spec);
+    let page: Vec<Value> = host
+        .tenant
+        .resources()
+        .filter(|r| r["meta"]["resourceType"] == "User")
+        .map(|r| (**r).clone())
         .collect();
+    assert_eq!(page.len(), 1000);
     for (name, attributes) in [("attributes=id", "id"), ("no projection", "")] {
         let projection = Projection {
             attributes: parse_attribute_list(attributes),
@@ -112,14 +113,22 @@ struct Host {
     ids: UuidIds,
 }
 
+/// What the host passes in: a fixed time, the base URL, its ids.
+fn env(ids: &mut UuidIds) -> Env<'_> {
+    Env {
+        now_ms: 1_795_000_000_000,
+        base_url: "http://127.0.0.1:8787/scim/v2",
+        ids,
+    }
+}
+
 impl Host {
     fn handle(&mut self, req: &Request) -> Response {
-        let mut env = Env {
-            now_ms: 1_795_000_000_000,
-            base_url: "http://127.0.0.1:8787/scim/v2",
-            ids: &mut self.ids,
-        };
-        self.tenant.handle(req, &mut env).response
+        self.tenant.handle(req, &mut env(&mut self.ids)).response
+    }
+
+    fn seed(&mut self, spec: &SeedSpec) {
+        populate(&mut self.tenant, spec, &mut env(&mut self.ids)).expect("a valid seed");
     }
 
     /// Sends a request that must answer `status`; returns the answer as JSON.

@@ -17,8 +17,9 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/scimlet-worker.XXXXXX")"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 ADMIN_TOKEN="admin-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 CREATE_LIMIT=60
-# Room for the CLI's 10,000-user load and the benchmark, small enough to test filling up.
-MAX_RESOURCES=12000
+# Room for the CLI's 10,000-user load and the benchmark, small enough to test filling up
+# (WORKER_MAX_RESOURCES=110000 for the 100,000-row CSV job benchmark).
+MAX_RESOURCES="${WORKER_MAX_RESOURCES:-12000}"
 export SERVE="${SERVE:-miniflare}"
 export PORT RUN_DIR PERSIST_DIR="$RUN_DIR/state"
 export WORKER_VARS="SERVER_TTL_SECONDS:0 ADMIN_TOKEN:$ADMIN_TOKEN CREATE_LIMIT_PER_MINUTE:$CREATE_LIMIT MAX_RESOURCES_PER_SERVER:$MAX_RESOURCES"

@@ -28,7 +28,9 @@ use alloc::vec::Vec;
 ///
 /// Advertises: PATCH, Bulk (with the tenant's `maxOperations` and `maxPayloadSize`),
 /// filtering (with `maxResults`), password change, sorting and ETags, all supported;
-/// authentication by OAuth bearer token (primary) or HTTP Basic.
+/// paging by index and by cursor (RFC 9865 section 4: index is the default, both with
+/// `maxResults` as the default and largest page; no `cursorTimeout`, as cursors never
+/// expire); authentication by OAuth bearer token (primary) or HTTP Basic.
 ///
 /// Only RFC 7643's members: the caps with no member here, operations per PATCH
 /// (`patchMaxOperations`) and values per multi-valued attribute
@@ -49,6 +51,13 @@ pub fn service_provider_config(settings: &Settings, base_url: &str) -> Value {
         "changePassword": {"supported": true},
         "sort": {"supported": true},
         "etag": {"supported": true},
+        "pagination": {
+            "cursor": true,
+            "index": true,
+            "defaultPaginationMethod": "index",
+            "defaultPageSize": settings.max_results,
+            "maxPageSize": settings.max_results,
+        },
         "authenticationSchemes": [
             {
                 "type": "oauthbearertoken",
@@ -321,6 +330,20 @@ pub fn discovery_schemas() -> Vec<Schema> {
                 feature("sort", "Whether sorting is supported.", &[]),
                 feature("etag", "Whether ETags are supported.", &[]),
                 described(
+                    complex(
+                        "pagination",
+                        vec![
+                            required(read_only("cursor", AttrType::Boolean)),
+                            required(read_only("index", AttrType::Boolean)),
+                            keyword("defaultPaginationMethod", &["cursor", "index"]),
+                            read_only("defaultPageSize", AttrType::Integer),
+                            read_only("maxPageSize", AttrType::Integer),
+                            read_only("cursorTimeout", AttrType::Integer),
+                        ],
+                    ),
+                    "How lists are paged (RFC 9865 section 4).",
+                ),
+                described(
                     required(multi(complex(
                         "authenticationSchemes",
                         vec![
@@ -409,6 +432,13 @@ mod tests {
             assert_eq!(
                 spc["filter"],
                 json!({"supported": true, "maxResults": settings.max_results}),
+                "{name}"
+            );
+            assert_eq!(
+                spc["pagination"],
+                json!({"cursor": true, "index": true, "defaultPaginationMethod": "index",
+                       "defaultPageSize": settings.max_results,
+                       "maxPageSize": settings.max_results}),
                 "{name}"
             );
             for feature in ["patch", "changePassword", "sort", "etag"] {

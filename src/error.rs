@@ -15,7 +15,7 @@ use core::fmt;
 pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// The kind of a [`ScimError`]: its `scimType` keyword, one of RFC 7644 section 3.12's
-/// Table 9 and nothing else. Errors the RFC names no keyword for (404, 412, 413, ...)
+/// Table 9 or RFC 9865's cursor errors, and nothing else. Errors the RFC names no keyword for (404, 412, 413, ...)
 /// have none.
 ///
 /// Non-exhaustive: a later RFC may add keywords, so a `match` needs a wildcard arm.
@@ -42,6 +42,13 @@ pub enum ScimType {
     InvalidVers,
     /// The request cannot be completed because of sensitive information in the URI.
     Sensitive,
+    /// The cursor does not decode, or belongs to another query (RFC 9865 section 2.2).
+    InvalidCursor,
+    /// The cursor has expired (RFC 9865 section 2.2). scimlet's cursors hold no state and
+    /// never expire, so it never answers this; it is here for clients matching on kinds.
+    ExpiredCursor,
+    /// `count` is not a positive integer with a cursor (RFC 9865 section 2.2).
+    InvalidCount,
 }
 
 impl ScimType {
@@ -58,6 +65,9 @@ impl ScimType {
             ScimType::InvalidValue => "invalidValue",
             ScimType::InvalidVers => "invalidVers",
             ScimType::Sensitive => "sensitive",
+            ScimType::InvalidCursor => "invalidCursor",
+            ScimType::ExpiredCursor => "expiredCursor",
+            ScimType::InvalidCount => "invalidCount",
         }
     }
 }

@@ -841,10 +841,10 @@ impl Catalog {
         let mut family_ranges = Vec::new();
         for culture in names::CULTURES {
             let start = given.len();
-            for entry in culture.given {
+            for entry in culture.given.split(", ") {
                 let (name, nick) = match entry.split_once('|') {
                     Some((name, nick)) => (name, Some(nick)),
-                    None => (*entry, None),
+                    None => (entry, None),
                 };
                 given.push(Name {
                     name,
@@ -854,7 +854,7 @@ impl Catalog {
             }
             given_ranges.push((start, given.len()));
             let start = family.len();
-            for name in culture.family {
+            for name in culture.family.split(", ") {
                 family.push(Name {
                     name,
                     nick: None,

@@ -77,6 +77,7 @@ mod fold;
 pub mod generate;
 mod http;
 mod index;
+pub mod jobs;
 mod membership;
 mod operation;
 pub mod patch;

@@ -316,32 +316,17 @@ mod tests {
     fn accepted_paths_print_canonically() {
         let ent = ENTERPRISE_USER;
         let manager_value = format!("{ent}:manager.value");
+        #[rustfmt::skip]
         let cases: Vec<(&str, &str, alloc::string::String)> = alloc::vec![
             ("User", "userName", "userName".into()),
             ("User", "USERNAME", "userName".into()),
             ("User", "  userName ", "userName".into()),
             ("User", "name.givenName", "name.givenName".into()),
             ("User", "Name.GivenName", "name.givenName".into()),
-            (
-                "User",
-                r#"emails[type eq "work"]"#,
-                r#"emails[type eq "work"]"#.into()
-            ),
-            (
-                "User",
-                r#"emails[type eq "work"].value"#,
-                r#"emails[type eq "work"].value"#.into()
-            ),
-            (
-                "User",
-                r#"EMAILS[type eq "work"].VALUE"#,
-                r#"emails[type eq "work"].value"#.into()
-            ),
-            (
-                "User",
-                r#"addresses[type eq "work"].streetAddress"#,
-                r#"addresses[type eq "work"].streetAddress"#.into()
-            ),
+            ("User", r#"emails[type eq "work"]"#, r#"emails[type eq "work"]"#.into()),
+            ("User", r#"emails[type eq "work"].value"#, r#"emails[type eq "work"].value"#.into()),
+            ("User", r#"EMAILS[type eq "work"].VALUE"#, r#"emails[type eq "work"].value"#.into()),
+            ("User", r#"addresses[type eq "work"].streetAddress"#, r#"addresses[type eq "work"].streetAddress"#.into()),
             (
                 "User",
                 r#"emails[type eq "a]b" and value co "x\"]"]"#,
@@ -362,18 +347,10 @@ mod tests {
             // An extension attribute named without its URN resolves to its extension.
             ("User", "employeeNumber", format!("{ent}:employeeNumber")),
             ("User", ent, ent.into()),
-            (
-                "User",
-                "urn:ietf:params:scim:schemas:core:2.0:User:userName",
-                "userName".into()
-            ),
+            ("User", "urn:ietf:params:scim:schemas:core:2.0:User:userName", "userName".into()),
             ("User", "meta.version", "meta.version".into()),
             // A URN the type does not have is kept as written, for PATCH to ignore or reject.
-            (
-                "User",
-                "urn:example:unknown:1.0:User:shoeSize",
-                "urn:example:unknown:1.0:User:shoeSize".into()
-            ),
+            ("User", "urn:example:unknown:1.0:User:shoeSize", "urn:example:unknown:1.0:User:shoeSize".into()),
         ];
         for (rs, text, printed) in cases {
             let rs = schema(rs);

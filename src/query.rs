@@ -1,5 +1,7 @@
 //! Listing and searching (RFC 7644 section 3.4.2): parameters from a query string or a
-//! SearchRequest body, index planning, schema-aware stable sorting, paging.
+//! SearchRequest body, index planning, schema-aware stable sorting, paging by `startIndex`
+//! or by cursor (RFC 9865, `query/cursor.rs`); which matches make the page is
+//! `query/page.rs`'s bounded selection.
 //!
 //! Planning: the top-level `and` conjuncts of a filter are searched for one the indexes
 //! answer (`id eq`; `attr eq` on any attribute the type keeps a hashed index of, which
@@ -9,7 +11,7 @@
 //! the filter, so an index only ever narrows the work, never the answer.
 
 use crate::column::ColumnPath;
-use crate::error::{Result, ScimError};
+use crate::error::{Result, ScimError, ScimType};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
 use crate::index::IdSet;
 use crate::membership;
@@ -23,7 +25,12 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::cmp::Ordering;
+
+mod cursor;
+mod page;
+
+use cursor::{Direction, Position, QueryCheck, SortValue};
+use page::{Hit, Key, Place, Start, Window};
 
 /// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
 /// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
@@ -103,6 +110,9 @@ pub struct ListParams {
     pub count: Option<usize>,
     /// `attributes` / `excludedAttributes`.
     pub projection: Projection,
+    /// RFC 9865 `cursor`: `Some("")` asks for the first page of a cursor walk, `None` for
+    /// index paging (`startIndex`).
+    pub cursor: Option<String>,
 }
 
 fn parse_sort_order(text: &str) -> Result<bool> {
@@ -135,6 +145,23 @@ fn parse_index(name: &str, text: &str, floor: usize) -> Result<usize> {
     Ok(digits.parse::<usize>().unwrap_or(usize::MAX).max(floor))
 }
 
+fn is_digits(text: &str) -> bool {
+    let text = text.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn invalid_count(text: &str) -> ScimError {
+    ScimError::new(
+        400,
+        Some(ScimType::InvalidCount),
+        format!(
+            "count must be a positive integer with a cursor, got \"{}\"",
+            text.trim()
+        ),
+    )
+}
+
 impl ListParams {
     /// From a query string (GET on a resource type).
     pub fn from_query(query: &str) -> Result<ListParams> {
@@ -142,6 +169,7 @@ impl ListParams {
             start_index: 1,
             ..ListParams::default()
         };
+        let mut count = None;
         for (key, value) in query_pairs(query) {
             match key.to_ascii_lowercase().as_str() {
                 "filter" => params.filter = Some(filter::parse(&value)?),
@@ -149,7 +177,8 @@ impl ListParams {
                 "sortorder" => params.descending = parse_sort_order(&value)?,
                 "startindex" => params.start_index = parse_index("startIndex", &value, 1)?,
                 // `limit` is the OCI SDK's name for it.
-                "count" | "limit" => params.count = Some(parse_index("count", &value, 0)?),
+                "count" | "limit" => count = Some(value),
+                "cursor" => params.cursor = Some(value),
                 "attributes" => params.projection.attributes = parse_attribute_list(&value),
                 "excludedattributes" => params.projection.excluded = parse_attribute_list(&value),
                 // Identity domains' (the OCI SDK sends it, repeated for each set).
@@ -157,7 +186,35 @@ impl ListParams {
                 _ => {}
             }
         }
+        params.count = params.parse_count(count.as_deref())?;
         Ok(params)
+    }
+
+    /// `count`, read once the paging method is known: with a cursor it must be a positive
+    /// integer (RFC 9865 section 2, `invalidCount`); with `startIndex`, RFC 7644's reading.
+    /// With a cursor, `startIndex` past 1 is a 400: the two ways of paging do not mix.
+    fn parse_count(&self, text: Option<&str>) -> Result<Option<usize>> {
+        if self.cursor.is_some() && self.start_index > 1 {
+            return Err(ScimError::invalid_value(
+                "startIndex and cursor are two ways of paging: send one of them",
+            ));
+        }
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        if self.cursor.is_none() {
+            return parse_index("count", text, 0).map(Some);
+        }
+        if !is_digits(text) {
+            return Err(invalid_count(text));
+        }
+        let text = text.trim();
+        // All digits, so only too many of them fails: as many as a page holds.
+        match text.strip_prefix('+').unwrap_or(text).parse::<usize>() {
+            Ok(0) => Err(invalid_count(text)),
+            Ok(n) => Ok(Some(n)),
+            Err(_) => Ok(Some(usize::MAX)),
+        }
     }
 
     /// From a SearchRequest body (`POST .search`).
@@ -187,8 +244,23 @@ impl ListParams {
                 _ => Vec::new(),
             }
         };
+        let mut count = None;
         for (key, value) in obj {
             match key.to_ascii_lowercase().as_str() {
+                "cursor" => {
+                    params.cursor = match value {
+                        Value::Null => None,
+                        Value::String(s) => Some(String::from(s.as_str())),
+                        _ => {
+                            return Err(ScimError::new(
+                                400,
+                                Some(ScimType::InvalidCursor),
+                                "cursor must be a string: empty for the first page, then a \
+                                 nextCursor or previousCursor as received",
+                            ))
+                        }
+                    }
+                }
                 "filter" => {
                     if let Some(f) = text(value) {
                         params.filter = Some(filter::parse(&f)?);
@@ -203,16 +275,13 @@ impl ListParams {
                         params.start_index = parse_index("startIndex", &v, 1)?;
                     }
                 }
-                "count" => {
-                    if let Some(v) = text(value) {
-                        params.count = Some(parse_index("count", &v, 0)?);
-                    }
-                }
+                "count" => count = text(value),
                 "attributes" => params.projection.attributes = list(value),
                 "excludedattributes" => params.projection.excluded = list(value),
                 _ => {}
             }
         }
+        params.count = params.parse_count(count.as_deref())?;
         Ok(params)
     }
 }
@@ -441,42 +510,30 @@ impl<'a> SortKey<'a> {
     }
 }
 
-/// One matched resource on its way to a page.
-#[derive(Clone, Copy)]
-struct Hit<'t> {
+/// One type's part of a listing: its compiled filter and the candidates its plan selects.
+struct Source<'t> {
     type_index: usize,
-    /// From the index key: tie-breaks never reach into the JSON.
-    id: &'t str,
-    row: &'t Row,
+    store: &'t Store,
+    compiled: Option<Compiled>,
+    /// The candidates are exactly the matches (see [`plan_is_exact`]).
+    exact: bool,
+    needs_groups: bool,
+    candidates: Box<dyn Iterator<Item = (&'t str, &'t Row)> + 't>,
 }
 
-/// Runs a list or search over the given types (one for `/Users`, all for `/.search`)
-/// and renders the ListResponse.
-pub(crate) fn list<'t>(
+/// Compiles each type's filter and plans its candidates (a bad filter is an error even on
+/// an empty type, before any data is read).
+fn sources<'t>(
     tenant: &'t Tenant,
     type_indexes: &[usize],
     params: &ListParams,
-    base_url: &str,
-) -> Result<Value> {
-    let strict = tenant.settings.strict && type_indexes.len() == 1;
-    let page_size = params
-        .count
-        .unwrap_or(tenant.settings.max_results)
-        .min(tenant.settings.max_results);
-    let skip = params.start_index.saturating_sub(1);
-    // The store is already in id order: `sortBy=id` ascending on one type needs no sort.
-    let sorting = params
-        .sort_by
-        .as_deref()
-        .filter(|s| !s.eq_ignore_ascii_case("id") || params.descending || type_indexes.len() > 1);
-
-    let mut total = 0usize;
-    let mut hits: Vec<Hit<'t>> = Vec::new();
+    strict: bool,
+) -> Result<Vec<Source<'t>>> {
+    let mut sources = Vec::with_capacity(type_indexes.len());
     for &ti in type_indexes {
         let Some(rs) = tenant.types.get(ti) else {
             continue;
         };
-        // Compile before looking at the data: a bad filter is an error even on an empty type.
         let compiled: Option<Compiled> = match &params.filter {
             Some(f) => Some(filter::compile(f, rs, strict)?),
             None => None,
@@ -489,12 +546,39 @@ pub(crate) fn list<'t>(
             .as_ref()
             .is_some_and(|f| membership::filter_needs_groups(rs, f));
         let plan = plan(params.filter.as_ref(), rs, store);
-        let exact = plan_is_exact(&plan, params.filter.as_ref());
-        for (id, row) in candidates(store, &plan) {
-            let matched = match &compiled {
+        sources.push(Source {
+            type_index: ti,
+            store,
+            compiled,
+            exact: plan_is_exact(&plan, params.filter.as_ref()),
+            needs_groups,
+            candidates: candidates(store, &plan),
+        });
+    }
+    Ok(sources)
+}
+
+/// Evaluates the filter on every candidate and pushes the matches into the window.
+fn walk<'k, 't: 'k>(
+    tenant: &'t Tenant,
+    sources: Vec<Source<'t>>,
+    base_url: &str,
+    window: &mut Window<'k, 't>,
+    key_of: &dyn Fn(&Hit<'t>) -> Key<'k>,
+) {
+    for source in sources {
+        let counted = source.exact || source.compiled.is_none();
+        let mut candidates = source.candidates;
+        while let Some((id, row)) = candidates.next() {
+            if counted && window.is_full() {
+                // Every candidate left is a match after the page: count, do not visit.
+                window.count_more(1 + candidates.count());
+                break;
+            }
+            let matched = match &source.compiled {
                 None => true,
-                Some(_) if exact => true,
-                Some(c) if needs_groups => {
+                Some(_) if source.exact => true,
+                Some(c) if source.needs_groups => {
                     c.matches(&membership::filter_view(tenant, &row.value, base_url))
                 }
                 Some(c) => c.matches(&row.value),
@@ -502,21 +586,160 @@ pub(crate) fn list<'t>(
             if !matched {
                 continue;
             }
-            total += 1;
-            // Without sorting, only the page window is kept: listing a million users
-            // keeps `count` of them, not all.
-            if sorting.is_some() || (total > skip && hits.len() < page_size) {
-                hits.push(Hit {
-                    type_index: ti,
-                    id,
-                    row,
-                });
-            }
+            let hit = Hit {
+                type_index: source.type_index,
+                id,
+                row,
+            };
+            let key = if window.wants_keys() {
+                key_of(&hit)
+            } else {
+                Key::Missing
+            };
+            window.push(key, hit);
         }
     }
+}
 
-    if let Some(sort_by) = sorting {
-        let keys: Vec<Option<SortKey<'t>>> = type_indexes
+/// An unfiltered listing in id order: the page is read from the id index starting at its
+/// place, and the total is the stores' sizes, so a cursor walk or `count=0` over a million
+/// resources visits a page, not a million.
+fn walk_ids<'k, 't: 'k>(sources: Vec<Source<'t>>, start: Start<'k>, window: &mut Window<'k, 't>) {
+    let total = sources.iter().map(|s| s.store.by_id.len()).sum();
+    let mut any_before = false;
+    for source in &sources {
+        let ids: Box<dyn Iterator<Item = (&'t str, &'t Row)>> = match start {
+            Start::After(at) if source.type_index < at.type_index => {
+                any_before |= source.store.by_id.len() > 0;
+                continue;
+            }
+            Start::After(at) if source.type_index == at.type_index => {
+                any_before |= source
+                    .store
+                    .by_id
+                    .iter()
+                    .next()
+                    .is_some_and(|(id, _)| id <= at.id);
+                Box::new(source.store.by_id.after(at.id, false))
+            }
+            _ => Box::new(source.store.by_id.iter()),
+        };
+        for (id, row) in ids {
+            if window.is_full() {
+                break;
+            }
+            let hit = Hit {
+                type_index: source.type_index,
+                id,
+                row,
+            };
+            window.push(Key::Missing, hit);
+        }
+    }
+    window.assume(total, any_before);
+}
+
+/// What a cursor of this listing is checked against (see `cursor::QueryCheck`).
+fn query_check(tenant: &Tenant, type_indexes: &[usize], params: &ListParams) -> QueryCheck {
+    let names: Vec<&str> = type_indexes
+        .iter()
+        .filter_map(|&ti| Some(tenant.types.get(ti)?.name.as_str()))
+        .collect();
+    let filter = params
+        .filter
+        .as_ref()
+        .map(|f| cursor::fold_names(&f.to_string()));
+    QueryCheck::new(
+        &names,
+        filter.as_deref(),
+        params.sort_by.as_deref(),
+        params.descending,
+    )
+}
+
+/// The page start a cursor's position stands for.
+fn start_beside<'k>(
+    position: &'k Position,
+    type_indexes: &[usize],
+    keys: &[Option<SortKey<'k>>],
+) -> Start<'k> {
+    let key = match &position.key {
+        SortValue::None => Key::Missing,
+        SortValue::Text(text) => Key::Text(text),
+        // Compared as the attribute of the type the position is in.
+        SortValue::Json(value) => type_indexes
+            .iter()
+            .position(|&t| t == position.type_index)
+            .and_then(|slot| keys.get(slot)?.as_ref())
+            .map_or(Key::Missing, |k| Key::Typed(k.compare_attr(), value)),
+    };
+    let place = Place {
+        key,
+        type_index: position.type_index,
+        id: &position.id,
+    };
+    match position.direction {
+        Direction::After => Start::After(place),
+        Direction::Before => Start::Before(place),
+    }
+}
+
+/// Runs a list or search over the given types (one for `/Users`, all for `/.search`)
+/// and renders the ListResponse: a page by `startIndex` (RFC 7644) or by `cursor`
+/// (RFC 9865).
+pub(crate) fn list(
+    tenant: &Tenant,
+    type_indexes: &[usize],
+    params: &ListParams,
+    base_url: &str,
+) -> Result<Value> {
+    Ok(list_page(tenant, type_indexes, params, base_url, false)?.render(params))
+}
+
+/// One page of a listing, rendered resource by resource.
+pub(crate) struct Listed {
+    pub(crate) total: usize,
+    pub(crate) resources: Vec<Value>,
+    /// The cursor of the next page, when there is one and the listing is by cursor or the
+    /// caller asked for it (a host's own paging, like the OCI persona's `opc-next-page`).
+    pub(crate) next: Option<String>,
+    /// The cursor of the previous page (cursor walks only).
+    pub(crate) previous: Option<String>,
+}
+
+impl Listed {
+    /// The ListResponse of the page `params` asked for.
+    pub(crate) fn render(self, params: &ListParams) -> Value {
+        match params.cursor {
+            None => list_response(self.total, params.start_index, self.resources),
+            Some(_) => cursor_response(self.total, self.resources, self.next, self.previous),
+        }
+    }
+}
+
+/// The page a list or search asks for (see [`list`]). Its cursors are encoded (a hash of
+/// the query each) only for a cursor listing or when `next_wanted`: an index page's answer
+/// never shows them.
+pub(crate) fn list_page<'t>(
+    tenant: &'t Tenant,
+    type_indexes: &[usize],
+    params: &ListParams,
+    base_url: &str,
+    next_wanted: bool,
+) -> Result<Listed> {
+    let strict = tenant.settings.strict && type_indexes.len() == 1;
+    let page_size = params
+        .count
+        .unwrap_or(tenant.settings.max_results)
+        .min(tenant.settings.max_results);
+    // The store is already in id order: `sortBy=id` ascending on one type needs no sort.
+    let sorting = params
+        .sort_by
+        .as_deref()
+        .filter(|s| !s.eq_ignore_ascii_case("id") || params.descending || type_indexes.len() > 1);
+    let keys: Vec<Option<SortKey<'t>>> = match sorting {
+        None => Vec::new(),
+        Some(sort_by) => type_indexes
             .iter()
             .map(|&ti| {
                 tenant
@@ -524,22 +747,81 @@ pub(crate) fn list<'t>(
                     .get(ti)
                     .and_then(|rs| SortKey::resolve(rs, sort_by))
             })
-            .collect();
+            .collect(),
+    };
+    if let Some(sort_by) = sorting {
         if strict && keys.iter().all(Option::is_none) {
             return Err(ScimError::invalid_value(format!(
                 "cannot sort by unknown attribute \"{sort_by}\""
             )));
         }
-        hits = sort_page(
-            tenant,
-            type_indexes,
-            &keys,
-            hits,
-            params.descending,
-            skip,
-            page_size,
-        );
     }
+
+    let position = match params.cursor.as_deref().map(str::trim) {
+        Some(cursor) if !cursor.is_empty() => {
+            Some(query_check(tenant, type_indexes, params).decode(cursor)?)
+        }
+        _ => None,
+    };
+    let start = match &position {
+        None if params.cursor.is_some() => Start::First,
+        None => Start::Index(params.start_index.saturating_sub(1)),
+        Some(p) => start_beside(p, type_indexes, &keys),
+    };
+    // A key is typed by the attribute it came from, for the type it came from.
+    let typed_key = |type_index: usize, value: &'t Value| -> Option<Key<'t>> {
+        let slot = type_indexes.iter().position(|&t| t == type_index)?;
+        let key = keys.get(slot)?.as_ref()?;
+        Some(Key::Typed(key.compare_attr(), key.of(value)?))
+    };
+
+    let ordered = sorting.is_none();
+    let page = if params.filter.is_none()
+        && (ordered || page_size == 0)
+        && !matches!(start, Start::Before(_))
+    {
+        let mut window = Window::new(start, page_size, params.descending, true);
+        walk_ids(
+            sources(tenant, type_indexes, params, strict)?,
+            start,
+            &mut window,
+        );
+        window.finish()
+    } else {
+        let column = match (type_indexes, keys.as_slice()) {
+            ([ti], [Some(key)]) => tenant
+                .types
+                .get(*ti)
+                .and_then(|rs| Some((tenant.stores.get(&rs.name)?, key.column(rs)?))),
+            _ => None,
+        };
+        let by_column = match column {
+            // One type sorted on single-valued text: keys come from its column.
+            Some((store, path)) => {
+                let sources = sources(tenant, type_indexes, params, strict)?;
+                store.with_column(&path, |column| {
+                    let mut window = Window::new(start, page_size, params.descending, ordered);
+                    let key_of =
+                        |hit: &Hit<'t>| column.get(hit.row.row).map_or(Key::Missing, Key::Text);
+                    walk(tenant, sources, base_url, &mut window, &key_of);
+                    window.finish()
+                })
+            }
+            None => None,
+        };
+        match by_column {
+            Some(page) => page,
+            None => {
+                let sources = sources(tenant, type_indexes, params, strict)?;
+                let mut window = Window::new(start, page_size, params.descending, ordered);
+                let key_of = |hit: &Hit<'t>| {
+                    typed_key(hit.type_index, &hit.row.value).unwrap_or(Key::Missing)
+                };
+                walk(tenant, sources, base_url, &mut window, &key_of);
+                window.finish()
+            }
+        }
+    };
 
     let plans: Vec<Option<ProjectionPlan<'_>>> = type_indexes
         .iter()
@@ -551,7 +833,8 @@ pub(crate) fn list<'t>(
         })
         .collect();
     let with_groups = membership::groups_wanted(&params.projection);
-    let resources: Vec<Value> = hits
+    let resources: Vec<Value> = page
+        .hits
         .iter()
         .filter_map(|hit| {
             let rs = tenant.types.get(hit.type_index)?;
@@ -568,7 +851,23 @@ pub(crate) fn list<'t>(
             ))
         })
         .collect();
-    Ok(list_response(total, params.start_index, resources))
+    let (next, previous) = match (page.next, page.previous) {
+        (None, None) => (None, None),
+        _ if params.cursor.is_none() && !next_wanted => (None, None),
+        (next, previous) => {
+            let check = query_check(tenant, type_indexes, params);
+            (
+                next.map(|p| check.encode(&p)),
+                previous.map(|p| check.encode(&p)),
+            )
+        }
+    };
+    Ok(Listed {
+        total: page.total,
+        resources,
+        next,
+        previous,
+    })
 }
 
 /// A ListResponse (RFC 7644 section 3.4.2). Built directly, not with `json!`, which would
@@ -586,110 +885,82 @@ pub(crate) fn list_response(total: usize, start_index: usize, resources: Vec<Val
     Value::Object(list)
 }
 
-/// A sort key, extracted once per hit: a sort of 100,000 users makes ~1.7 million
-/// comparisons, and each extraction chases pointers through the JSON tree.
-#[derive(Clone, Copy)]
-enum Key<'a> {
-    /// Folded (or case-exact) text from a column: compared bytewise.
-    Text(&'a str),
-    /// A JSON value, compared by the attribute's type.
-    Typed(&'a Attribute, &'a Value),
-    /// Unassigned: sorts last either way, so a page of "the top N" stays useful.
-    Missing,
-}
-
-fn compare_keys(a: Key<'_>, b: Key<'_>, descending: bool) -> Ordering {
-    let o = match (a, b) {
-        (Key::Missing, Key::Missing) => return Ordering::Equal,
-        (Key::Missing, _) => return Ordering::Greater,
-        (_, Key::Missing) => return Ordering::Less,
-        (Key::Text(x), Key::Text(y)) => x.cmp(y),
-        (Key::Typed(attr, x), Key::Typed(_, y)) => filter::compare_values(attr, x, y),
-        // Mixed kinds only happen across types in a root search; text first.
-        (Key::Text(_), Key::Typed(..)) => Ordering::Less,
-        (Key::Typed(..), Key::Text(_)) => Ordering::Greater,
-    };
-    if descending {
-        o.reverse()
-    } else {
-        o
+/// A ListResponse of a cursor walk (RFC 9865 section 2): no `startIndex`, and
+/// `nextCursor` only when there is a next page.
+fn cursor_response(
+    total: usize,
+    resources: Vec<Value>,
+    next: Option<String>,
+    previous: Option<String>,
+) -> Value {
+    let mut list = Map::with_capacity(6);
+    list.insert(
+        "schemas",
+        Value::Array(alloc::vec![Value::from(LIST_RESPONSE)]),
+    );
+    list.insert("totalResults", Value::from(total));
+    list.insert("itemsPerPage", Value::from(resources.len()));
+    if let Some(previous) = previous {
+        list.insert("previousCursor", Value::from(previous));
     }
-}
-
-/// Orders the hits and cuts the page: only the first `skip + page_size` are selected
-/// (O(n)) and sorted. Ties break on (type, id), so pages never overlap or skip.
-fn sort_page<'t>(
-    tenant: &'t Tenant,
-    type_indexes: &[usize],
-    keys: &[Option<SortKey<'t>>],
-    hits: Vec<Hit<'t>>,
-    descending: bool,
-    skip: usize,
-    page_size: usize,
-) -> Vec<Hit<'t>> {
-    // One type sorted on single-valued text: read keys from its column.
-    let single = match (type_indexes, keys) {
-        ([ti], [Some(key)]) => tenant
-            .types
-            .get(*ti)
-            .and_then(|rs| Some((tenant.stores.get(&rs.name)?, key.column(rs)?))),
-        _ => None,
-    };
-    if let Some((store, path)) = single {
-        let sorted = store.with_column(&path, |column| {
-            let keyed = hits
-                .iter()
-                .map(|h| (column.get(h.row.row).map_or(Key::Missing, Key::Text), *h))
-                .collect();
-            page_of(keyed, descending, skip, page_size)
-        });
-        if let Some(sorted) = sorted {
-            return sorted;
-        }
+    if let Some(next) = next {
+        list.insert("nextCursor", Value::from(next));
     }
-    let keyed = hits
-        .into_iter()
-        .map(|h| {
-            let key = type_indexes
-                .iter()
-                .position(|&t| t == h.type_index)
-                .and_then(|slot| keys.get(slot)?.as_ref())
-                .and_then(|k| Some(Key::Typed(k.compare_attr(), k.of(&h.row.value)?)))
-                .unwrap_or(Key::Missing);
-            (key, h)
-        })
-        .collect();
-    page_of(keyed, descending, skip, page_size)
-}
-
-/// Orders keyed hits and returns the page `skip..skip + page_size`.
-fn page_of<'t>(
-    mut keyed: Vec<(Key<'_>, Hit<'t>)>,
-    descending: bool,
-    skip: usize,
-    page_size: usize,
-) -> Vec<Hit<'t>> {
-    let end = skip.saturating_add(page_size).min(keyed.len());
-    let order = |a: &(Key<'_>, Hit<'_>), b: &(Key<'_>, Hit<'_>)| {
-        compare_keys(a.0, b.0, descending)
-            .then_with(|| (a.1.type_index, a.1.id).cmp(&(b.1.type_index, b.1.id)))
-    };
-    if end > 0 && end < keyed.len() {
-        keyed.select_nth_unstable_by(end - 1, order);
-        keyed.truncate(end);
-    }
-    keyed.sort_unstable_by(order);
-    keyed
-        .into_iter()
-        .skip(skip)
-        .take(page_size)
-        .map(|(_, h)| h)
-        .collect()
+    list.insert("Resources", Value::Array(resources));
+    Value::Object(list)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which plan each filter gets: indexes where they answer it, a scan only where
+    /// nothing does; `exact` where the candidates are the answer.
+    #[test]
+    fn planning_table() {
+        let mut tenant = Tenant::new(crate::Settings::default()).unwrap();
+        let mut ids = crate::env::SequentialIds::default();
+        let mut env = crate::Env {
+            now_ms: 0,
+            base_url: "http://x/v2",
+            ids: &mut ids,
+        };
+        let user = br#"{"userName": "bjensen"}"#;
+        let req = crate::Request::new(crate::Method::Post, "/Users").with_body(&user[..]);
+        assert_eq!(tenant.handle(&req, &mut env).response.status, 201);
+        let ti = tenant.type_index("User").unwrap();
+        let rs = &tenant.types[ti];
+        let store = tenant.stores.get(&rs.name).unwrap();
+        // (filter, plan, exact)
+        let table = [
+            (r#"id eq "x""#, "Id", true),
+            (r#"userName eq "X""#, "Key", true),
+            (r#"externalId eq "e""#, "Key", true),
+            (r#"id gt "a" and userName eq "X""#, "Key", false),
+            (r#"id gt "a""#, "IdsAfter", true),
+            (r#"id ge "a""#, "IdsAfter", true),
+            (r#"id gt "a" and displayName co "b""#, "IdsAfter", false),
+            (r#"displayName co "x""#, "Column", false),
+            (r#"name.familyName sw "x""#, "Column", false),
+            (r#"emails co "x""#, "Scan", false),
+            (r#"userName eq "a" or id gt "b""#, "Scan", false),
+            (r#"not (id eq "x")"#, "Scan", false),
+            (r#"active eq true"#, "Scan", false),
+        ];
+        for (text, expected, exact) in table {
+            let filter = filter::parse(text).unwrap();
+            let planned = plan(Some(&filter), rs, store);
+            let kind = match planned {
+                Plan::Id(_) => "Id",
+                Plan::Key(..) => "Key",
+                Plan::IdsAfter(..) => "IdsAfter",
+                Plan::Column(..) => "Column",
+                Plan::Scan => "Scan",
+            };
+            assert_eq!(kind, expected, "{text}");
+            assert_eq!(plan_is_exact(&planned, Some(&filter)), exact, "{text}");
+        }
+    }
 
     #[test]
     fn percent_decoding_table() {

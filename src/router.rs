@@ -111,11 +111,10 @@ fn dispatch(
             ));
         }
         (Route::Collection(ti), Method::Get) => {
-            let mut params = ListParams::from_query(&req.query)?;
-            crate::persona::list_params(tenant, &req.query, &mut params)?;
-            let list = crate::query::list(tenant, &[ti], &params, base)?;
+            let params = ListParams::from_query(&req.query)?;
+            let (list, headers) = crate::persona::list(tenant, &req.query, params, ti, base)?;
             let mut response = json_response(200, &list);
-            crate::persona::list_headers(tenant, &req.query, &list, &mut response);
+            response.headers.extend(headers);
             return Ok(response);
         }
         (Route::Resource(ti, id), Method::Get) => return read(tenant, req, ti, &id, base),

@@ -6,12 +6,13 @@
 //! fine); arrays must have the same length and match element-wise; `"<any>"` matches any
 //! present value; `"<absent>"` asserts the key is missing.
 
+mod client;
+
+use client::{Client, BASE};
 use scimlet::env::SequentialIds;
 use scimlet::{Env, Method, Request, Response, Settings, Tenant};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-const BASE: &str = "https://scim.example.com/v2";
 
 struct Step {
     method: &'static str,
@@ -33,6 +34,16 @@ fn step(method: &'static str, path: &str, body: Option<Value>, status: u16, expe
         expect,
         save: None,
     }
+}
+
+/// A read that answers 200 with (at least) `expect`.
+fn get(path: &str, expect: Value) -> Step {
+    step("GET", path, None, 200, expect)
+}
+
+/// A create that answers 201.
+fn created(path: &str, body: Value) -> Step {
+    step("POST", path, Some(body), 201, json!({}))
 }
 
 impl Step {
@@ -170,11 +181,11 @@ fn user_lifecycle_rfc_7644_section_3() {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": "<any>", "userName": "bjensen",
             "meta": {"resourceType": "User", "created": "<any>", "lastModified": "<any>", "location": "<any>", "version": "<any>"}
         })).save("u"),
-        step("GET", "/Users/{u}", None, 200, json!({"userName": "bjensen", "name": {"givenName": "Barbara"}})),
+        get("/Users/{u}", json!({"userName": "bjensen", "name": {"givenName": "Barbara"}})),
         step("POST", "/Users", Some(json!({"userName": "BJENSEN"})), 409, error("409", Some("uniqueness"))),
         step("POST", "/Users", Some(json!({"name": {"givenName": "x"}})), 400, error("400", Some("invalidValue"))),
-        step("GET", "/Users?filter=userName%20eq%20%22BJensen%22", None, 200, json!({"totalResults": 1, "Resources": [{"id": "{u}"}]})),
-        step("GET", "/Users?filter=userName%20eq%20%22nobody%22", None, 200, json!({"totalResults": 0, "Resources": []})),
+        get("/Users?filter=userName%20eq%20%22BJensen%22", json!({"totalResults": 1, "Resources": [{"id": "{u}"}]})),
+        get("/Users?filter=userName%20eq%20%22nobody%22", json!({"totalResults": 0, "Resources": []})),
         step("PUT", "/Users/{u}", Some(json!({"id": "{u}", "userName": "bjensen", "active": false, "groups": [], "meta": {"version": "W/\"999\""}})), 200,
             json!({"active": false, "name": "<absent>", "groups": "<absent>"})),
         step("PATCH", "/Users/{u}", Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": true}}]})), 200,
@@ -199,11 +210,8 @@ fn password_is_write_only_and_kept_across_put() {
                 json!({"password": "<absent>", "groups": "<absent>"}),
             )
             .save("u"),
-            step(
-                "GET",
+            get(
                 "/Users/{u}?attributes=password",
-                None,
-                200,
                 json!({"password": "<absent>"}),
             ),
             step(
@@ -238,8 +246,7 @@ fn etags_if_match_and_if_none_match() {
             )
             .save("u"),
             step("GET", "/Users/{u}", None, 304, Value::Null).header("If-None-Match", "W/\"1\""),
-            step("GET", "/Users/{u}", None, 200, json!({"id": "{u}"}))
-                .header("If-None-Match", "W/\"0\""),
+            get("/Users/{u}", json!({"id": "{u}"})).header("If-None-Match", "W/\"0\""),
             step(
                 "PUT",
                 "/Users/{u}",
@@ -272,22 +279,22 @@ fn etags_if_match_and_if_none_match() {
 #[test]
 fn groups_members_and_computed_user_groups() {
     run("groups", Settings::default(), vec![
-        step("POST", "/Users", Some(json!({"userName": "alice"})), 201, json!({})).save("a"),
-        step("POST", "/Users", Some(json!({"userName": "bob"})), 201, json!({})).save("b"),
+        created("/Users", json!({"userName": "alice"})).save("a"),
+        created("/Users", json!({"userName": "bob"})).save("b"),
         step("POST", "/Groups", Some(json!({"displayName": "Admins", "members": [{"value": "{a}", "display": "alice"}]})), 201,
             json!({"members": [{"value": "{a}", "type": "User", "$ref": format!("{BASE}/Users/{{a}}")}]})).save("g"),
-        step("GET", "/Users/{a}", None, 200, json!({"groups": [{"value": "{g}", "display": "Admins", "type": "direct"}]})),
-        step("GET", "/Users/{b}", None, 200, json!({"groups": "<absent>"})),
-        step("GET", "/Users?filter=groups.value%20eq%20%22{g}%22", None, 200, json!({"totalResults": 1, "Resources": [{"id": "{a}"}]})),
+        get("/Users/{a}", json!({"groups": [{"value": "{g}", "display": "Admins", "type": "direct"}]})),
+        get("/Users/{b}", json!({"groups": "<absent>"})),
+        get("/Users?filter=groups.value%20eq%20%22{g}%22", json!({"totalResults": 1, "Resources": [{"id": "{a}"}]})),
         step("PATCH", "/Groups/{g}", Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
             {"op": "add", "path": "members", "value": [{"value": "{b}", "display": "bob"}]},
             {"op": "remove", "path": "members[value eq \"{a}\"]"}
         ]})), 200, json!({"members": [{"value": "{b}"}]})),
-        step("GET", "/Users/{a}", None, 200, json!({"groups": "<absent>"})),
-        step("GET", "/Groups?excludedAttributes=members", None, 200, json!({"Resources": [{"displayName": "Admins", "members": "<absent>"}]})),
+        get("/Users/{a}", json!({"groups": "<absent>"})),
+        get("/Groups?excludedAttributes=members", json!({"Resources": [{"displayName": "Admins", "members": "<absent>"}]})),
         step("DELETE", "/Users/{b}", None, 204, Value::Null),
-        step("GET", "/Groups/{g}", None, 200, json!({"members": "<absent>"})),
-        step("GET", "/Groups?filter=displayName%20eq%20%22admins%22", None, 200, json!({"totalResults": 1})),
+        get("/Groups/{g}", json!({"members": "<absent>"})),
+        get("/Groups?filter=displayName%20eq%20%22admins%22", json!({"totalResults": 1})),
     ]);
 }
 
@@ -301,30 +308,24 @@ fn listing_sorting_paging_and_root_search() {
         ("bob", "Young"),
         ("erin", "Able"),
     ] {
-        steps.push(step(
-            "POST",
+        steps.push(created(
             "/Users",
-            Some(json!({"userName": name, "name": {"familyName": family}})),
-            201,
-            json!({}),
+            json!({"userName": name, "name": {"familyName": family}}),
         ));
     }
     steps.extend([
-        step("GET", "/Users?sortBy=userName&startIndex=2&count=2", None, 200,
-            json!({"totalResults": 5, "startIndex": 2, "itemsPerPage": 2, "Resources": [{"userName": "bob"}, {"userName": "carol"}]})),
-        step("GET", "/Users?sortBy=name.familyName&sortOrder=DESCENDING&count=3", None, 200,
-            json!({"Resources": [{"userName": "carol"}, {"userName": "alice"}, {"userName": "bob"}]})),
-        step("GET", "/Users?count=0", None, 200, json!({"totalResults": 5, "itemsPerPage": 0, "Resources": []})),
-        step("GET", "/Users?startIndex=5&count=5", None, 200, json!({"totalResults": 5, "itemsPerPage": 1})),
-        step("GET", "/Users?attributes=userName&count=1", None, 200, json!({"Resources": [{"id": "<any>", "userName": "<any>", "name": "<absent>", "meta": "<absent>"}]})),
+        get("/Users?sortBy=userName&startIndex=2&count=2", json!({"totalResults": 5, "startIndex": 2, "itemsPerPage": 2, "Resources": [{"userName": "bob"}, {"userName": "carol"}]})),
+        get("/Users?sortBy=name.familyName&sortOrder=DESCENDING&count=3", json!({"Resources": [{"userName": "carol"}, {"userName": "alice"}, {"userName": "bob"}]})),
+        get("/Users?count=0", json!({"totalResults": 5, "itemsPerPage": 0, "Resources": []})),
+        get("/Users?startIndex=5&count=5", json!({"totalResults": 5, "itemsPerPage": 1})),
+        get("/Users?attributes=userName&count=1", json!({"Resources": [{"id": "<any>", "userName": "<any>", "name": "<absent>", "meta": "<absent>"}]})),
         step("POST", "/Users/.search", Some(json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "name.familyName eq \"young\"", "sortBy": "userName"})), 200,
             json!({"totalResults": 2, "Resources": [{"userName": "alice"}, {"userName": "bob"}]})),
-        step("POST", "/Groups", Some(json!({"displayName": "young people"})), 201, json!({})),
+        created("/Groups", json!({"displayName": "young people"})),
         step("POST", "/.search", Some(json!({"filter": "userName sw \"a\" or displayName co \"young\""})), 200,
             json!({"totalResults": 2})),
         step("GET", "/Users?filter=userName%20eq", None, 400, error("400", Some("invalidFilter"))),
-        step("GET", "/Users?filter=id%20gt%20%22id-2%22&sortBy=id&attributes=id", None, 200,
-            json!({"totalResults": 3, "Resources": [{"id": "id-3"}, {"id": "id-4"}, {"id": "id-5"}]})),
+        get("/Users?filter=id%20gt%20%22id-2%22&sortBy=id&attributes=id", json!({"totalResults": 3, "Resources": [{"id": "id-3"}, {"id": "id-4"}, {"id": "id-5"}]})),
     ]);
     run("listing", Settings::default(), steps);
 }
@@ -352,11 +353,8 @@ fn bulk_rfc_7644_section_3_7() {
                     {"method": "POST", "bulkId": "u2", "status": "409", "response": error("409", Some("uniqueness"))}
                 ]}),
             ),
-            step(
-                "GET",
+            get(
                 "/Groups?filter=displayName%20eq%20%22Tour%20Guides%22",
-                None,
-                200,
                 json!({"Resources": [{"members": [{"value": "id-1"}]}]}),
             ),
             // Circular references get 409; results come back in request order.
@@ -386,11 +384,8 @@ fn bulk_rfc_7644_section_3_7() {
                 200,
                 json!({"Operations": [{"status": "404"}]}),
             ),
-            step(
-                "GET",
+            get(
                 "/Users?filter=userName%20eq%20%22never%22",
-                None,
-                200,
                 json!({"totalResults": 0}),
             ),
         ],
@@ -425,11 +420,8 @@ fn discovery_endpoints_and_methods() {
         "discovery",
         Settings::default(),
         vec![
-            step(
-                "GET",
+            get(
                 "/ServiceProviderConfig",
-                None,
-                200,
                 json!({"patch": {"supported": true}, "bulk": {"supported": true, "maxOperations": 1000}, "filter": {"supported": true, "maxResults": 1000}}),
             ),
             step(
@@ -439,18 +431,9 @@ fn discovery_endpoints_and_methods() {
                 405,
                 error("405", None),
             ),
-            step(
-                "GET",
-                "/ResourceTypes",
-                None,
-                200,
-                json!({"totalResults": 4}),
-            ),
-            step(
-                "GET",
+            get("/ResourceTypes", json!({"totalResults": 4})),
+            get(
                 "/ResourceTypes/Group",
-                None,
-                200,
                 json!({"id": "Group", "endpoint": "/Groups"}),
             ),
             step(
@@ -460,18 +443,12 @@ fn discovery_endpoints_and_methods() {
                 405,
                 error("405", None),
             ),
-            step(
-                "GET",
+            get(
                 "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group",
-                None,
-                200,
                 json!({"id": "urn:ietf:params:scim:schemas:core:2.0:Group"}),
             ),
-            step(
-                "GET",
+            get(
                 "/Schemas/urn:okta:scim:schemas:core:1.0:Entitlement",
-                None,
-                200,
                 json!({"name": "Entitlement"}),
             ),
             step("GET", "/Schemas/urn:nope", None, 404, error("404", None)),
@@ -487,65 +464,37 @@ fn bad_input_gets_scim_errors_and_changes_nothing() {
         bulk_max_payload_size: 2048,
         ..Settings::default()
     };
+    // A body that is not a JSON object: each is refused before anything is parsed into the tenant.
+    let unparsable = |raw: &str| {
+        step(
+            "POST",
+            "/Users",
+            None,
+            400,
+            error("400", Some("invalidSyntax")),
+        )
+        .header("Raw-Body", raw)
+    };
+    let create = |user: &str, status: u16, expect: Value| {
+        step(
+            "POST",
+            "/Users",
+            Some(json!({"userName": user})),
+            status,
+            expect,
+        )
+    };
     run(
         "bad input",
         settings,
         vec![
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "keep"})),
-                201,
-                json!({}),
-            )
-            .save("u"),
-            step(
-                "POST",
-                "/Users",
-                None,
-                400,
-                error("400", Some("invalidSyntax")),
-            )
-            .header("Raw-Body", "{\"userName\": "),
-            step(
-                "POST",
-                "/Users",
-                None,
-                400,
-                error("400", Some("invalidSyntax")),
-            )
-            .header("Raw-Body", &"[".repeat(10_000)[..2000]),
-            step(
-                "POST",
-                "/Users",
-                None,
-                400,
-                error("400", Some("invalidSyntax")),
-            )
-            .header("Raw-Body", "[1,2]"),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "x"})),
-                415,
-                error("415", None),
-            )
-            .header("Content-Type", "text/plain"),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "y"})),
-                201,
-                json!({}),
-            )
-            .header("Content-Type", "application/json; charset=utf-8"),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "z".repeat(3000)})),
-                413,
-                error("413", None),
-            ),
+            create("keep", 201, json!({})).save("u"),
+            unparsable("{\"userName\": "),
+            unparsable(&"[".repeat(10_000)[..2000]),
+            unparsable("[1,2]"),
+            create("x", 415, error("415", None)).header("Content-Type", "text/plain"),
+            create("y", 201, json!({})).header("Content-Type", "application/json; charset=utf-8"),
+            create(&"z".repeat(3000), 413, error("413", None)),
             step(
                 "PATCH",
                 "/Users/{u}",
@@ -553,7 +502,7 @@ fn bad_input_gets_scim_errors_and_changes_nothing() {
                 400,
                 error("400", Some("invalidSyntax")),
             ),
-            step("GET", "/Users/{u}", None, 200, json!({"userName": "keep"})),
+            get("/Users/{u}", json!({"userName": "keep"})),
         ],
     );
 }
@@ -576,11 +525,11 @@ fn real_client_quirks() {
         ]})), 200, json!({"name": {"givenName": "Ent"}, "active": true, "emails": [{"type": "work", "value": "e@example.com"}],
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "R&D"}})),
         step("PATCH", "/Users/{u}", Some(json!({"Operations": []})), 200, json!({"id": "{u}"})),
-        step("GET", "/Users?filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22E%40example.com%22", None, 200, json!({"totalResults": 1})),
-        step("GET", "/Users?filter=externalId%20eq%20jyoung", None, 200, json!({"totalResults": 0})),
-        step("GET", "/Users?filter=UserName%20eq%20%22ENTRA%40example.com%22", None, 200, json!({"totalResults": 1})),
+        get("/Users?filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22E%40example.com%22", json!({"totalResults": 1})),
+        get("/Users?filter=externalId%20eq%20jyoung", json!({"totalResults": 0})),
+        get("/Users?filter=UserName%20eq%20%22ENTRA%40example.com%22", json!({"totalResults": 1})),
         // Okta: group rename with id inside a pathless replace value.
-        step("POST", "/Groups", Some(json!({"displayName": "Okta", "members": []})), 201, json!({})).save("g"),
+        created("/Groups", json!({"displayName": "Okta", "members": []})).save("g"),
         step("PATCH", "/Groups/{g}", Some(json!({"Operations": [{"op": "replace", "value": {"id": "{g}", "displayName": "Okta Renamed"}}]})), 200,
             json!({"id": "{g}", "displayName": "Okta Renamed"})),
         // OCI: flattened extension keys, Bulk path with a trailing slash, ASCENDING.
@@ -588,7 +537,7 @@ fn real_client_quirks() {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "oci",
             "urn:ietf:params:scim:schemas:oracle:idcs:extension:user:User:bypassNotification": true}}]})), 200,
             json!({"Operations": [{"status": "201"}]})),
-        step("GET", "/Users?sortBy=id&sortOrder=ASCENDING&attributes=id&count=1000&filter=id+gt+%220%22", None, 200, json!({"totalResults": 2})),
+        get("/Users?sortBy=id&sortOrder=ASCENDING&attributes=id&count=1000&filter=id+gt+%220%22", json!({"totalResults": 2})),
     ]);
 }
 
@@ -602,14 +551,7 @@ fn patch_answers_204_when_the_tenant_says_so() {
         "patch 204",
         settings,
         vec![
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "G"})),
-                201,
-                json!({}),
-            )
-            .save("g"),
+            created("/Groups", json!({"displayName": "G"})).save("g"),
             step(
                 "PATCH",
                 "/Groups/{g}",
@@ -659,13 +601,10 @@ fn export_and_import_are_lossless() {
         "export",
         Settings::default(),
         vec![
-            step("POST", "/Users", Some(bjensen()), 201, json!({})).save("u"),
-            step(
-                "POST",
+            created("/Users", bjensen()).save("u"),
+            created(
                 "/Groups",
-                Some(json!({"displayName": "G", "members": [{"value": "{u}"}]})),
-                201,
-                json!({}),
+                json!({"displayName": "G", "members": [{"value": "{u}"}]}),
             ),
         ],
     );
@@ -700,11 +639,8 @@ fn custom_attributes_and_extensions_from_settings() {
                 201,
                 json!({"badgeNumber": 17}),
             ),
-            step(
-                "GET",
+            get(
                 "/Users?filter=badgeNumber%20gt%2010",
-                None,
-                200,
                 json!({"totalResults": 1}),
             ),
             step(
@@ -716,97 +652,10 @@ fn custom_attributes_and_extensions_from_settings() {
                 201,
                 json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "urn:example:params:scim:schemas:extension:Team"]}),
             ),
-            step(
-                "GET",
-                "/ResourceTypes",
-                None,
-                200,
-                json!({"totalResults": 3}),
-            ),
+            get("/ResourceTypes", json!({"totalResults": 3})),
             step("GET", "/Roles", None, 404, error("404", None)),
         ],
     );
-}
-
-/// A tenant driven request by request, for tests that compare answers or look at the
-/// stored forms between steps.
-struct Client {
-    tenant: Tenant,
-    ids: SequentialIds,
-    base: &'static str,
-    clock: i64,
-}
-
-/// What one request got back.
-#[derive(Clone)]
-struct Answer {
-    status: u16,
-    body: Value,
-    location: Option<String>,
-    allow: Option<String>,
-    changed: bool,
-}
-
-impl Client {
-    fn new(tenant: Tenant) -> Client {
-        Client {
-            tenant,
-            ids: SequentialIds {
-                prefix: "id-".into(),
-                last: 0,
-            },
-            base: BASE,
-            clock: 1_795_000_000_000,
-        }
-    }
-
-    fn send(&mut self, method: &str, path: &str, body: Option<Value>) -> Answer {
-        let mut req = Request::new(Method::parse(method), path);
-        if let Some(body) = body {
-            req = req.with_body(body.to_string().into_bytes());
-        }
-        self.send_request(&req)
-    }
-
-    fn send_request(&mut self, req: &Request) -> Answer {
-        self.clock += 1000;
-        let mut env = Env {
-            now_ms: self.clock,
-            base_url: self.base,
-            ids: &mut self.ids,
-        };
-        let out = self.tenant.handle(req, &mut env);
-        let body = if out.response.body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&out.response.body).unwrap()
-        };
-        if out.response.status >= 400 {
-            assert!(
-                out.changes.is_empty(),
-                "a failed request changed something: {body}"
-            );
-        }
-        Answer {
-            status: out.response.status,
-            location: out.response.header("Location").map(String::from),
-            allow: out.response.header("Allow").map(String::from),
-            body,
-            changed: !out.changes.is_empty(),
-        }
-    }
-
-    /// The stored form of a resource (what export and the host's storage see).
-    fn stored(&self, id: &str) -> Value {
-        let found = self.tenant.resources().find(|r| r["id"] == id);
-        serde_json::to_value(&**found.expect("stored")).unwrap()
-    }
-
-    fn total(&mut self, path: &str) -> u64 {
-        let answer = self.send("GET", path, None);
-        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
-        answer.body["totalResults"].as_u64().unwrap()
-    }
 }
 
 fn patch_op(op: &str, path: &str, value: Value) -> Value {
@@ -819,11 +668,8 @@ fn bulk_of(ops: Value) -> Value {
 }
 
 fn schema_of_groups(display_name_uniqueness: &str) -> Step {
-    step(
-        "GET",
+    get(
         "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group",
-        None,
-        200,
         json!({"attributes": [{"name": "displayName", "uniqueness": display_name_uniqueness}, {"name": "members"}]}),
     )
 }
@@ -832,35 +678,24 @@ fn schema_of_groups(display_name_uniqueness: &str) -> Step {
 fn group_names_are_unique_unless_the_tenant_allows_duplicates() {
     let rename = |name: &str| patch_op("replace", "displayName", json!(name));
     let taken = || error("409", Some("uniqueness"));
+    let group = |name: &str, status: u16, expect: Value| {
+        step(
+            "POST",
+            "/Groups",
+            Some(json!({"displayName": name})),
+            status,
+            expect,
+        )
+    };
     // Entra's SCIM validator (and the directories it stands for): a second group of the
     // same name is 409 uniqueness, whatever the write path.
     run(
         "unique group names",
         Settings::default(),
         vec![
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Admins"})),
-                201,
-                json!({}),
-            )
-            .save("g"),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "ADMINS"})),
-                409,
-                taken(),
-            ),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Ops"})),
-                201,
-                json!({}),
-            )
-            .save("o"),
+            group("Admins", 201, json!({})).save("g"),
+            group("ADMINS", 409, taken()),
+            group("Ops", 201, json!({})).save("o"),
             step(
                 "PUT",
                 "/Groups/{o}",
@@ -897,29 +732,14 @@ fn group_names_are_unique_unless_the_tenant_allows_duplicates() {
                 200,
                 json!({"displayName": "Ops"}),
             ),
-            step(
-                "GET",
+            get(
                 "/Groups?filter=displayName%20eq%20%22ADMINS%22",
-                None,
-                200,
                 json!({"totalResults": 1, "Resources": [{"id": "{g}"}]}),
             ),
             schema_of_groups("server"),
             // Other types keep RFC 7643's `none`.
-            step(
-                "POST",
-                "/Entitlements",
-                Some(json!({"displayName": "Admins"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Entitlements",
-                Some(json!({"displayName": "Admins"})),
-                201,
-                json!({}),
-            ),
+            created("/Entitlements", json!({"displayName": "Admins"})),
+            created("/Entitlements", json!({"displayName": "Admins"})),
         ],
     );
     let allowed = Settings {
@@ -930,28 +750,9 @@ fn group_names_are_unique_unless_the_tenant_allows_duplicates() {
         "duplicate group names allowed",
         allowed,
         vec![
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Admins"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "ADMINS"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Ops"})),
-                201,
-                json!({}),
-            )
-            .save("o"),
+            group("Admins", 201, json!({})),
+            group("ADMINS", 201, json!({})),
+            group("Ops", 201, json!({})).save("o"),
             step(
                 "PATCH",
                 "/Groups/{o}",
@@ -959,11 +760,8 @@ fn group_names_are_unique_unless_the_tenant_allows_duplicates() {
                 200,
                 json!({"displayName": "admins"}),
             ),
-            step(
-                "GET",
+            get(
                 "/Groups?filter=displayName%20eq%20%22Admins%22",
-                None,
-                200,
                 json!({"totalResults": 3}),
             ),
             schema_of_groups("none"),
@@ -1024,14 +822,7 @@ fn custom_unique_attributes_are_enforced() {
                 409,
                 taken(),
             ),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "b", "badge": 18})),
-                201,
-                json!({}),
-            )
-            .save("b"),
+            created("/Users", json!({"userName": "b", "badge": 18})).save("b"),
             step(
                 "PATCH",
                 "/Users/{b}",
@@ -1063,35 +854,19 @@ fn custom_unique_attributes_are_enforced() {
                 200,
                 json!({"badge": 19}),
             ),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "c", "badge": 17})),
-                201,
-                json!({}),
-            )
-            .save("c"),
-            step(
-                "GET",
+            created("/Users", json!({"userName": "c", "badge": 17})).save("c"),
+            get(
                 "/Users?filter=badge%20eq%2019",
-                None,
-                200,
                 json!({"totalResults": 1, "Resources": [{"id": "{a}"}]}),
             ),
-            step(
-                "GET",
+            get(
                 "/Users?filter=badge%20eq%2017.0",
-                None,
-                200,
                 json!({"totalResults": 1, "Resources": [{"id": "{c}"}]}),
             ),
             // An extension attribute: case-insensitive unless caseExact.
-            step(
-                "POST",
+            created(
                 "/Groups",
-                Some(json!({"displayName": "T1", TEAM: {"costCode": "CC1"}})),
-                201,
-                json!({}),
+                json!({"displayName": "T1", TEAM: {"costCode": "CC1"}}),
             )
             .save("t"),
             step(
@@ -1101,35 +876,17 @@ fn custom_unique_attributes_are_enforced() {
                 409,
                 taken(),
             ),
-            step(
-                "POST",
+            created(
                 "/Groups",
-                Some(json!({"displayName": "T2", format!("{TEAM}:costCode"): "CC2"})),
-                201,
-                json!({}),
+                json!({"displayName": "T2", format!("{TEAM}:costCode"): "CC2"}),
             ),
-            step(
-                "GET",
+            get(
                 &format!("/Groups?filter={TEAM}:costCode%20eq%20%22cc1%22"),
-                None,
-                200,
                 json!({"totalResults": 1, "Resources": [{"id": "{t}"}]}),
             ),
             // Without the attribute there is nothing to clash.
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "d"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "e"})),
-                201,
-                json!({}),
-            ),
+            created("/Users", json!({"userName": "d"})),
+            created("/Users", json!({"userName": "e"})),
         ],
     );
 }
@@ -1355,8 +1112,8 @@ fn a_full_tenant_refuses_growth_before_writing_anything() {
         "capacity",
         tenant,
         vec![
-            step("POST", "/Users", Some(user("u1")), 201, json!({})).save("u1"),
-            step("POST", "/Users", Some(user("u2")), 201, json!({})),
+            created("/Users", user("u1")).save("u1"),
+            created("/Users", user("u2")),
             // Two creates cannot both fit: refused as a whole, before either runs.
             step(
                 "POST",
@@ -1365,20 +1122,14 @@ fn a_full_tenant_refuses_growth_before_writing_anything() {
                 403,
                 full(),
             ),
-            step(
-                "GET",
+            get(
                 "/Users?filter=userName%20eq%20%22u3%22",
-                None,
-                200,
                 json!({"totalResults": 0}),
             ),
             // Every type counts.
-            step(
-                "POST",
+            created(
                 "/Groups",
-                Some(json!({"displayName": "g", "members": [{"value": "{u1}"}]})),
-                201,
-                json!({}),
+                json!({"displayName": "g", "members": [{"value": "{u1}"}]}),
             )
             .save("g"),
             step("POST", "/Users", Some(user("u3")), 403, full()),
@@ -1399,14 +1150,8 @@ fn a_full_tenant_refuses_growth_before_writing_anything() {
                 403,
                 full(),
             ),
-            step("GET", "/Users/{u1}", None, 200, json!({"userName": "u1"})),
-            step(
-                "GET",
-                "/Groups/{g}",
-                None,
-                200,
-                json!({"members": [{"value": "{u1}"}]}),
-            ),
+            get("/Users/{u1}", json!({"userName": "u1"})),
+            get("/Groups/{g}", json!({"members": [{"value": "{u1}"}]})),
             // Over maxOperations is still 413, whatever the room.
             step(
                 "POST",
@@ -1485,13 +1230,7 @@ fn resources_of_types_not_served_count_towards_capacity() {
         "capacity with a type switched off",
         tenant,
         vec![
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "a"})),
-                201,
-                json!({}),
-            ),
+            created("/Users", json!({"userName": "a"})),
             step(
                 "POST",
                 "/Users",
@@ -1668,34 +1407,10 @@ fn uniqueness_follows_a_settings_change() {
         "duplicates, before",
         allowed.clone(),
         vec![
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Twin"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "twin"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "u", "badge": 7})),
-                201,
-                json!({}),
-            ),
-            step(
-                "POST",
-                "/Users",
-                Some(json!({"userName": "v", "badge": 7})),
-                201,
-                json!({}),
-            ),
+            created("/Groups", json!({"displayName": "Twin"})),
+            created("/Groups", json!({"displayName": "twin"})),
+            created("/Users", json!({"userName": "u", "badge": 7})),
+            created("/Users", json!({"userName": "v", "badge": 7})),
         ],
     );
     let mut unique: Settings = custom_settings();
@@ -1706,11 +1421,8 @@ fn uniqueness_follows_a_settings_change() {
         "duplicates, after",
         tenant,
         vec![
-            step(
-                "GET",
+            get(
                 "/Groups?filter=displayName%20eq%20%22TWIN%22",
-                None,
-                200,
                 json!({"totalResults": 2}),
             ),
             step(
@@ -1720,14 +1432,7 @@ fn uniqueness_follows_a_settings_change() {
                 409,
                 taken(),
             ),
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Solo"})),
-                201,
-                json!({}),
-            )
-            .save("solo"),
+            created("/Groups", json!({"displayName": "Solo"})).save("solo"),
             step(
                 "PATCH",
                 "/Groups/{solo}",
@@ -1751,13 +1456,7 @@ fn uniqueness_follows_a_settings_change() {
                 json!({}),
             ),
             // badge became unique through the custom attribute.
-            step(
-                "GET",
-                "/Users?filter=badge%20eq%207",
-                None,
-                200,
-                json!({"totalResults": 2}),
-            ),
+            get("/Users?filter=badge%20eq%207", json!({"totalResults": 2})),
             step(
                 "POST",
                 "/Users",
@@ -1787,18 +1486,9 @@ fn uniqueness_follows_a_settings_change() {
         "duplicates, allowed again",
         tenant,
         vec![
-            step(
-                "POST",
-                "/Groups",
-                Some(json!({"displayName": "Twin"})),
-                201,
-                json!({}),
-            ),
-            step(
-                "GET",
+            created("/Groups", json!({"displayName": "Twin"})),
+            get(
                 "/Groups?filter=displayName%20eq%20%22twin%22",
-                None,
-                200,
                 json!({"totalResults": 3}),
             ),
         ],

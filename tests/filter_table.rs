@@ -42,50 +42,13 @@ fn groups_schema() -> ResourceSchema {
     resource_types().remove(1)
 }
 
+/// Bjensen (every attribute type the filters compare), jsmith and jyoung: the users the
+/// filter tables below run against.
 fn sample_users() -> Vec<Value> {
-    vec![
-        json!({
-            "schemas": [USER, ENTERPRISE_USER, TEST_EXT],
-            "id": "u-bjensen",
-            "externalId": "bjensen-ext",
-            "userName": "bjensen",
-            "name": {"formatted": "Ms. Barbara J Jensen III", "familyName": "Jensen", "givenName": "Barbara"},
-            "displayName": "Babs Jensen",
-            "title": "Tour Guide",
-            "userType": "Employee",
-            "emails": [
-                {"value": "bjensen@example.com", "type": "work", "primary": true},
-                {"value": "babs@jensen.org", "type": "home"}
-            ],
-            "ims": [{"value": "babs@foo.com", "type": "xmpp"}],
-            "active": true,
-            "meta": {"resourceType": "User", "created": "2010-01-23T04:56:22Z", "lastModified": "2011-05-13T04:42:34Z"},
-            ENTERPRISE_USER: {"employeeNumber": "701984", "manager": {"value": "u-jsmith", "displayName": "John Smith"}},
-            TEST_EXT: {"level": 3, "score": 4.5, "hired": "2009-12-31T23:00:00-02:00", "badge": "QUJD", "tags": ["Red", "blue"]}
-        }),
-        json!({
-            "schemas": [USER, ENTERPRISE_USER],
-            "id": "u-jsmith",
-            "externalId": "Smith-01",
-            "userName": "JSmith",
-            "name": {"familyName": "O'Malley", "givenName": "John"},
-            "displayName": "John Smith",
-            "userType": "Intern",
-            "emails": [{"value": "jsmith@example.org", "type": "work"}],
-            "active": false,
-            "meta": {"resourceType": "User", "created": "2011-05-13T04:42:34Z", "lastModified": "2012-01-01T00:00:00Z"},
-            ENTERPRISE_USER: {"employeeNumber": "12"},
-            TEST_EXT: {"level": 12, "score": 10}
-        }),
-        json!({
-            "schemas": [USER],
-            "id": "u-jyoung",
-            "externalId": "jyoung",
-            "userName": "jyoung",
-            "displayName": "Jürgen Young",
-            "meta": {"resourceType": "User", "created": "2011-05-13T04:42:34.250Z", "lastModified": "2010-06-01T12:00:00.5Z"}
-        }),
-    ]
+    scimlet::value::from_str(include_str!("data/filter_users.json"))
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .expect("tests/data/filter_users.json is an array of users")
 }
 
 fn sample_groups() -> Vec<Value> {

@@ -760,6 +760,43 @@ fn lists_page_through_opc_next_page_and_cap_count_at_1000() {
     assert_eq!(last.header("opc-next-page"), None);
 }
 
+/// The script that walks users by `opc-next-page` and deletes each page as it goes sees
+/// every user once and leaves none behind (a token is a place, not an index).
+#[test]
+fn a_walk_by_opc_next_page_that_deletes_each_page_sees_every_user_once() {
+    let (mut d, _) = domain("dom", json!({"seed": {"users": 25, "groups": 0}}));
+    let auth = Auth::Bearer(SERVER_TOKEN.into());
+    let all = d.call(&auth, "GET", "/Users?count=1000&attributes=id", None);
+    let mut expected: Vec<String> = all.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(expected.len(), 25);
+    let mut seen = Vec::new();
+    let mut query = String::from("/Users?count=4&attributes=id");
+    loop {
+        let r = d.call(&auth, "GET", &query, None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        for u in r.body["Resources"].as_array().unwrap() {
+            let id = u["id"].as_str().unwrap().to_string();
+            let gone = d.call(&auth, "DELETE", &format!("/Users/{id}"), None);
+            assert_eq!(gone.status, 204, "{}", gone.body);
+            seen.push(id);
+        }
+        match r.header("opc-next-page") {
+            Some(token) => query = format!("/Users?count=4&attributes=id&page={token}"),
+            None => break,
+        }
+    }
+    seen.sort();
+    expected.sort();
+    assert_eq!(seen, expected);
+    let left = d.call(&auth, "GET", "/Users?count=0", None);
+    assert_eq!(left.body["totalResults"], 0);
+}
+
 #[test]
 fn credentials_belong_to_users_their_capabilities_allow_and_show_secrets_once() {
     let (mut d, _) = domain("dom", json!({}));

@@ -59,26 +59,14 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(admin::export(&server.tenant), before);
 });
 
-/// The bytes of `Basic <base64>`, for the check above.
+/// The bytes of `Basic <base64>`, for the check above (nothing if it is not base64).
 fn base64_of(authorization: &str) -> Vec<u8> {
+    use base64::engine::{general_purpose::GeneralPurposeConfig, DecodePaddingMode, GeneralPurpose};
+    use base64::{alphabet, Engine as _};
+    // As lenient as any server may be: padding optional, trailing bits ignored.
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
     let b64 = authorization.split_once(' ').map_or("", |(_, b)| b.trim());
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in b64.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
+    GeneralPurpose::new(&alphabet::STANDARD, config).decode(b64).unwrap_or_default()
 }

@@ -249,7 +249,7 @@ pub fn seed(
 impl Created {
     /// The 201 answer: `{id, token, scim, expires, counts}` (plus `seeding` while a seed is
     /// still being made, and an `oci` server's `oci`: `{domainUrl, clientId, clientSecret,
-    /// tenancy}`), `Location` of the server. The token and the secret are shown this once.
+    /// tenancy}` and `epm`: `{url, user, password}`), `Location` of the server. The token and the secret are shown this once.
     pub fn response(&self, site: &Site<'_>) -> Response {
         let record = &self.server.record;
         let mut counts = Map::new();
@@ -281,6 +281,17 @@ impl Created {
                 oci.insert("fingerprint", Value::from(fingerprint.as_str()));
             }
             body.insert("oci", Value::Object(oci));
+            // EPM Cloud's Add Users at the same origin (`persona::oci::epm`).
+            let (user, password) = crate::persona::oci::epm::credential(record);
+            let root = site.layout.domain.strip_suffix("/admin/v1").unwrap_or("");
+            let mut epm = Map::with_capacity(3);
+            epm.insert(
+                "url",
+                Value::from(format!("{}{root}", domain_url(site.origin))),
+            );
+            epm.insert("user", Value::from(user));
+            epm.insert("password", Value::from(password));
+            body.insert("epm", Value::Object(epm));
         }
         let mut response = json(201, &Value::Object(body));
         response.headers.push((

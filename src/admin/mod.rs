@@ -258,6 +258,8 @@ pub fn body_limit(route: &Route<'_>, record: Option<&ServerRecord>, policy: &Pol
             record.map_or(0, |r| r.settings.bulk_max_payload_size)
         }
         Route::Token => TOKEN_MAX_BYTES,
+        // A whole CSV file (or an EPM chunk) and its form.
+        Route::Jobs { .. } => crate::jobs::MAX_BODY_BYTES,
         Route::Server {
             action: Action::Import,
             ..

@@ -68,6 +68,13 @@ pub enum Route<'a> {
         /// The path below the domain API, `""` or starting with `/`, still percent-encoded.
         rest: &'a str,
     },
+    /// `{root}{rest}` with `rest` below `/storage/v1`, `/job/v1` or `/interop/rest`: an
+    /// identity domain's CSV jobs and EPM's Add Users (`crate::jobs`), the server named by
+    /// the credential.
+    Jobs {
+        /// The path from the origin's root (`/job/v1/JobSchedules`), still percent-encoded.
+        rest: &'a str,
+    },
     /// A server id that breaks [`valid_server_id`], in a place where one is expected.
     BadServerId(&'a str),
     /// Nothing here.
@@ -119,6 +126,13 @@ impl Layout {
     pub fn parse(self, path: &str) -> Route<'_> {
         if path.trim_end_matches('/') == self.token {
             return Route::Token;
+        }
+        let root = self.domain.strip_suffix("/admin/v1").unwrap_or("");
+        if let Some(rest) = path
+            .strip_prefix(root)
+            .filter(|r| crate::jobs::is_jobs_path(r))
+        {
+            return Route::Jobs { rest };
         }
         if let Some(rest) = path.strip_prefix(self.domain) {
             if rest.is_empty() || rest.starts_with('/') {

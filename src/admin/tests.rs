@@ -147,6 +147,7 @@ fn every_endpoint_answers_and_changes_what_it_says() {
     let refused = |status| (status, R::Unchanged, T::Unchanged);
     let ok = (200, R::Unchanged, T::Unchanged);
     let any: Check = |_, _| true;
+    #[rustfmt::skip]
     let table = [
         case(Owner, Method::Get, Action::Server, "", ok, |b, _| {
             b["id"] == "demo"
@@ -158,52 +159,17 @@ fn every_endpoint_answers_and_changes_what_it_says() {
                 && b["created"] == "1970-01-01T00:00:01.000Z"
                 && b["expires"] == "1970-01-01T01:00:01.000Z"
         }),
-        case(Admin, Method::Get, Action::Server, "", ok, |b, _| {
-            b["total"] == 7
-        }),
+        case(Admin, Method::Get, Action::Server, "", ok, |b, _| b["total"] == 7),
         case(Owner, Method::Post, Action::Server, "", refused(405), any),
-        case(Owner, Method::Get, Action::Config, "", ok, |b, _| {
-            b["maxResults"] == 1000 && b["ttlSeconds"] == 3600
-        }),
+        case(Owner, Method::Get, Action::Config, "", ok, |b, _| b["maxResults"] == 1000 && b["ttlSeconds"] == 3600),
         // A typo is refused and changes nothing (it used to reset every other setting).
-        case(
-            Owner,
-            Method::Put,
-            Action::Config,
-            r#"{"stirct": true}"#,
-            refused(400),
+        case(Owner, Method::Put, Action::Config, r#"{"stirct": true}"#, refused(400),
             |b, _| b["detail"].as_str().unwrap_or("").contains("stirct"),
         ),
-        case(
-            Owner,
-            Method::Put,
-            Action::Config,
-            r#"{"maxResults": 0}"#,
-            refused(400),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Patch,
-            Action::Config,
-            r#"{"strict": 1}"#,
-            refused(400),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Patch,
-            Action::Config,
-            "[]",
-            refused(400),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Patch,
-            Action::Config,
-            r#"{"strict": true, "resourceTypes": {"role": false}}"#,
-            (200, R::Updated, T::Unchanged),
+        case(Owner, Method::Put, Action::Config, r#"{"maxResults": 0}"#, refused(400), any),
+        case(Owner, Method::Patch, Action::Config, r#"{"strict": 1}"#, refused(400), any),
+        case(Owner, Method::Patch, Action::Config, "[]", refused(400), any),
+        case(Owner, Method::Patch, Action::Config, r#"{"strict": true, "resourceTypes": {"role": false}}"#, (200, R::Updated, T::Unchanged),
             |b, s| {
                 b["strict"] == true
                     && b["maxResults"] == 1000
@@ -212,12 +178,7 @@ fn every_endpoint_answers_and_changes_what_it_says() {
             },
         ),
         // PUT replaces them all; the deployment's TTL cap still applies.
-        case(
-            Owner,
-            Method::Put,
-            Action::Config,
-            r#"{"maxResults": 7, "ttlSeconds": 99999}"#,
-            (200, R::Updated, T::Unchanged),
+        case(Owner, Method::Put, Action::Config, r#"{"maxResults": 7, "ttlSeconds": 99999}"#, (200, R::Updated, T::Unchanged),
             |b, s| {
                 b["maxResults"] == 7
                     && b["strict"] == false
@@ -227,88 +188,36 @@ fn every_endpoint_answers_and_changes_what_it_says() {
         ),
         case(Admin, Method::Get, Action::Config, "", refused(403), any),
         case(Admin, Method::Put, Action::Config, "{}", refused(403), any),
-        case(
-            Admin,
-            Method::Get,
-            Action::Export,
-            "",
-            refused(403),
+        case(Admin, Method::Get, Action::Export, "", refused(403),
             |b, _| b["detail"].as_str().unwrap_or("").contains("never reads"),
         ),
         case(Admin, Method::Post, Action::Reset, "", refused(403), any),
         case(Admin, Method::Put, Action::Import, "{}", refused(403), any),
-        case(Owner, Method::Get, Action::Export, "", ok, |b, _| {
-            b["resources"].as_array().map(Vec::len) == Some(7)
-        }),
+        case(Owner, Method::Get, Action::Export, "", ok, |b, _| b["resources"].as_array().map(Vec::len) == Some(7)),
         case(Owner, Method::Put, Action::Export, "", refused(405), any),
         // Not an export: refused before the tenant is touched.
         case(Owner, Method::Put, Action::Import, "{}", refused(400), any),
         case(Owner, Method::Put, Action::Import, "[]", refused(400), any),
-        case(
-            Owner,
-            Method::Put,
-            Action::Import,
-            r#"{"not": 1}"#,
-            refused(400),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Put,
-            Action::Import,
-            r#"{"settings": {}}"#,
-            refused(400),
-            any,
-        ),
+        case(Owner, Method::Put, Action::Import, r#"{"not": 1}"#, refused(400), any),
+        case(Owner, Method::Put, Action::Import, r#"{"settings": {}}"#, refused(400), any),
         // A bad resource is found after the old tenant was let go: reload it.
-        case(
-            Owner,
-            Method::Put,
-            Action::Import,
-            r#"{"settings": {}, "resources": [{"id": "x"}]}"#,
-            (400, R::Unchanged, T::Reload),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Put,
-            Action::Import,
-            r#"{"settings": {"strict": true}, "resources": []}"#,
-            (200, R::Updated, T::Replaced),
+        case(Owner, Method::Put, Action::Import, r#"{"settings": {}, "resources": [{"id": "x"}]}"#, (400, R::Unchanged, T::Reload), any),
+        case(Owner, Method::Put, Action::Import, r#"{"settings": {"strict": true}, "resources": []}"#, (200, R::Updated, T::Replaced),
             |b, s| {
                 b["total"] == 0
                     && s.record.settings.strict
                     && s.record.settings.ttl_seconds == Some(3600)
             },
         ),
-        case(
-            Owner,
-            Method::Post,
-            Action::Reset,
-            "",
-            (200, R::Unchanged, T::Replaced),
+        case(Owner, Method::Post, Action::Reset, "", (200, R::Unchanged, T::Replaced),
             |b, s| {
                 b["total"] == 0
                     && s.tenant.resources().count() == 0
                     && s.record.settings.ttl_seconds == Some(3600)
             },
         ),
-        case(
-            Admin,
-            Method::Delete,
-            Action::Server,
-            "",
-            (204, R::Deleted, T::Unchanged),
-            any,
-        ),
-        case(
-            Owner,
-            Method::Delete,
-            Action::Server,
-            "",
-            (204, R::Deleted, T::Unchanged),
-            any,
-        ),
+        case(Admin, Method::Delete, Action::Server, "", (204, R::Deleted, T::Unchanged), any),
+        case(Owner, Method::Delete, Action::Server, "", (204, R::Deleted, T::Unchanged), any),
     ];
     for (i, c) in table.into_iter().enumerate() {
         let mut server = new_server(5);

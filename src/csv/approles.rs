@@ -32,6 +32,8 @@ pub(super) struct Plan {
     grantee: usize,
     grantee_type: Option<usize>,
     default_app: Option<String>,
+    /// Who the grants are written for (`Options::caller`).
+    caller: Option<crate::persona::Caller>,
     /// The Grant type's core schema URN, for `schemas`.
     schema: String,
 }
@@ -69,6 +71,7 @@ impl Plan {
             grantee: at("grantee.value").ok_or_else(|| missing("Grantee Name"))?,
             grantee_type: at("grantee.type"),
             default_app: options.app_display_name.clone(),
+            caller: options.caller.clone(),
             schema: grant.core.id.clone(),
         };
         if plan.app.is_none() && plan.default_app.is_none() {
@@ -110,10 +113,7 @@ impl Plan {
         record: &Record<'_>,
     ) -> (String, Result<Applied>) {
         match self.read(record) {
-            Ok(m) => (
-                m.grantee.to_string(),
-                grant(tenant, env, changes, &m, &self.schema),
-            ),
+            Ok(m) => (m.grantee.to_string(), grant(tenant, env, changes, &m, self)),
             Err(e) => (String::new(), Err(e)),
         }
     }
@@ -131,8 +131,9 @@ fn grant(
     env: &mut Env,
     changes: &mut ChangeSet,
     m: &Membership<'_>,
-    schema: &str,
+    plan: &Plan,
 ) -> Result<Applied> {
+    let schema = plan.schema.as_str();
     if !m.attribute.eq_ignore_ascii_case("appRoles") {
         return Err(ScimError::invalid_value(format!(
             "Entitlement Name \"{}\": only appRoles are imported",
@@ -210,7 +211,7 @@ fn grant(
         ),
         ("grantMechanism", Value::from("IMPORT_GRANTS")),
     ]);
-    let stored = tenant.create("Grant", body, env, changes)?;
+    let stored = tenant.create_as("Grant", body, plan.caller.as_ref(), env, changes)?;
     Ok(Applied {
         action: Action::Created,
         id: stored.get("id").and_then(Value::as_str).map(Text::new),

@@ -19,6 +19,7 @@ use super::lookup;
 use super::write::{push_cell, push_record};
 use super::Kind;
 use crate::error::{Result, ScimError};
+use crate::filter::Filter;
 use crate::tenant::Tenant;
 use crate::value::{Text, Value};
 use alloc::collections::BTreeMap;
@@ -48,6 +49,8 @@ pub struct Exporter {
     cursor: ExportCursor,
     total: usize,
     names: Names,
+    /// Which resources (an export job's `filter`); all when `None`.
+    only: Option<Filter>,
 }
 
 /// Names of referenced resources by type and id, each read once.
@@ -64,6 +67,19 @@ impl Names {
         let name = lookup::key_of(tenant, resource_type, id, base)?;
         self.0.insert(key, name.clone());
         Some(name)
+    }
+}
+
+/// What a row's cells look names up in: the tenant, through the exporter's cache.
+struct Referents<'a> {
+    names: &'a mut Names,
+    tenant: &'a Tenant,
+    base_url: &'a str,
+}
+
+impl Referents<'_> {
+    fn of(&mut self, resource_type: &str, id: &str) -> Option<String> {
+        self.names.of(self.tenant, resource_type, id, self.base_url)
     }
 }
 
@@ -104,7 +120,40 @@ impl Exporter {
             cursor,
             total,
             names: Names::default(),
+            only: None,
         })
+    }
+
+    /// Exports only the resources matching `filter` (a SCIM filter, as a list query
+    /// takes it); `total` stays the type's count.
+    pub fn only(mut self, filter: &str) -> Result<Exporter> {
+        self.only = Some(crate::filter::parse(filter)?);
+        Ok(self)
+    }
+
+    /// Keeps only the columns `get` names (all when empty), then drops those `exclude`
+    /// names; a column is named by its heading or its attribute path (`name.givenName`),
+    /// ignoring case. A name no column has is an error, so a typo does not go unnoticed.
+    pub fn select(mut self, get: &[String], exclude: &[String]) -> Result<Exporter> {
+        let names = |c: &Column, n: &str| {
+            c.heading.eq_ignore_ascii_case(n.trim())
+                || c.target.path().eq_ignore_ascii_case(n.trim())
+                || c.target.attr.eq_ignore_ascii_case(n.trim())
+        };
+        for name in get.iter().chain(exclude) {
+            if !self.columns.iter().any(|c| names(c, name)) {
+                return Err(ScimError::invalid_value(format!(
+                    "no exported column of {} is named \"{name}\"",
+                    self.kind.file_name()
+                )));
+            }
+        }
+        if !get.is_empty() {
+            self.columns.retain(|c| get.iter().any(|n| names(c, n)));
+        }
+        self.columns
+            .retain(|c| !exclude.iter().any(|n| names(c, n)));
+        Ok(self)
     }
 
     /// How many rows the export will have (the count when it started).
@@ -153,6 +202,7 @@ impl Exporter {
                 tenant,
                 self.kind.resource_type(),
                 self.cursor.after.as_deref(),
+                self.only.as_ref(),
                 &attributes,
                 want,
                 base_url,
@@ -188,13 +238,18 @@ impl Exporter {
 
     /// Writes one resource's row.
     fn row(&mut self, tenant: &Tenant, base_url: &str, view: &Value, out: &mut Vec<u8>) {
+        let mut names = Referents {
+            names: &mut self.names,
+            tenant,
+            base_url,
+        };
         for (i, column) in self.columns.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             let text = match self.kind {
-                Kind::AppRoles => grant_cell(&mut self.names, tenant, base_url, view, column),
-                Kind::Users | Kind::Groups => cell(&mut self.names, tenant, base_url, view, column),
+                Kind::AppRoles => grant_cell(&mut names, view, column),
+                Kind::Users | Kind::Groups => cell(&mut names, view, column),
             };
             push_cell(out, &escape(&text));
         }
@@ -203,13 +258,7 @@ impl Exporter {
 }
 
 /// One cell of a user or a group.
-fn cell(
-    names: &mut Names,
-    tenant: &Tenant,
-    base_url: &str,
-    view: &Value,
-    column: &Column,
-) -> String {
+fn cell(names: &mut Referents<'_>, view: &Value, column: &Column) -> String {
     let target = &column.target;
     let Some(value) = holder(view, target).and_then(|h| h.get(&target.attr)) else {
         return String::new();
@@ -219,7 +268,7 @@ fn cell(
         (Select::One, None) => text(sub.map_or(Some(value), |s| value.get(s))),
         (Select::One, Some(referenced)) => {
             let id = sub.and_then(|s| value.get(s)).and_then(Value::as_str);
-            id.and_then(|id| names.of(tenant, referenced, id, base_url))
+            id.and_then(|id| names.of(referenced, id))
                 .unwrap_or_default()
         }
         (Select::Type(ty), None) => {
@@ -233,7 +282,7 @@ fn cell(
                 .filter(|e| has_type(e, ty))
                 .filter_map(|e| sub.and_then(|s| e.get(s)).and_then(Value::as_str));
             for id in ids {
-                if let Some(name) = names.of(tenant, referenced, id, base_url) {
+                if let Some(name) = names.of(referenced, id) {
                     if !joined.is_empty() {
                         joined.push(delimiter);
                     }
@@ -252,13 +301,7 @@ fn cell(
 }
 
 /// One cell of an app-role grant: names for the ids a Grant holds.
-fn grant_cell(
-    names: &mut Names,
-    tenant: &Tenant,
-    base_url: &str,
-    view: &Value,
-    column: &Column,
-) -> String {
+fn grant_cell(names: &mut Referents<'_>, view: &Value, column: &Column) -> String {
     let at = |path: &str| view.pointer(path).and_then(Value::as_str).unwrap_or("");
     let (resource_type, id) = match column.maps_to.as_str() {
         "app.value" => ("App", at("/app/value")),
@@ -268,9 +311,7 @@ fn grant_cell(
         "grantee.type" => return at("/grantee/type").to_string(),
         _ => return String::new(),
     };
-    names
-        .of(tenant, resource_type, id, base_url)
-        .unwrap_or_default()
+    names.of(resource_type, id).unwrap_or_default()
 }
 
 /// The object holding a target's attribute in a resource.

@@ -34,6 +34,7 @@ use super::Kind;
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::operation::{execute, Operation, Write};
+use crate::persona::Caller;
 use crate::schema::builtin::PATCH_OP;
 use crate::schema::{AttrType, Mutability, ResourceSchema};
 use crate::secret;
@@ -62,6 +63,9 @@ pub struct Options {
     /// AppRoleMembership.csv: the app when the file has no `App Name` column (the
     /// `appDisplayName` parameter of an `AppRoleImport` job).
     pub app_display_name: Option<String>,
+    /// Who the rows are written for (`idcsCreatedBy`, `idcsLastModifiedBy` of an identity
+    /// domain: the app or user that scheduled the job); `None`: the server itself.
+    pub caller: Option<Caller>,
 }
 
 /// What a row did.
@@ -127,6 +131,52 @@ impl<'a> Importer<'a> {
     /// an error here is the whole file's.
     pub fn new(kind: Kind, data: &'a [u8], tenant: &Tenant, options: &Options) -> Result<Self> {
         let total = count_rows(data, &LIMITS)?;
+        Importer::start(kind, data, tenant, options, None, total)
+    }
+
+    /// [`Importer::new`], then on from `cursor` (which an earlier importer of the same
+    /// file gave): the header and the whole file are checked again.
+    pub fn resume(
+        kind: Kind,
+        data: &'a [u8],
+        tenant: &Tenant,
+        options: &Options,
+        cursor: Cursor,
+    ) -> Result<Self> {
+        let total = count_rows(data, &LIMITS)?;
+        Importer::start(kind, data, tenant, options, Some(cursor), total)
+    }
+
+    /// [`Importer::resume`] for a file already counted (`total` rows, what an earlier
+    /// importer of the same bytes said): the header is checked again, the rows are not
+    /// counted again. A job resumes each step this way instead of rescanning its file.
+    pub fn resume_counted(
+        kind: Kind,
+        data: &'a [u8],
+        tenant: &Tenant,
+        options: &Options,
+        cursor: Cursor,
+        total: usize,
+    ) -> Result<Self> {
+        // A count from elsewhere is trusted only for a file within the limits; counting
+        // any other refuses it.
+        let total = if data.len() > LIMITS.max_bytes || total > LIMITS.max_rows {
+            count_rows(data, &LIMITS)?
+        } else {
+            total
+        };
+        Importer::start(kind, data, tenant, options, Some(cursor), total)
+    }
+
+    /// The header checked against the tenant's columns, the rows from `cursor` on.
+    fn start(
+        kind: Kind,
+        data: &'a [u8],
+        tenant: &Tenant,
+        options: &Options,
+        cursor: Option<Cursor>,
+        total: usize,
+    ) -> Result<Self> {
         let mut records = Records::new(data, LIMITS);
         let header: Vec<String> = match records.next_record() {
             None => {
@@ -151,27 +201,19 @@ impl<'a> Importer<'a> {
             .ok_or_else(|| not_served(kind))?;
         let plan = match kind {
             Kind::AppRoles => Plan::Grants(approles::Plan::new(&header, rs, options)?),
-            Kind::Users | Kind::Groups => Plan::Resources(ResourcePlan::new(kind, &header, rs)?),
+            Kind::Users | Kind::Groups => {
+                let mut plan = ResourcePlan::new(kind, &header, rs)?;
+                plan.caller = options.caller.clone();
+                Plan::Resources(plan)
+            }
         };
-        Ok(Importer {
+        let mut importer = Importer {
             kind,
             records,
             plan,
             total,
-        })
-    }
-
-    /// [`Importer::new`], then on from `cursor` (which an earlier importer of the same
-    /// file gave): the header and the whole file are checked again.
-    pub fn resume(
-        kind: Kind,
-        data: &'a [u8],
-        tenant: &Tenant,
-        options: &Options,
-        cursor: Cursor,
-    ) -> Result<Self> {
-        let mut importer = Importer::new(kind, data, tenant, options)?;
-        if cursor.row > importer.records.next_number() {
+        };
+        if let Some(cursor) = cursor.filter(|c| c.row > importer.records.next_number()) {
             importer.records = Records::resume(data, cursor.offset, cursor.row, LIMITS);
         }
         Ok(importer)
@@ -242,7 +284,10 @@ impl<'a> Importer<'a> {
                 Ok(record) => {
                     let (key, result) = match plan {
                         Plan::Resources(plan) => {
-                            plan.apply(tenant, env, &mut step.changes, row, &record)
+                            let key = plan.key_of(&record);
+                            let result =
+                                plan.write(tenant, env, &mut step.changes, row, &record, key);
+                            (key.to_string(), result)
                         }
                         Plan::Grants(plan) => plan.apply(tenant, env, &mut step.changes, &record),
                     };
@@ -281,6 +326,8 @@ struct ResourcePlan {
     key: usize,
     /// Headings the tenant does not serve.
     ignored: Vec<String>,
+    /// Who the rows are written for.
+    caller: Option<Caller>,
 }
 
 /// One cell, ready to write.
@@ -324,6 +371,7 @@ impl ResourcePlan {
             ScimError::invalid_value(format!("the header names no {key_attr} column"))
         })?;
         Ok(ResourcePlan {
+            caller: None,
             kind,
             core_urn: rs.core.id.clone(),
             columns: all.columns,
@@ -341,19 +389,9 @@ impl ResourcePlan {
             .map_or("", |c| c.heading.as_str())
     }
 
-    fn apply(
-        &self,
-        tenant: &mut Tenant,
-        env: &mut Env,
-        changes: &mut ChangeSet,
-        row: usize,
-        record: &Record<'_>,
-    ) -> (String, Result<Applied>) {
-        let key = unescape(record.get(self.key));
-        (
-            key.to_string(),
-            self.write(tenant, env, changes, row, record, key),
-        )
+    /// The row's key cell (its User Name or group Name), formula quotes removed.
+    fn key_of<'r>(&self, record: &'r Record<'_>) -> &'r str {
+        unescape(record.get(self.key))
     }
 
     fn write(
@@ -474,7 +512,13 @@ impl ResourcePlan {
                     .map_err(|e| in_column(column, e))?;
             }
         }
-        let stored = tenant.create(resource_type, Value::Object(resource), env, changes)?;
+        let stored = tenant.create_as(
+            resource_type,
+            Value::Object(resource),
+            self.caller.as_ref(),
+            env,
+            changes,
+        )?;
         Ok(Applied {
             action: Action::Created,
             id: stored.get("id").and_then(Value::as_str).map(Text::new),
@@ -512,8 +556,7 @@ impl ResourcePlan {
             },
             data: Value::Object(body),
             version: None,
-            // The job's runner names the caller once jobs run as an identity domain's app.
-            caller: None,
+            caller: self.caller.as_ref(),
         };
         let before = tenant.version_seq;
         execute(tenant, op, env, changes).map_err(|e| name_operation(e, cells))?;

@@ -60,11 +60,13 @@ pub(crate) fn select(
 }
 
 /// The next resources of a type in id order after `after` (from the first without it),
-/// up to `limit`, as a client would see them with these attributes.
+/// up to `limit`, as a client would see them with these attributes; only those matching
+/// `only` when given.
 pub(crate) fn after(
     tenant: &Tenant,
     resource_type: &str,
     after: Option<&str>,
+    only: Option<&Filter>,
     attributes: &[&str],
     limit: usize,
     base_url: &str,
@@ -80,6 +82,10 @@ pub(crate) fn after(
             Literal::String(id.to_string()),
         )
     });
+    let filter = match (filter, only) {
+        (Some(walk), Some(only)) => Some(Filter::And(Box::new(walk), Box::new(only.clone()))),
+        (walk, only) => walk.or_else(|| only.cloned()),
+    };
     page(tenant, resource_type, filter, attributes, limit, base_url).map(|(found, _)| found)
 }
 

@@ -39,7 +39,7 @@ pub mod columns;
 pub mod export;
 pub mod formula;
 pub mod import;
-mod lookup;
+pub(crate) mod lookup;
 pub mod read;
 pub mod write;
 
@@ -89,4 +89,4 @@ pub fn key_attribute(resource_type: &str) -> &'static str {
 }
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;

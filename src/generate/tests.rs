@@ -396,6 +396,7 @@ fn measure(spec: &SeedSpec) -> Shares {
 }
 
 /// Expected shares for one spec in the distribution table.
+#[derive(Clone, Copy)]
 struct Expected {
     active: f64,
     contractor: f64,
@@ -425,21 +426,19 @@ fn rates_are_honoured_within_tolerance() {
     };
     let defaults = spec(12_000, 10, 10, 3, 12);
     let three_groups = spec(12_000, 3, 10, 3, 13);
+    let by_default = Expected {
+        active: 0.95,
+        contractor: 0.10,
+        manager: 0.90,
+        entitlements: 0.70,
+        roles: 0.30,
+        groups: [0.50, 0.30, 0.15, 0.05],
+        max_entitlements: 3,
+        max_roles: 2,
+    };
     // (spec, expected shares)
     let table = [
-        (
-            &defaults,
-            Expected {
-                active: 0.95,
-                contractor: 0.10,
-                manager: 0.90,
-                entitlements: 0.70,
-                roles: 0.30,
-                groups: [0.50, 0.30, 0.15, 0.05],
-                max_entitlements: 3,
-                max_roles: 2,
-            },
-        ),
+        (&defaults, by_default),
         (
             &custom,
             Expected {
@@ -457,14 +456,8 @@ fn rates_are_honoured_within_tolerance() {
         (
             &three_groups,
             Expected {
-                active: 0.95,
-                contractor: 0.10,
-                manager: 0.90,
-                entitlements: 0.70,
-                roles: 0.30,
                 groups: [0.50, 0.30, 0.20, 0.0],
-                max_entitlements: 3,
-                max_roles: 2,
+                ..by_default
             },
         ),
     ];
@@ -548,113 +541,25 @@ fn user_names_are_unique_at_1m() {
 #[test]
 fn bad_specs_are_rejected_naming_the_field() {
     let base = SeedSpec::default();
-    for (bad, field) in [
-        (
-            SeedSpec {
-                users: MAX_USERS + 1,
-                ..base.clone()
-            },
-            "seed.users",
-        ),
-        (
-            SeedSpec {
-                groups: MAX_OTHERS + 1,
-                ..base.clone()
-            },
-            "seed.groups",
-        ),
-        (
-            SeedSpec {
-                roles: MAX_OTHERS + 1,
-                ..base.clone()
-            },
-            "seed.roles",
-        ),
-        (
-            SeedSpec {
-                active_ratio: 1.5,
-                ..base.clone()
-            },
-            "seed.activeRatio",
-        ),
-        (
-            SeedSpec {
-                manager_ratio: f64::NAN,
-                ..base.clone()
-            },
-            "seed.managerRatio",
-        ),
-        (
-            SeedSpec {
-                role_ratio: -0.1,
-                ..base.clone()
-            },
-            "seed.roleRatio",
-        ),
-        (
-            SeedSpec {
-                groups_per_user: [0.0; 4],
-                ..base.clone()
-            },
-            "seed.groupsPerUser",
-        ),
-        (
-            SeedSpec {
-                groups_per_user: [1.0, f64::INFINITY, 0.0, 0.0],
-                ..base.clone()
-            },
-            "seed.groupsPerUser",
-        ),
-        (
-            SeedSpec {
-                max_entitlements_per_user: 0,
-                ..base.clone()
-            },
-            "seed.maxEntitlementsPerUser",
-        ),
-        (
-            SeedSpec {
-                max_roles_per_user: 65,
-                ..base.clone()
-            },
-            "seed.maxRolesPerUser",
-        ),
-        (
-            SeedSpec {
-                domain: Some("gmail.com".into()),
-                ..base.clone()
-            },
-            "seed.domain",
-        ),
-        (
-            SeedSpec {
-                domain: Some("notexample.com".into()),
-                ..base.clone()
-            },
-            "seed.domain",
-        ),
-        (
-            SeedSpec {
-                domain: Some("Acme.example.com".into()),
-                ..base.clone()
-            },
-            "seed.domain",
-        ),
-        (
-            SeedSpec {
-                domain: Some("a..example.com".into()),
-                ..base.clone()
-            },
-            "seed.domain",
-        ),
-        (
-            SeedSpec {
-                organization: Some(" ".into()),
-                ..base.clone()
-            },
-            "seed.organization",
-        ),
-    ] {
+    #[rustfmt::skip]
+    let table = [
+        (SeedSpec { users: MAX_USERS + 1, ..base.clone() }, "seed.users"),
+        (SeedSpec { groups: MAX_OTHERS + 1, ..base.clone() }, "seed.groups"),
+        (SeedSpec { roles: MAX_OTHERS + 1, ..base.clone() }, "seed.roles"),
+        (SeedSpec { active_ratio: 1.5, ..base.clone() }, "seed.activeRatio"),
+        (SeedSpec { manager_ratio: f64::NAN, ..base.clone() }, "seed.managerRatio"),
+        (SeedSpec { role_ratio: -0.1, ..base.clone() }, "seed.roleRatio"),
+        (SeedSpec { groups_per_user: [0.0; 4], ..base.clone() }, "seed.groupsPerUser"),
+        (SeedSpec { groups_per_user: [1.0, f64::INFINITY, 0.0, 0.0], ..base.clone() }, "seed.groupsPerUser"),
+        (SeedSpec { max_entitlements_per_user: 0, ..base.clone() }, "seed.maxEntitlementsPerUser"),
+        (SeedSpec { max_roles_per_user: 65, ..base.clone() }, "seed.maxRolesPerUser"),
+        (SeedSpec { domain: Some("gmail.com".into()), ..base.clone() }, "seed.domain"),
+        (SeedSpec { domain: Some("notexample.com".into()), ..base.clone() }, "seed.domain"),
+        (SeedSpec { domain: Some("Acme.example.com".into()), ..base.clone() }, "seed.domain"),
+        (SeedSpec { domain: Some("a..example.com".into()), ..base.clone() }, "seed.domain"),
+        (SeedSpec { organization: Some(" ".into()), ..base.clone() }, "seed.organization"),
+    ];
+    for (bad, field) in table {
         let err = bad.check().expect_err(field);
         assert_eq!(
             (err.status, err.scim_type),

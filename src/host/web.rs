@@ -11,6 +11,9 @@
 //! - [`Server`] is one sandbox server (record and tenant): SCIM requests, administration
 //!   requests and the chunks of a seed. Every answer carries what to write to IndexedDB as
 //!   `[type, id, storedJson]` triples and the record, for one transaction.
+//! - `jobs.rs`: an `oci` server's CSV jobs (files, job records, reports) and their steps.
+
+mod jobs;
 
 use crate::admin::{
     self, Access, Action, CreateOrder, Fresh, Layout, Listed, Policy, RecordChange, Route,
@@ -76,8 +79,9 @@ impl Sandbox {
     }
 
     /// Where a path goes: `{kind: "servers"}`, `{kind: "server", id, action}`,
-    /// `{kind: "scim", id, rest}`, or `{kind: "error", response}` (a bad server id, or a
-    /// path that is not the sandbox's).
+    /// `{kind: "scim", id, rest}`, `{kind: "token"}`, `{kind: "domain", rest}`,
+    /// `{kind: "jobs", rest, epm}` (an `oci` server's CSV jobs), or `{kind: "error",
+    /// response}` (a bad server id, or a path that is not the sandbox's).
     pub fn route(&self, path: &str) -> Result<JsValue, JsValue> {
         let out = Object::new();
         match self.layout.parse(path) {
@@ -100,6 +104,11 @@ impl Sandbox {
             Route::Domain { rest } => {
                 set(&out, "kind", &"domain".into())?;
                 set(&out, "rest", &rest.into())?;
+            }
+            Route::Jobs { rest } => {
+                set(&out, "kind", &"jobs".into())?;
+                set(&out, "rest", &rest.into())?;
+                set(&out, "epm", &crate::jobs::is_epm_path(rest).into())?;
             }
             route => {
                 set(&out, "kind", &"error".into())?;
@@ -268,7 +277,66 @@ impl PendingCreate {
             server: created.server,
             ids,
             created: Some((response, changes)),
+            jobs: crate::jobs::MemoryStore::default(),
         })
+    }
+}
+
+/// A request at the sandbox's root for an identity domain (`/sandbox/admin/v1`, and the
+/// jobs below `/sandbox/storage/v1`, `/sandbox/job/v1`, `/sandbox/interop/rest`), as the
+/// Service Worker received it: built once in JavaScript, read once here.
+#[wasm_bindgen]
+pub struct RootRequest {
+    method: Method,
+    rest: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl RootRequest {
+    /// `rest`: the path below the route's prefix, still percent-encoded; `target`: the path
+    /// and query as sent (what signatures sign); `headers`: `[name, value]` pairs.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        method: &str,
+        rest: &str,
+        target: &str,
+        headers: Vec<JsValue>,
+        body: Vec<u8>,
+    ) -> RootRequest {
+        let headers = headers
+            .iter()
+            .filter_map(|pair| {
+                let pair: &Array = pair.dyn_ref()?;
+                Some((
+                    pair.get(0).as_string()?.to_ascii_lowercase(),
+                    pair.get(1).as_string()?,
+                ))
+            })
+            .collect();
+        RootRequest {
+            method: Method::parse(method),
+            rest: rest.into(),
+            target: target.into(),
+            headers,
+            body,
+        }
+    }
+}
+
+impl RootRequest {
+    /// The core's view of it (the body moves along).
+    pub(crate) fn as_domain(&mut self) -> DomainRequest<'_> {
+        DomainRequest {
+            method: self.method.clone(),
+            rest: &self.rest,
+            target: &self.target,
+            query: self.target.split_once('?').map_or("", |(_, q)| q),
+            headers: &self.headers,
+            body: core::mem::take(&mut self.body),
+        }
     }
 }
 
@@ -280,43 +348,38 @@ pub struct Server {
     generator: Option<Generator>,
     /// The answer and first writes of a server just created, until the host takes them.
     created: Option<(Response, ChangeSet)>,
+    /// Its CSV jobs' files, records and reports (`jobs.rs`), as stored.
+    jobs: crate::jobs::MemoryStore,
 }
 
 #[wasm_bindgen]
 impl Server {
-    /// A server rebuilt from its record and stored resources (JSON strings, as written from
-    /// earlier change sets), without validation: how the host loads one from IndexedDB.
-    /// `id_seed` is eight or more random bytes from the host's CSPRNG, for fresh ids.
-    pub fn load(
+    /// The start of rebuilding a server from its record: the host then feeds its stored
+    /// resources in chunks ([`ServerLoad::feed`]) and [`ServerLoad::finish`]es, so only one
+    /// chunk's JSON is in wasm memory at a time beside the tenant being built.
+    /// `id_seed` is eight or more random bytes from the host's CSPRNG, for fresh ids;
+    /// `expected` how many resources the host will feed, as it last counted them (a hint
+    /// for sizing the heap: 0 when unknown).
+    #[wasm_bindgen(js_name = beginLoad)]
+    pub fn begin_load(
         sandbox: &Sandbox,
         record_json: &str,
-        stored: Vec<String>,
         id_seed: &[u8],
-    ) -> Result<Server, JsValue> {
+        expected: u32,
+    ) -> Result<ServerLoad, JsValue> {
         let mut record = parse_record(record_json)?;
         // A seed still being made when the host stopped cannot go on: its generator's state
         // was in memory only. The server keeps what was made.
         record.seeding = None;
-        reserve_heap(stored.iter().map(String::len).sum());
         let mut tenant =
             Tenant::new(record.settings.clone()).map_err(|e| error_response_value(&e))?;
         tenant.set_capacity(Some(sandbox.policy.max_resources));
         tenant.set_identity(Some(record.identity()));
-        for json in &stored {
-            let value = crate::value::from_str(json).map_err(|e| {
-                error_response_value(&ScimError::new(
-                    500,
-                    None,
-                    alloc::format!("a stored resource is not valid JSON: {e}"),
-                ))
-            })?;
-            tenant.load(value).map_err(|e| error_response_value(&e))?;
-        }
-        Ok(Server {
+        Ok(ServerLoad {
             server: admin::Server { record, tenant },
             ids: UuidIds::new(seed_from(id_seed)),
-            generator: None,
-            created: None,
+            expected: usize::try_from(expected).unwrap_or(0),
+            failed: None,
         })
     }
 
@@ -418,38 +481,14 @@ impl Server {
     }
 
     /// A request to `/sandbox/admin/v1{rest}` for this server: authenticated in full, then
-    /// handled like [`Server::handle`] (same answer shape). `headers` are `[name, value]`
-    /// pairs; `target` is the path and query as sent (what signatures sign).
-    #[allow(clippy::too_many_arguments)]
+    /// handled like [`Server::handle`] (same answer shape).
     pub fn domain(
         &mut self,
         sandbox: &Sandbox,
-        method: &str,
-        rest: &str,
-        target: &str,
-        query: &str,
-        headers: Vec<JsValue>,
-        body: Vec<u8>,
+        mut request: RootRequest,
         now_ms: f64,
     ) -> Result<JsValue, JsValue> {
-        let pairs: Vec<(String, String)> = headers
-            .iter()
-            .filter_map(|pair| {
-                let pair: &Array = pair.dyn_ref()?;
-                Some((
-                    pair.get(0).as_string()?.to_ascii_lowercase(),
-                    pair.get(1).as_string()?,
-                ))
-            })
-            .collect();
-        let request = DomainRequest {
-            method: Method::parse(method),
-            rest,
-            target,
-            query,
-            headers: &pairs,
-            body,
-        };
+        let request = request.as_domain();
         let caller = oci::authenticate(&self.server, &request, now_ms as i64)
             .map_err(|e| error_response_value(&e))?;
         let base_url = alloc::format!("{}{}", sandbox.origin, sandbox.layout.domain);
@@ -595,6 +634,71 @@ fn error_response_value(e: &ScimError) -> JsValue {
     response_value(&admin::error_response(e)).unwrap_or_else(|err| err)
 }
 
+/// A server being loaded from storage (see [`Server::begin_load`]). All or nothing: once a
+/// chunk fails, every later feed and the finish fail with the same error, and the host drops
+/// this half-built tenant; no `Server` is ever made from it.
+#[wasm_bindgen]
+pub struct ServerLoad {
+    server: admin::Server,
+    ids: UuidIds,
+    /// Resources still expected, for sizing the heap at the first chunk (0 after it).
+    expected: usize,
+    failed: Option<ScimError>,
+}
+
+#[wasm_bindgen]
+impl ServerLoad {
+    /// Loads a chunk of stored resources (JSON strings, as written from earlier change sets),
+    /// without validation.
+    pub fn feed(&mut self, chunk: Vec<String>) -> Result<(), JsValue> {
+        if self.failed.is_none() {
+            if self.expected > 0 && !chunk.is_empty() {
+                let json_bytes: usize = chunk.iter().map(String::len).sum();
+                reserve_heap(
+                    (json_bytes / chunk.len()).saturating_mul(core::mem::take(&mut self.expected)),
+                );
+            }
+            if let Err(e) = load_chunk(&mut self.server.tenant, &chunk) {
+                self.failed = Some(e);
+            }
+        }
+        match &self.failed {
+            Some(e) => Err(error_response_value(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// The loaded server, unless a chunk failed.
+    pub fn finish(self) -> Result<Server, JsValue> {
+        if let Some(e) = &self.failed {
+            return Err(error_response_value(e));
+        }
+        Ok(Server {
+            server: self.server,
+            ids: self.ids,
+            generator: None,
+            created: None,
+            jobs: crate::jobs::MemoryStore::default(),
+        })
+    }
+}
+
+/// Loads stored resources into a tenant; the first that is not valid JSON or not a stored
+/// resource stops it.
+fn load_chunk(tenant: &mut Tenant, chunk: &[String]) -> Result<(), ScimError> {
+    for json in chunk {
+        let value = crate::value::from_str(json).map_err(|e| {
+            ScimError::new(
+                500,
+                None,
+                alloc::format!("a stored resource is not valid JSON: {e}"),
+            )
+        })?;
+        tenant.load(value)?;
+    }
+    Ok(())
+}
+
 fn fill_response(out: &Object, response: &Response) -> Result<(), JsValue> {
     set(out, "status", &response.status.into())?;
     let pairs = Array::new();
@@ -605,16 +709,19 @@ fn fill_response(out: &Object, response: &Response) -> Result<(), JsValue> {
     set(out, "body", &Uint8Array::from(response.body.as_slice()))
 }
 
-/// Grows the wasm heap once, to about what `json_bytes` of stored JSON will take as parsed
-/// values, before loading them. Left to grow on demand, the allocator asks the runtime for
-/// memory in thousands of small steps, which made loading 10,000 users two to four times
-/// slower in V8. The block is freed at once and the allocator reuses it.
+/// Grows the wasm heap once, to about what a tenant holding `json_bytes` of stored JSON
+/// takes, before loading it (the host's count and the first chunk's sizes give the
+/// estimate). Left to grow on demand, the allocator asks the runtime for memory in thousands
+/// of small steps, which made loading 10,000 users two to four times slower in V8. The block
+/// is freed at once and the allocator reuses it for the tenant. A tenant of generated users
+/// holds about 2.5 bytes per stored JSON byte (3.1 KB per 1.26 KB user at 100,000);
+/// reserving more is never given back (wasm memory does not shrink).
 /// A failed reservation is fine: loading then grows the heap as it goes.
 fn reserve_heap(json_bytes: usize) {
-    const PARSED_PER_JSON_BYTE: usize = 7;
     const MOST: usize = 1 << 30;
+    let tenant_bytes = json_bytes.saturating_mul(5) / 2;
     let mut block: Vec<u8> = Vec::new();
-    let _ = block.try_reserve_exact(json_bytes.saturating_mul(PARSED_PER_JSON_BYTE).min(MOST));
+    let _ = block.try_reserve_exact(tenant_bytes.min(MOST));
     drop(core::hint::black_box(block));
 }
 

@@ -4,8 +4,9 @@
 //! `oci` is an Oracle identity domain ([`oci`]). Everything persona-specific lives here,
 //! reached from the engine through a few seams, each a no-op for `scim`:
 //! - [`adjust_types`]: the persona's schemas and resource types (`tenant::resource_types_for`);
-//! - [`prepare`] and [`stamp`]: a write's persona attributes (`resource::create` and PUT
-//!   and PATCH): who wrote it, OCIDs, generated secrets, credential rules;
+//! - `prepare` and `stamp` (re-exported from `oci::credentials`): a write's persona
+//!   attributes (`resource::create`, PUT and PATCH): who wrote it, OCIDs, generated
+//!   secrets, credential rules;
 //! - [`reveal`]: the secrets a creation answer shows once;
 //! - [`State`]: what a tenant keeps for its persona (the server's identity, request rates).
 //!
@@ -110,29 +111,12 @@ pub(crate) fn active(tenant: &Tenant) -> bool {
     tenant.settings.persona == Persona::Oci
 }
 
-/// Before a create's checks: the persona's rules on client input (a credential's user and
-/// capability, an API key's fingerprint, a user's default capabilities).
-pub(crate) fn prepare(tenant: &Tenant, rs: &ResourceSchema, value: &mut Value) -> Result<()> {
-    if !active(tenant) {
-        return Ok(());
-    }
-    oci::credentials::prepare(tenant, rs, value)
-}
-
-/// After a write's checks, before it is sealed and stored: who wrote it, its OCID, kept
-/// read-only values (`old` on PUT and PATCH), and on create the generated secrets.
-pub(crate) fn stamp(
-    tenant: &Tenant,
-    rs: &ResourceSchema,
-    value: &mut Value,
-    old: Option<&Value>,
-    caller: Option<&Caller>,
-) -> Result<()> {
-    if !active(tenant) {
-        return Ok(());
-    }
-    oci::credentials::stamp(tenant, rs, value, old, caller)
-}
+// Before a create's checks, the persona's rules on client input (a credential's user and
+// capability, an API key's fingerprint, a user's default capabilities): `prepare`. After a
+// write's checks, before it is sealed and stored, who wrote it, its OCID, kept read-only
+// values (`old` on PUT and PATCH) and on create the generated secrets: `stamp`. Both are
+// no-ops for a tenant without a persona ([`active`]).
+pub(crate) use oci::credentials::{prepare, stamp};
 
 /// What an import must keep of a stored form that normalizing drops: the read-only values
 /// the persona stored (a restore is the owner's own data).
@@ -206,45 +190,30 @@ pub(crate) fn me(req: &Request) -> Option<String> {
 /// The most resources one page of an identity domain's list holds.
 pub const MAX_PAGE: usize = 1000;
 
-/// A list's parameters as the persona reads them: `count` capped at [`MAX_PAGE`], and
-/// `page` (an `opc-next-page` token) standing for its `startIndex`.
-pub(crate) fn list_params(tenant: &Tenant, query: &str, params: &mut ListParams) -> Result<()> {
-    if !active(tenant) {
-        return Ok(());
+/// A collection's list and the headers it adds: an identity domain caps `count` at
+/// [`MAX_PAGE`] and pages by `opc-next-page` tokens ([`oci::paging`]); plain SCIM adds
+/// nothing.
+pub(crate) fn list(
+    tenant: &Tenant,
+    query: &str,
+    mut params: ListParams,
+    type_index: usize,
+    base_url: &str,
+) -> Result<(Value, Vec<(String, String)>)> {
+    let domain = active(tenant);
+    if domain {
+        params.count = Some(
+            params
+                .count
+                .unwrap_or(tenant.settings.max_results)
+                .min(MAX_PAGE),
+        );
+        oci::paging::read_token(query, &mut params);
     }
-    params.count = Some(
-        params
-            .count
-            .unwrap_or(tenant.settings.max_results)
-            .min(MAX_PAGE),
-    );
-    if let Some(token) = oci::paging::page_param(query) {
-        params.start_index = oci::paging::start_of(query, &token)?;
-    }
-    Ok(())
-}
-
-/// `opc-next-page` on a list answer whose page is not the last.
-pub(crate) fn list_headers(tenant: &Tenant, query: &str, list: &Value, response: &mut Response) {
-    if !active(tenant) {
-        return;
-    }
-    let number = |name: &str| {
-        list.get(name)
-            .and_then(Value::as_u64)
-            .and_then(|n| usize::try_from(n).ok())
+    let listed = crate::query::list_page(tenant, &[type_index], &params, base_url, domain)?;
+    let headers = match &listed.next {
+        Some(next) if domain => alloc::vec![oci::paging::next_page(next)],
+        _ => Vec::new(),
     };
-    let (Some(total), Some(start), Some(shown)) = (
-        number("totalResults"),
-        number("startIndex"),
-        number("itemsPerPage"),
-    ) else {
-        return;
-    };
-    let next = start.saturating_add(shown);
-    if shown > 0 && next <= total {
-        response
-            .headers
-            .push(("opc-next-page".into(), oci::paging::next_page(query, next)));
-    }
+    Ok((listed.render(&params), headers))
 }

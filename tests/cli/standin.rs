@@ -144,7 +144,8 @@ fn route(
             return domain(&method, target, &route, headers, body, state, &site)
         }
         Route::Server { id, .. } | Route::Scim { id, .. } => id.to_string(),
-        Route::BadServerId(_) | Route::NotFound => {
+        // CSV jobs need a job runner: the Worker and the browser sandbox have one.
+        Route::BadServerId(_) | Route::NotFound | Route::Jobs { .. } => {
             return admin::route_error(&route, path).unwrap_or_else(not_found)
         }
     };
@@ -201,7 +202,8 @@ fn route(
         | Route::BadServerId(_)
         | Route::NotFound
         | Route::Token
-        | Route::Domain { .. } => not_found(),
+        | Route::Domain { .. }
+        | Route::Jobs { .. } => not_found(),
     }
 }
 

@@ -13,31 +13,29 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
+import sys
 import subprocess
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
 
-BASE = os.environ.get("SCIMLET_URL", "http://127.0.0.1:8787").rstrip("/")
+# tests/worker_client.py, shared with the other HTTP test folder.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from worker_client import BASE, ERROR_SCHEMA, fake_client_ip, http  # noqa: E402,F401
+
 ADMIN_TOKEN = os.environ.get("SCIMLET_ADMIN_TOKEN")
 RESTART = os.environ.get("SCIMLET_RESTART")
 CREATE_LIMIT = os.environ.get("SCIMLET_CREATE_LIMIT")
 MAX_RESOURCES = os.environ.get("SCIMLET_MAX_RESOURCES")
 
 SCIM = "application/scim+json"
-ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 BULK_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 SEARCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 
-
-def fake_client_ip() -> str:
-    """A random private address: a client no other test uses."""
-    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -149,11 +147,6 @@ def new_server(http: httpx.Client, prefix: str = "t", **body) -> Server:
     created = resp.json()
     return Server(created["id"], created["token"], created["scim"], http, created)
 
-
-@pytest.fixture
-def http():
-    with httpx.Client(timeout=60) as client:
-        yield client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ request signatures are generated per test run with `cryptography` (what the OCI 
 from __future__ import annotations
 
 import os
-import random
+import sys
 from dataclasses import dataclass
 
 import httpx
@@ -17,11 +17,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-BASE = os.environ.get("SCIMLET_URL", "http://127.0.0.1:8787").rstrip("/")
+# tests/worker_client.py, shared with the other HTTP test folder.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from worker_client import BASE, ERROR_SCHEMA, fake_client_ip, http  # noqa: E402,F401
+
 # The worker under test is plain HTTP on loopback; oauthlib refuses that unless told, as
 # anyone rehearsing against a local mock tells it.
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
-ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 BULK_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 APP_SCHEMA = "urn:ietf:params:scim:schemas:oracle:idcs:App"
@@ -29,10 +31,6 @@ CAPABILITIES = "urn:ietf:params:scim:schemas:oracle:idcs:extension:capabilities:
 BYPASS = "urn:ietf:params:scim:schemas:oracle:idcs:extension:user:User:bypassNotification"
 SCOPE = "urn:opc:idm:__myscopes__"
 
-
-def fake_client_ip() -> str:
-    """A random private address for CF-Connecting-IP: a client no other test uses."""
-    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
 
 
 @dataclass
@@ -96,11 +94,6 @@ def new_key_pair(tmp_path) -> tuple[str, str]:
     )
     return str(path), public.decode()
 
-
-@pytest.fixture
-def http():
-    with httpx.Client(timeout=120) as client:
-        yield client
 
 
 @pytest.fixture

@@ -93,6 +93,24 @@ def test_the_sdk_pages_through_every_user_with_signed_requests(audited):
     assert full.idcs_created_by.type == "App"
 
 
+def test_an_sdk_walk_that_deletes_each_page_sees_every_user_once(audited):
+    """The clean-up script: page by `opc-next-page` and delete each page as it comes. A token
+    names a place in the listing, not an index, so no user is skipped."""
+    client, users, _ = audited
+    seen = []
+    for response in oci.pagination.list_call_get_all_results_generator(
+        client.list_users, "response", count=40, filter='userName sw "sdk"',
+        sort_by="userName", sort_order="ASCENDING", attributes="userName",
+    ):
+        page = [(u.id, u.user_name) for u in response.data.resources]
+        for user_id, _ in page:
+            client.delete_user(user_id, force_delete=True)
+        seen.extend(name for _, name in page)
+    assert seen == sorted(u["userName"] for u in users)
+    left = client.list_users(filter='userName sw "sdk"', count=0).data
+    assert left.total_results == 0
+
+
 def test_signed_writes_through_the_sdk_record_the_signing_user(audited):
     client, _, _ = audited
     made = client.create_user(user=oci.identity_domains.models.User(

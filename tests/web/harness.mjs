@@ -124,7 +124,12 @@ export async function scimCall(server, method, path, body) {
 export async function pickServer(id) {
   await h.page.click(`[data-server="${id}"]`);
   await waitText('#server-title', id);
-  await h.page.waitForSelector('#table-body tr[data-id], #table-body td.muted:not(:empty)');
+  // Rows, or the table's final word on an empty list; not the "Loading…" a switch shows first.
+  await h.page.waitForFunction(() => {
+    const body = document.querySelector('#table-body');
+    const muted = body && body.querySelector('td.muted');
+    return Boolean(body && (body.querySelector('tr[data-id]') || (muted && muted.textContent && muted.textContent !== 'Loading…')));
+  });
 }
 
 export async function showView(view) {

@@ -15,6 +15,8 @@ import { tests as serverTests } from './servers.tests.mjs';
 import { tests as contractTests } from './contract.tests.mjs';
 import { tests as safetyTests } from './safety.tests.mjs';
 import { tests as ociTests } from './oci.tests.mjs';
+import { units as csvUnits, tests as csvTests } from './csv.tests.mjs';
+import { units as loadUnits } from './load.tests.mjs';
 
 const SCREENSHOT = process.env.SCREENSHOT || '';
 
@@ -35,6 +37,8 @@ const tests = [
     await h.page.waitForFunction(() => /Users 120/.test(document.querySelector('#server-counts').textContent));
     const counts = await text('#server-counts');
     check(/Groups 10/.test(counts) && /Entitlements 6/.test(counts) && /Roles 4/.test(counts), `counts: ${counts}`);
+    // The counts show before the table has loaded.
+    await h.page.waitForFunction(() => document.querySelector('#page-info').textContent === '1–25 of 120');
     equal(await rowCount(), 25, 'rows on the first page');
     equal(await text('#page-info'), '1–25 of 120', 'page info');
   }],
@@ -382,7 +386,7 @@ const tests = [
   }],
 ];
 
-const all = [...unitTests, ...tests.slice(0, -1), ...editorTests, ...consoleTests, ...settingsTests, ...serverTests, ...contractTests, ...safetyTests, ...ociTests, tests[tests.length - 1]];
+const all = [...unitTests, ...csvUnits, ...loadUnits, ...tests.slice(0, -1), ...editorTests, ...consoleTests, ...settingsTests, ...serverTests, ...contractTests, ...safetyTests, ...ociTests, ...csvTests, tests[tests.length - 1]];
 let result = { passed: 0, failed: 1 };
 try {
   await launch();

@@ -11,6 +11,7 @@ import { createLog } from './log.js';
 import { createSettings } from './settings.js';
 import { createDiscovery } from './discovery.js';
 import { seedTotal, progressLine, doneLine, waitingLine } from './progress.js';
+import { FILE_TYPES, importCsv, exportCsv } from './csv-jobs.js';
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const MODE_KEY = 'scimlet.mode.v1';
@@ -88,6 +89,7 @@ const state = {
   selectSeq: 0,
   listSeq: 0,
   createSeq: 0,
+  csvSeq: 0,
   rowsFor: null, // "server|type" of the rows on screen
 };
 
@@ -261,6 +263,12 @@ function showServer(info) {
     state.serverId = null;
     return;
   }
+  if ($('server-title').textContent !== info.id) {
+    // Another server: its CSV actions show once its persona is known; a job's panel stays with its server.
+    $('csv-actions').hidden = true;
+    $('csv-job').hidden = true;
+    state.csvSeq += 1;
+  }
   $('server-title').textContent = info.id;
   $('scim-base').textContent = state.backend.scimBase(info.id);
   const token = state.backend.tokenFor(info.id) || '';
@@ -367,6 +375,7 @@ async function selectServer(id) {
   renderServers();
   showServer(info);
   await Promise.all([loadList(), loadView()]);
+  await showCsvActions(id, mine);
 }
 
 /** Counts after a write; tabs follow the types the server serves. */
@@ -402,6 +411,8 @@ async function createServer(event) {
     const seed = {};
     for (const name of ['users', 'groups', 'entitlements', 'roles', 'seed']) seed[name] = intField(form, name);
     const id = form.elements.id.value.trim() || undefined;
+    const persona = form.elements.persona.value;
+    const settings = persona === 'scim' ? undefined : { persona };
     const total = seedTotal(seed);
     const mine = ++state.createSeq;
     const backend = state.backend;
@@ -419,7 +430,7 @@ async function createServer(event) {
     try {
       let created;
       try {
-        created = await backend.createServer({ id, seed });
+        created = await backend.createServer({ id, seed, settings });
       } catch (error) {
         $('create-progress').className = 'progress failed';
         line.textContent = `Not created: ${error.message}`;
@@ -567,6 +578,122 @@ async function importServer(event) {
   });
 }
 
+// ---------------------------------------------------------------- CSV jobs (oci servers)
+
+/** Shows the CSV actions when server `id` is an identity domain (`oci`): only it runs CSV jobs. */
+async function showCsvActions(id, mine) {
+  let persona = null;
+  try {
+    persona = (await state.backend.config(id)).persona;
+  } catch {
+    // no settings, no CSV actions
+  }
+  if (mine !== state.selectSeq) return;
+  $('csv-actions').hidden = persona !== 'oci';
+}
+
+/** The job panel, for server `id`: {what, progress(history), done(line, failed), failed(message)}; updates stop once another job starts or the server changes. */
+function csvPanel(what) {
+  const mine = ++state.csvSeq;
+  const live = () => mine === state.csvSeq;
+  const t0 = performance.now();
+  const bar = $('csv-bar');
+  $('csv-job').hidden = false;
+  $('csv-job').className = 'progress csv-job';
+  $('csv-what').textContent = what;
+  $('csv-report').hidden = true;
+  $('csv-report-body').replaceChildren();
+  bar.removeAttribute('value');
+  $('csv-line').textContent = waitingLine(0);
+  return {
+    elapsed: () => performance.now() - t0,
+    live,
+    progress(history) {
+      if (!live()) return;
+      const total = history.totalCount || 0;
+      const done = (history.successCount || 0) + (history.failureCount || 0);
+      if (!total) return;
+      bar.max = Math.max(1, total);
+      bar.value = Math.min(done, total);
+      $('csv-line').textContent = progressLine(done, total, performance.now() - t0);
+    },
+    finish(line, failures = []) {
+      if (!live()) return;
+      bar.max = 1;
+      bar.value = 1;
+      $('csv-line').textContent = line;
+      if (failures.length) {
+        const shown = failures.slice(0, 200);
+        $('csv-report-body').replaceChildren(...shown.map((f) => el('tr', {}, el('td', {}, f.row === null ? '' : String(f.row)), el('td', {}, f.key || ''), el('td', {}, f.message))));
+        if (failures.length > shown.length) $('csv-report-body').append(el('tr', {}, el('td', { colspan: '3', class: 'muted' }, `… and ${formatInt(failures.length - shown.length)} more`)));
+        $('csv-report').hidden = false;
+        $('csv-job').className = 'progress csv-job partial';
+      }
+    },
+    fail(message) {
+      if (!live()) return;
+      $('csv-job').className = 'progress csv-job failed';
+      $('csv-line').textContent = message;
+    },
+  };
+}
+
+async function csvImport(event) {
+  const input = event.currentTarget;
+  const file = input.files && input.files[0];
+  input.value = '';
+  if (!file) return;
+  const id = state.serverId;
+  const type = $('csv-type').value;
+  const kind = FILE_TYPES[type];
+  const panel = csvPanel(`Importing ${file.name} into ${id} (${kind.label})`);
+  await busy($('csv-export'), async () => {
+    let result;
+    try {
+      result = await importCsv(state.backend, id, file, type, { onProgress: panel.progress });
+    } catch (error) {
+      panel.fail(`Not imported: ${error.message}`);
+      throw error;
+    }
+    const { history, failures } = result;
+    const total = history.totalCount || 0;
+    const seconds = (panel.elapsed() / 1000).toFixed(1);
+    if (history.status !== 'succeeded') {
+      panel.fail(`The import failed: ${history.message || history.status}`);
+    } else {
+      panel.finish(`Imported ${file.name}: ${formatInt(history.successCount || 0)} of ${formatInt(total)} ${kind.rows} succeeded, ${formatInt(history.failureCount || 0)} failed, in ${seconds} s.`, failures);
+    }
+    if (id === state.serverId) {
+      await refreshCounts();
+      await loadList();
+    }
+  });
+}
+
+async function csvExport(event) {
+  const id = state.serverId;
+  const type = $('csv-type').value;
+  const kind = FILE_TYPES[type];
+  const panel = csvPanel(`Exporting ${id}'s ${kind.rows} (${kind.label})`);
+  await busy(event.currentTarget, async () => {
+    let result;
+    try {
+      result = await exportCsv(state.backend, id, type, { onProgress: panel.progress });
+    } catch (error) {
+      panel.fail(`Not exported: ${error.message}`);
+      throw error;
+    }
+    const { history, text, fileName } = result;
+    panel.finish(`Exported ${formatInt(history.successCount || 0)} ${kind.rows} to ${fileName} in ${(panel.elapsed() / 1000).toFixed(1)} s.`);
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    const link = el('a', { href: url, download: fileName });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+}
+
 // ---------------------------------------------------------------- views
 
 function selectView(tab) {
@@ -696,6 +823,8 @@ function wire() {
   $('reset-server').addEventListener('click', resetServer);
   $('export-server').addEventListener('click', exportServer);
   $('import-file').addEventListener('change', importServer);
+  $('csv-import-file').addEventListener('change', csvImport);
+  $('csv-export').addEventListener('click', csvExport);
   $('show-token').addEventListener('click', (event) => {
     const shown = event.currentTarget.getAttribute('aria-pressed') !== 'true';
     event.currentTarget.setAttribute('aria-pressed', String(shown));

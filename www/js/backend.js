@@ -95,14 +95,20 @@ class Backend {
     return this.tokenFor(id);
   }
 
+  /** Where an `oci` server's identity-domain API lives (/storage/v1, /job/v1): the root. */
+  domainBase() {
+    return this.base;
+  }
+
   scim(id, method, path, options = {}) {
     return this.request(method, `${this.scimBase(id)}${path}`, { token: this.tokenFor(id), ...options });
   }
 
-  async createServer({ id, seed }) {
+  async createServer({ id, seed, settings }) {
     const body = {};
     if (id) body.id = id;
     if (seed) body.seed = seed;
+    if (settings) body.settings = settings;
     const created = await this.api('POST', '', { body, label: 'create server' });
     this.rememberToken(created.id, created.token);
     return created;

@@ -17,10 +17,18 @@
 //   *      /sandbox/{id}/scim/v2/...             SCIM
 //   POST   /sandbox/oauth2/v1/token              an `oci` server's token endpoint (client credentials)
 //   *      /sandbox/admin/v1/...                 an `oci` server's identity-domain API
+//   *      /sandbox/storage/v1/..., /sandbox/job/v1/...   its CSV jobs (files, JobSchedules,
+//                                                JobHistories, reports), as at the edge
+//   *      /sandbox/interop/rest/...             EPM's Add Users (HTTP Basic as <domain>.<user>)
 //
-// The last two name no server: the credential does (an access token or client id carries the
+// The last four name no server: the credential does (an access token or client id carries the
 // server id, a signature names its tenancy; a server token is found by its digest among the
-// stored records).
+// stored records; EPM's user names its domain).
+//
+// A CSV job runs here in the background, JOB_STEP_ROWS rows a step, each step written in one
+// IndexedDB transaction (the resources, the job, its report rows, an export's bytes), with a
+// macrotask between steps so requests are answered meanwhile; a job left running when the
+// worker stopped goes on when its server is next loaded.
 //
 // A request is authenticated from its Authorization header before its body is read. The
 // sandbox's admin token is made on first start and kept in IndexedDB: pages of this origin
@@ -30,8 +38,9 @@
 // that write fails the in-memory server is dropped and reloaded from storage next time, so
 // memory never runs ahead of what is stored.
 
-import init, { Sandbox, Server, newToken, errorResponse } from '../pkg/scimlet.js';
+import init, { Sandbox, Server, RootRequest, newToken, errorResponse } from '../pkg/scimlet.js';
 import { openStore } from './idb.js';
+import { JobsLedger, hasJobs } from './jobs-store.js';
 
 /** Largest import body the sandbox accepts. */
 export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
@@ -39,6 +48,10 @@ export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 export const MAX_RESOURCES = 250_000;
 /** Resources made per step of a big seed: others' requests are answered in between. */
 const SEED_CHUNK = 5_000;
+/** Rows of a CSV job per step (one IndexedDB transaction each). */
+const JOB_STEP_ROWS = 1_000;
+/** Stored resources read from IndexedDB and handed to the engine at a time, loading a server. */
+const LOAD_CHUNK = 1_000;
 
 const encoder = new TextEncoder();
 
@@ -55,6 +68,12 @@ function newServerId() {
 function asResponse(error) {
   if (error && typeof error === 'object' && 'status' in error && 'body' in error) return error;
   return errorResponse(500, `internal error: ${error && error.message ? error.message : String(error)}`);
+}
+
+/** A request at the sandbox root for the engine: the path below the route, the path and
+ * query as sent (what signatures sign), the headers and body. */
+function rootRequest(method, route, path, url, headers, bytes) {
+  return new RootRequest(method, route.rest, `${path}${url.search}`, headers.map(([k, v]) => [k, v]), bytes);
 }
 
 function header(headers, name) {
@@ -132,8 +151,11 @@ export class LocalHost {
     this.loaded = new Map(); // id -> Promise<Server | null>
     this.queues = new Map(); // id -> tail of that server's operation chain
     this.lastLoad = new Map(); // id -> {resources, readMs, engineMs, totalMs}
-    this.background = new Set(); // seeds still being made
+    this.background = new Set(); // seeds still being made, jobs still running
+    this.ledgers = new Map(); // id -> JobsLedger: how storage holds that server's job files
+    this.jobLoops = new Set(); // servers (engine objects) whose jobs are being stepped
     this.seedChunk = SEED_CHUNK;
+    this.jobStepRows = JOB_STEP_ROWS;
     this.seedDelayMs = 0; // tests make seeds slow to watch their progress
     this.readyPromise = null;
   }
@@ -199,7 +221,10 @@ export class LocalHost {
     if (!this.loaded.has(id)) {
       const loading = this.loadFromStorage(id);
       this.loaded.set(id, loading);
-      loading.catch(() => this.loaded.delete(id));
+      loading.then((server) => {
+        // A job left running when this worker last stopped goes on.
+        if (server && server.jobsRunning()) this.continueJobs(id, server);
+      }, () => this.loaded.delete(id));
     }
     return this.loaded.get(id);
   }
@@ -209,28 +234,61 @@ export class LocalHost {
     const record = currentRecord(await this.store.getServer(id));
     if (!record) return null;
     const t0 = performance.now();
-    const stored = await this.store.serverResources(id);
-    const t1 = performance.now();
-    const server = Server.load(this.sandbox, JSON.stringify(record), stored, randomBytes(16));
+    // The stored resources go to the engine a chunk at a time (never all of their JSON in
+    // wasm memory at once); a bad row fails the load and the half-built server is dropped.
+    const expected = Object.values(record.counts || {}).reduce((sum, n) => sum + n, 0);
+    const loading = Server.beginLoad(this.sandbox, JSON.stringify(record), randomBytes(16), expected);
+    let resources;
+    let feedMs = 0;
+    try {
+      resources = await this.store.serverResourceChunks(id, LOAD_CHUNK, (chunk) => {
+        const t = performance.now();
+        loading.feed(chunk);
+        feedMs += performance.now() - t;
+      });
+    } catch (e) {
+      loading.free();
+      throw e;
+    }
+    const server = loading.finish();
+    const t1 = performance.now() - feedMs;
+    const ledger = new JobsLedger();
+    const kept = ledger.load(this.store.serverJobs ? await this.store.serverJobs(id) : []);
+    if (kept.files.length || kept.jobs.length) server.loadJobs(kept.files, kept.fileBytes, kept.jobs, kept.reports);
+    this.ledgers.set(id, ledger);
     const t2 = performance.now();
-    this.lastLoad.set(id, { resources: stored.length, readMs: t1 - t0, engineMs: t2 - t1, totalMs: t2 - t0 });
+    this.lastLoad.set(id, { resources, readMs: t1 - t0, engineMs: t2 - t1, totalMs: t2 - t0 });
     return server;
   }
 
   forget(id) {
     const entry = this.loaded.get(id);
     this.loaded.delete(id);
+    this.ledgers.delete(id);
     if (entry) entry.then((server) => server && server.free(), () => {});
   }
 
-  /** Writes changes with the server's record in one transaction; on failure memory is dropped. */
+  /**
+   * Writes changes with the server's record in one transaction (a CSV job's files, records
+   * and reports too, when `changes.jobs` has any); on failure memory is dropped.
+   */
   async persist(id, server, changes, options) {
     const record = { ...JSON.parse(server.record()), counts: JSON.parse(server.counts()), updated: Date.now() };
+    let ledger = null;
+    let jobs = null;
+    if (hasJobs(changes.jobs)) {
+      ledger = this.ledgers.get(id) || new JobsLedger();
+      jobs = ledger.plan(changes.jobs);
+    }
     try {
-      await this.store.writeChanges(record, changes, options);
+      await this.store.writeChanges(record, { upserted: changes.upserted || [], deleted: changes.deleted || [], jobs }, options);
     } catch (error) {
       this.forget(id);
       throw Object.assign(new Error(`could not save to IndexedDB: ${error.message || error}; nothing was changed`), { storage: true });
+    }
+    if (ledger) {
+      ledger.apply(jobs);
+      this.ledgers.set(id, ledger);
     }
   }
 
@@ -258,6 +316,8 @@ export class LocalHost {
         case 'token':
         case 'domain':
           return await this.domain(route, method, path, url, headers, authorization, body);
+        case 'jobs':
+          return await this.jobs(route, method, path, url, headers, authorization, body);
         default:
           return await this.serialized(route.id, () => this.serve(route, method, path, url, headers, authorization, body));
       }
@@ -317,16 +377,21 @@ export class LocalHost {
     return { status: out.status, headers: timing.length ? [...out.headers, ['Server-Timing', timing.join(', ')]] : out.headers, body: out.body };
   }
 
+  /** The server an identity-domain credential names (its token's claims, a client id, a
+   * signature's tenancy), or, for a server's own token, the server whose record holds its
+   * digest; null if none. */
+  async locateServer(authorization, form) {
+    const located = this.sandbox.locate(authorization, form);
+    if (located.server) return located.server;
+    const owner = (await this.store.allServers()).map(currentRecord).find((r) => (r.tokenDigests || []).includes(located.digest));
+    return owner ? owner.id : null;
+  }
+
   /** The `oci` persona at `/sandbox/oauth2/v1/token` and `/sandbox/admin/v1/...`. */
   async domain(route, method, path, url, headers, authorization, body) {
     const form = route.kind === 'token' ? await body(8 * 1024) : new Uint8Array();
     if (form === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? 8193), 8 * 1024);
-    const located = this.sandbox.locate(authorization, form);
-    let id = located.server;
-    if (!id) {
-      const owner = (await this.store.allServers()).map(currentRecord).find((r) => (r.tokenDigests || []).includes(located.digest));
-      id = owner ? owner.id : null;
-    }
+    const id = await this.locateServer(authorization, form);
     const unknown = () => this.sandbox.locate(undefined, new Uint8Array());
     if (!id) return unknown();
     return this.serialized(id, async () => {
@@ -336,10 +401,53 @@ export class LocalHost {
       const recordJson = server.record();
       const bytes = await body(this.sandbox.bodyLimit(path, recordJson));
       if (bytes === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? 0), this.sandbox.bodyLimit(path, recordJson));
-      const target = `${path}${url.search}`;
-      const out = server.domain(this.sandbox, method, route.rest, target, url.search.slice(1), headers.map(([k, v]) => [k, v]), bytes, Date.now());
+      const out = server.domain(this.sandbox, rootRequest(method, route, path, url, headers, bytes), Date.now());
       if (out.upserted.length || out.deleted.length) await this.persist(id, server, out);
       return { status: out.status, headers: out.headers, body: out.body };
+    });
+  }
+
+  /** An `oci` server's CSV jobs (and EPM's Add Users) at `/sandbox/storage/v1`, `/sandbox/job/v1`, `/sandbox/interop/rest`. */
+  async jobs(route, method, path, url, headers, authorization, body) {
+    const id = route.epm
+      ? this.sandbox.locateEpm(authorization)
+      : await this.locateServer(authorization, new Uint8Array());
+    const unknown = () => this.sandbox.locate(undefined, new Uint8Array());
+    if (!id) return unknown();
+    return this.serialized(id, async () => {
+      const server = await this.open(id);
+      if (!server) return unknown();
+      const limit = this.sandbox.bodyLimit(path, server.record());
+      const bytes = await body(limit);
+      if (bytes === null) return this.sandbox.tooLarge(Number(header(headers, 'Content-Length') ?? limit + 1), limit);
+      const out = server.jobs(this.sandbox, rootRequest(method, route, path, url, headers, bytes), Date.now());
+      if (out.upserted.length || out.deleted.length || hasJobs(out.jobs)) await this.persist(id, server, out);
+      if (out.running) this.continueJobs(id, server);
+      return { status: out.status, headers: out.headers, body: out.body };
+    });
+  }
+
+  /** Runs a server's CSV jobs to their end, a step per turn of its queue. */
+  continueJobs(id, server) {
+    if (this.jobLoops.has(server)) return;
+    this.jobLoops.add(server);
+    const run = (async () => {
+      while (server.jobsRunning()) {
+        // A macrotask between steps, so waiting requests (progress polls, SCIM) go first.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const alive = await this.serialized(id, async () => {
+          if ((await this.loaded.get(id)) !== server) return false; // deleted or reloaded meanwhile
+          const out = server.jobStep(this.sandbox, this.jobStepRows, Date.now());
+          if (out) await this.persist(id, server, out);
+          return true;
+        });
+        if (!alive) return;
+      }
+    })();
+    this.background.add(run);
+    run.catch((error) => console.error(`a job of ${id} stopped:`, error)).finally(() => {
+      this.background.delete(run);
+      this.jobLoops.delete(server);
     });
   }
 

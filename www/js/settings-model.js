@@ -3,63 +3,27 @@
 // configs, and which field a server's error is about. Keys the page does not know yet are
 // shown as raw JSON, so a newer scimlet's settings are still editable here.
 
+/** A setting's spec: how it is edited (`kind`), its label and explanation, and per kind its
+ * `unit` (int), `nullable` (int), `options` (enum) or `flags` (flags). */
+function spec(kind, title, help, more = {}) {
+  return { kind, title, help, ...more };
+}
+
 /** The known settings, in the order shown. `kind`: bool, int, enum, flags (object of booleans), json. */
 export const KNOWN = {
-  resourceTypes: {
-    kind: 'flags', title: 'Resource types',
-    flags: { group: 'Groups (/Groups)', entitlement: 'Entitlements (/Entitlements, Okta)', role: 'Roles (/Roles, Okta)' },
-    help: 'The resource types served besides Users, which are always on. A type switched off leaves /ResourceTypes and its endpoint answers 404; its resources are kept for when it comes back.',
-  },
-  persona: {
-    kind: 'enum', title: 'Persona',
-    options: { scim: 'scim: plain RFC 7643/7644', oci: 'oci: Oracle identity domains (OCI IAM)' },
-    help: 'Which service provider this server behaves like: plain SCIM, or the URLs, schemas and quirks of an Oracle identity domain.',
-  },
-  strict: {
-    kind: 'bool', title: 'Strict validation',
-    help: 'Refuse unknown attributes, unknown schema URNs and values outside an attribute\'s canonicalValues with a 400, instead of ignoring them. Real clients send extras: turn it on to see exactly what they send.',
-  },
-  patchResponse: {
-    kind: 'enum', title: 'PATCH answer',
-    options: { resource: 'resource: 200 with the resource', noContent: 'noContent: 204 No Content' },
-    help: 'What a successful PATCH answers. Okta and most clients read the 200 body; Entra ID is happy with 204. RFC 7644 allows both.',
-  },
-  maxResults: {
-    kind: 'int', title: 'Page size cap', unit: 'resources',
-    help: 'The most resources one list or search page returns (advertised as filter.maxResults); a larger count is capped to it.',
-  },
-  bulkMaxOperations: {
-    kind: 'int', title: 'Bulk operations', unit: 'operations',
-    help: 'The most operations one /Bulk request may carry (bulk.maxOperations); a larger request is refused with 413.',
-  },
-  bulkMaxPayloadSize: {
-    kind: 'int', title: 'Request body size', unit: 'bytes',
-    help: 'The largest request body, for /Bulk and every other request (bulk.maxPayloadSize); a larger one is refused with 413.',
-  },
-  patchMaxOperations: {
-    kind: 'int', title: 'PATCH operations', unit: 'operations',
-    help: 'The most operations one PATCH request may carry; more are refused with a 400.',
-  },
-  maxValuesPerAttribute: {
-    kind: 'int', title: 'Values per attribute', unit: 'values',
-    help: 'The most values one multi-valued attribute may hold (a group\'s members, a user\'s emails); a write going past it is refused.',
-  },
-  allowDuplicateGroupNames: {
-    kind: 'bool', title: 'Duplicate group names',
-    help: 'Let two groups share a displayName, as Entra ID and some directories do. Off, a second group with the same name is refused with 409 uniqueness.',
-  },
-  ttlSeconds: {
-    kind: 'int', title: 'Lifetime', unit: 'seconds', nullable: true,
-    help: 'Seconds until the server and its data are deleted, from its creation; empty: never. A deployed scimlet may cap it; sandbox servers in this browser never expire.',
-  },
-  customAttributes: {
-    kind: 'json', title: 'Custom attributes',
-    help: 'Attributes added to a core schema, each {"resourceType": "User", "attribute": {...}} with the attribute in RFC 7643 section 7 shape ({"name", "type", "multiValued", "required", "mutability", "returned", "uniqueness", ...}).',
-  },
-  extensions: {
-    kind: 'json', title: 'Extension schemas',
-    help: 'Extension schemas, each {"schema": {"id": "urn:...", "name", "attributes": [...]}, "resourceTypes": ["User"], "required": false}; they appear in /Schemas and /ResourceTypes.',
-  },
+  resourceTypes: spec('flags', 'Resource types', 'The resource types served besides Users, which are always on. A type switched off leaves /ResourceTypes and its endpoint answers 404; its resources are kept for when it comes back.', { flags: { group: 'Groups (/Groups)', entitlement: 'Entitlements (/Entitlements, Okta)', role: 'Roles (/Roles, Okta)' } }),
+  persona: spec('enum', 'Persona', 'Which service provider this server behaves like: plain SCIM, or the URLs, schemas and quirks of an Oracle identity domain.', { options: { scim: 'scim: plain RFC 7643/7644', oci: 'oci: Oracle identity domains (OCI IAM)' } }),
+  strict: spec('bool', 'Strict validation', 'Refuse unknown attributes, unknown schema URNs and values outside an attribute\'s canonicalValues with a 400, instead of ignoring them. Real clients send extras: turn it on to see exactly what they send.'),
+  patchResponse: spec('enum', 'PATCH answer', 'What a successful PATCH answers. Okta and most clients read the 200 body; Entra ID is happy with 204. RFC 7644 allows both.', { options: { resource: 'resource: 200 with the resource', noContent: 'noContent: 204 No Content' } }),
+  maxResults: spec('int', 'Page size cap', 'The most resources one list or search page returns (advertised as filter.maxResults); a larger count is capped to it.', { unit: 'resources' }),
+  bulkMaxOperations: spec('int', 'Bulk operations', 'The most operations one /Bulk request may carry (bulk.maxOperations); a larger request is refused with 413.', { unit: 'operations' }),
+  bulkMaxPayloadSize: spec('int', 'Request body size', 'The largest request body, for /Bulk and every other request (bulk.maxPayloadSize); a larger one is refused with 413.', { unit: 'bytes' }),
+  patchMaxOperations: spec('int', 'PATCH operations', 'The most operations one PATCH request may carry; more are refused with a 400.', { unit: 'operations' }),
+  maxValuesPerAttribute: spec('int', 'Values per attribute', 'The most values one multi-valued attribute may hold (a group\'s members, a user\'s emails); a write going past it is refused.', { unit: 'values' }),
+  allowDuplicateGroupNames: spec('bool', 'Duplicate group names', 'Let two groups share a displayName, as Entra ID and some directories do. Off, a second group with the same name is refused with 409 uniqueness.'),
+  ttlSeconds: spec('int', 'Lifetime', 'Seconds until the server and its data are deleted, from its creation; empty: never. A deployed scimlet may cap it; sandbox servers in this browser never expire.', { unit: 'seconds', nullable: true }),
+  customAttributes: spec('json', 'Custom attributes', 'Attributes added to a core schema, each {"resourceType": "User", "attribute": {...}} with the attribute in RFC 7643 section 7 shape ({"name", "type", "multiValued", "required", "mutability", "returned", "uniqueness", ...}).'),
+  extensions: spec('json', 'Extension schemas', 'Extension schemas, each {"schema": {"id": "urn:...", "name", "attributes": [...]}, "resourceTypes": ["User"], "required": false}; they appear in /Schemas and /ResourceTypes.'),
 };
 
 const UNKNOWN_HELP = 'A setting this page does not know yet: edit its JSON value.';

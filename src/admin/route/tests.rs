@@ -55,6 +55,27 @@ fn edge_paths_route_to_servers_scim_and_admin_endpoints() {
             },
         ),
         ("/admin/v1Users", Route::NotFound),
+        // CSV jobs and EPM at the origin's root.
+        (
+            "/storage/v1/Files",
+            Route::Jobs {
+                rest: "/storage/v1/Files",
+            },
+        ),
+        (
+            "/job/v1/JobSchedules",
+            Route::Jobs {
+                rest: "/job/v1/JobSchedules",
+            },
+        ),
+        (
+            "/interop/rest/security/v1/users",
+            Route::Jobs {
+                rest: "/interop/rest/security/v1/users",
+            },
+        ),
+        ("/job/v2/JobSchedules", Route::NotFound),
+        ("/storage/v1x", Route::NotFound),
         ("/admin/v2/Users", Route::NotFound),
     ];
     for (path, expected) in table {

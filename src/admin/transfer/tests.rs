@@ -5,6 +5,21 @@ use crate::http::{Method, Request};
 use alloc::string::ToString;
 use alloc::vec;
 
+/// `POST /Users` with this userName, through the tenant's own request path.
+fn create_user(tenant: &mut Tenant, user_name: &str) -> crate::tenant::Outcome {
+    let mut ids = SequentialIds::default();
+    let mut env = Env {
+        now_ms: 1_795_000_000_000,
+        base_url: "http://x/scim/v2",
+        ids: &mut ids,
+    };
+    let body = alloc::format!(r#"{{"userName":"{user_name}"}}"#);
+    tenant.handle(
+        &Request::new(Method::Post, "/Users").with_body(body),
+        &mut env,
+    )
+}
+
 fn policy(max_resources: usize) -> Policy {
     Policy {
         max_resources,
@@ -100,121 +115,39 @@ fn an_import_must_be_exactly_a_valid_export() {
     );
     let with = |from: &str, to: &str| doc(&[user("u1", "ann").replace(from, to)]);
     // (body, status, part of the detail)
+    #[rustfmt::skip]
     let table: Vec<(String, u16, &str)> = vec![
-        (
-            "{}".into(),
-            400,
-            "both \"settings\" and \"resources\" are required",
-        ),
+        ("{}".into(), 400, "both \"settings\" and \"resources\" are required"),
         ("[]".into(), 400, "expected '{'"),
         (r#"{"not": 1}"#.into(), 400, "\"not\" is not part of one"),
         (r#"{"settings": {}}"#.into(), 400, "are required"),
         (r#"{"resources": []}"#.into(), 400, "are required"),
         ("".into(), 400, "expected '{'"),
         ("null".into(), 400, "expected '{'"),
-        (
-            r#"{"settings":{},"resources":[],"x":1}"#.into(),
-            400,
-            "\"x\" is not part",
-        ),
-        (
-            r#"{"settings":{},"resources":[],"resources":[]}"#.into(),
-            400,
-            "appears twice",
-        ),
-        (
-            r#"{"settings":{},"resources":{}}"#.into(),
-            400,
-            "must be an array",
-        ),
-        (
-            r#"{"settings":[],"resources":[]}"#.into(),
-            400,
-            "settings must be a JSON object",
-        ),
-        (
-            r#"{"settings":{"stirct":true},"resources":[]}"#.into(),
-            400,
-            "unknown field `stirct`",
-        ),
-        (
-            r#"{"settings":{},"resources":[]} x"#.into(),
-            400,
-            "trailing characters",
-        ),
-        (
-            r#"{"settings":{},"resources":[1,]}"#.into(),
-            400,
-            "unexpected ']'",
-        ),
-        (
-            r#"{"settings":{},"resources":["#.into(),
-            400,
-            "unexpected end",
-        ),
+        (r#"{"settings":{},"resources":[],"x":1}"#.into(), 400, "\"x\" is not part"),
+        (r#"{"settings":{},"resources":[],"resources":[]}"#.into(), 400, "appears twice"),
+        (r#"{"settings":{},"resources":{}}"#.into(), 400, "must be an array"),
+        (r#"{"settings":[],"resources":[]}"#.into(), 400, "settings must be a JSON object"),
+        (r#"{"settings":{"stirct":true},"resources":[]}"#.into(), 400, "unknown field `stirct`"),
+        (r#"{"settings":{},"resources":[]} x"#.into(), 400, "trailing characters"),
+        (r#"{"settings":{},"resources":[1,]}"#.into(), 400, "unexpected ']'"),
+        (r#"{"settings":{},"resources":["#.into(), 400, "unexpected end"),
         (deep, 400, "nested deeper than 128"),
-        (
-            doc(&["1".into()]),
-            400,
-            "resources[0]: a resource must be a JSON object",
-        ),
-        (
-            with("\"id\":\"u1\",", ""),
-            400,
-            "resources[0]: a resource needs a string id",
-        ),
-        (
-            with("\"id\":\"u1\"", "\"id\":\"u\\r\\n1\""),
-            400,
-            "invalid id",
-        ),
+        (doc(&["1".into()]), 400, "resources[0]: a resource must be a JSON object"),
+        (with("\"id\":\"u1\",", ""), 400, "resources[0]: a resource needs a string id"),
+        (with("\"id\":\"u1\"", "\"id\":\"u\\r\\n1\""), 400, "invalid id"),
         (with("\"id\":\"u1\"", "\"id\":\"a/b\""), 400, "invalid id"),
         (with("\"id\":\"u1\"", "\"id\":\"\""), 400, "invalid id"),
-        (
-            with("\"resourceType\":\"User\"", "\"resourceType\":\"Widget\""),
-            400,
-            "unknown resource type \"Widget\"",
-        ),
-        (
-            with("W/\\\"3\\\"", "W/\\\"18446744073709551615\\\""),
-            400,
-            "meta.version must be",
-        ),
+        (with("\"resourceType\":\"User\"", "\"resourceType\":\"Widget\""), 400, "unknown resource type \"Widget\""),
+        (with("W/\\\"3\\\"", "W/\\\"18446744073709551615\\\""), 400, "meta.version must be"),
         (with("W/\\\"3\\\"", "3"), 400, "meta.version must be"),
-        (
-            with("2026-01-01T00:00:00Z\",\"version", "yesterday\",\"version"),
-            400,
-            "meta.lastModified",
-        ),
-        (
-            with("\"version\"", "\"x\":1,\"version\""),
-            400,
-            "unknown meta attribute \"x\"",
-        ),
-        (
-            with(
-                "\"userName\":\"ann\"",
-                "\"userName\":\"ann\",\"active\":\"maybe\"",
-            ),
-            400,
-            "active",
-        ),
+        (with("2026-01-01T00:00:00Z\",\"version", "yesterday\",\"version"), 400, "meta.lastModified"),
+        (with("\"version\"", "\"x\":1,\"version\""), 400, "unknown meta attribute \"x\""),
+        (with("\"userName\":\"ann\"", "\"userName\":\"ann\",\"active\":\"maybe\""), 400, "active"),
         (with("\"userName\":\"ann\",", ""), 400, "userName"),
-        (
-            doc(&[user("u1", "ann"), user("u2", "ANN")]),
-            409,
-            "resources[1]: userName \"ANN\" is already taken",
-        ),
-        (
-            doc(&[user("u1", "ann"), user("u1", "bob")]),
-            409,
-            "resources[1]: User id u1 appears twice",
-        ),
-        (
-            doc(&[user("u1", "a"), user("u2", "b"), user("u3", "c")]),
-            403,
-            "at most 2",
-        ),
+        (doc(&[user("u1", "ann"), user("u2", "ANN")]), 409, "resources[1]: userName \"ANN\" is already taken"),
+        (doc(&[user("u1", "ann"), user("u1", "bob")]), 409, "resources[1]: User id u1 appears twice"),
+        (doc(&[user("u1", "a"), user("u2", "b"), user("u3", "c")]), 403, "at most 2"),
     ];
     for (body, status, detail) in table {
         let e = import(body.as_bytes(), &policy(2)).expect_err(&body);
@@ -237,16 +170,7 @@ fn an_import_over_the_byte_limit_is_413_before_it_is_read() {
 fn imported_versions_continue_without_repeating() {
     let body = doc(&[user("u1", "ann").replace("W/\\\"3\\\"", "W/\\\"9007199254740991\\\"")]);
     let (_, mut tenant) = import(body.as_bytes(), &policy(10)).unwrap();
-    let mut ids = SequentialIds::default();
-    let mut env = Env {
-        now_ms: 0,
-        base_url: "http://x",
-        ids: &mut ids,
-    };
-    let out = tenant.handle(
-        &Request::new(Method::Post, "/Users").with_body(r#"{"userName":"bob"}"#),
-        &mut env,
-    );
+    let out = create_user(&mut tenant, "bob");
     assert_eq!(out.response.header("ETag"), Some("W/\"9007199254740992\""));
 }
 
@@ -321,16 +245,7 @@ fn an_export_in_pieces_is_the_export_and_a_snapshot() {
     }
     // Writes after the snapshot do not show in it.
     let stream = ExportStream::new(&tenant, 512);
-    let mut ids = SequentialIds::default();
-    let mut env = Env {
-        now_ms: 1_795_000_000_000,
-        base_url: "http://x/scim/v2",
-        ids: &mut ids,
-    };
-    let out = tenant.handle(
-        &Request::new(Method::Post, "/Users").with_body(r#"{"userName":"later"}"#),
-        &mut env,
-    );
+    let out = create_user(&mut tenant, "later");
     assert_eq!(out.response.status, 201);
     assert_eq!(stream.collect::<Vec<_>>().concat(), whole);
 }

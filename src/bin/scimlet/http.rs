@@ -34,8 +34,19 @@ impl Http {
         Http { agent, credential }
     }
 
-    /// Sends a request; only transport failures are errors here.
+    /// Sends a request (a body as SCIM JSON); only transport failures are errors here.
     pub fn send(&self, method: &str, url: &str, body: Option<Vec<u8>>) -> Fallible<Reply> {
+        self.send_as(method, url, body.map(|b| ("application/scim+json", b)))
+    }
+
+    /// Sends a request with a body of the given content type; only transport failures are
+    /// errors here.
+    pub fn send_as(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Fallible<Reply> {
         let mut builder = ureq::http::Request::builder()
             .method(method)
             .uri(url)
@@ -44,8 +55,8 @@ impl Http {
             builder = builder.header("Authorization", format!("Bearer {token}"));
         }
         let result = match body {
-            Some(bytes) => builder
-                .header("Content-Type", "application/scim+json")
+            Some((content_type, bytes)) => builder
+                .header("Content-Type", content_type)
                 .body(bytes)
                 .map_err(|e| format!("bad request to {url}: {e}"))
                 .map(|req| self.agent.run(req))?,

@@ -14,6 +14,7 @@
 
 mod auth;
 mod bulk;
+mod csv;
 mod http;
 mod load;
 mod purge;
@@ -28,9 +29,6 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// What `--help` lists apart from each command's own options.
-const GLOBAL: &str = "Global options";
-
 /// The scimlet command-line client: manage virtual SCIM servers, bulk-load fake users and
 /// groups, purge resources by filter.
 #[derive(Parser, Debug)]
@@ -42,26 +40,20 @@ struct Cli {
     command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, listed apart from each command's own in `--help`.
 #[derive(Args, Debug)]
+#[command(next_help_heading = "Global options")]
 struct Global {
     /// Where scimlet runs (its origin, without a path).
     #[arg(
         long,
         env = "SCIMLET_URL",
         default_value = "http://127.0.0.1:8787",
-        global = true,
-        help_heading = GLOBAL
+        global = true
     )]
     url: String,
     /// The server's token. Default: the one remembered when this CLI created the server.
-    #[arg(
-        long,
-        env = "SCIMLET_TOKEN",
-        hide_env_values = true,
-        global = true,
-        help_heading = GLOBAL
-    )]
+    #[arg(long, env = "SCIMLET_TOKEN", hide_env_values = true, global = true)]
     token: Option<String>,
     /// The deployment's admin token: opens /api/servers (every server; needed by
     /// `servers list`), never SCIM data.
@@ -69,12 +61,11 @@ struct Global {
         long,
         env = "SCIMLET_ADMIN_TOKEN",
         hide_env_values = true,
-        global = true,
-        help_heading = GLOBAL
+        global = true
     )]
     admin_token: Option<String>,
     /// Print machine-readable JSON on stdout instead of text.
-    #[arg(long, global = true, help_heading = GLOBAL)]
+    #[arg(long, global = true)]
     json: bool,
 }
 
@@ -88,6 +79,10 @@ enum Command {
     Load(LoadArgs),
     /// Delete the resources matching a filter, walking ids in order, through Bulk DELETE.
     Purge(PurgeArgs),
+    /// Import or export identity-domain CSV files (Users.csv, Groups.csv,
+    /// AppRoleMembership.csv) of an `oci` server through its job API.
+    #[command(subcommand)]
+    Csv(csv::CsvCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -161,6 +156,10 @@ struct CreateArgs {
     /// Random seed for the generated data (the same seed gives the same data).
     #[arg(long)]
     seed: Option<u64>,
+    /// What real service the server stands in for: `scim` (the default) or `oci` (an Oracle
+    /// identity domain, whose job API `scimlet csv` uses).
+    #[arg(long)]
+    persona: Option<String>,
 }
 
 /// Which SCIM server `load` and `purge` talk to.
@@ -286,6 +285,7 @@ fn main() -> ExitCode {
         Command::Servers(cmd) => servers::run(&context, cmd),
         Command::Load(args) => load::run(&context, args),
         Command::Purge(args) => purge::run(&context, args),
+        Command::Csv(cmd) => return csv::run(&context, cmd),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

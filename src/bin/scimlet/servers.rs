@@ -109,6 +109,9 @@ fn create(context: &Context, api: &str, args: &CreateArgs) -> Fallible<()> {
     if !seed.is_empty() {
         body.insert("seed".into(), Value::Object(seed));
     }
+    if let Some(persona) = &args.persona {
+        body.insert("settings".into(), json!({ "persona": persona }));
+    }
     // Anyone may create a server; the admin token (if any) may lift rate limits.
     let http = Http::new(
         Credential {

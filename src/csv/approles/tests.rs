@@ -41,6 +41,7 @@ fn grant_type() -> ResourceSchema {
 fn options(app: Option<&str>) -> Options {
     Options {
         app_display_name: app.map(String::from),
+        caller: None,
     }
 }
 

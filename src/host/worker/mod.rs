@@ -165,7 +165,9 @@ async fn handle(req: Request, env: &Env) -> Result<Response> {
             _ => reply::from_core(admin::servers_method_not_allowed(&to_core(&method))),
         },
         Route::Server { id, .. } | Route::Scim { id, .. } => forward(req, env, id, &route).await,
-        Route::Token | Route::Domain { .. } => root::handle(req, env, &route).await,
+        Route::Token | Route::Domain { .. } | Route::Jobs { .. } => {
+            root::handle(req, env, &route).await
+        }
         Route::BadServerId(_) | Route::NotFound => {
             if matches!(method, Method::Get | Method::Head) && matches!(route, Route::NotFound) {
                 if let Some(page) = static_asset(req, env).await? {

@@ -3,11 +3,13 @@
 //! token, its digest is looked up in the registry (`token:<digest>` entries, written with
 //! the record). The edge checks what it can without the server's key
 //! (`persona::oci::preflight`): an unknown credential is the same 401 as a wrong one and
-//! never wakes or creates an object. The server's object checks everything again.
+//! never wakes or creates an object. The server's object checks everything again. EPM's
+//! requests (`/interop/rest`) name their server in HTTP Basic's `<domain>.<user>`.
 
 use super::{body, forward_to, now_ms, policy, registry_record, reply, REGISTRY};
 use crate::admin::{self, Route};
 use crate::persona::oci::{self, Locator};
+use crate::settings::Persona;
 use alloc::format;
 use alloc::string::String;
 use worker::{Env, Request, Response, Result};
@@ -28,6 +30,28 @@ pub async fn handle(mut req: Request, env: &Env, route: &Route<'_>) -> Result<Re
         },
         _ => alloc::vec::Vec::new(),
     };
+    // EPM signs in with HTTP Basic as `<domain>.<user>`: the domain is the server.
+    if let Route::Jobs { rest } = route {
+        if crate::jobs::is_epm_path(rest) {
+            let id = match oci::epm::locate(authorization.as_deref()) {
+                Ok(id) => id,
+                Err(err) => return reply::error(&err),
+            };
+            let record = registry_record(env, &id).await;
+            if record
+                .filter(|r| r.settings.persona == Persona::Oci)
+                .is_none()
+            {
+                return reply::error(&oci::unknown());
+            }
+            let body =
+                match body::read(&mut req, admin::body_limit(route, None, &policy(env))).await? {
+                    Ok(body) => body,
+                    Err(err) => return reply::error(&err),
+                };
+            return forward_to(&req, env, &id, body).await;
+        }
+    }
     let id = match oci::locate(authorization.as_deref(), &form) {
         Ok(Locator::Server(id)) => Some(id),
         Ok(Locator::TokenDigest(digest)) => server_of_token(env, &digest).await,

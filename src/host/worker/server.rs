@@ -17,6 +17,7 @@
 //!   listing servers and answering unknown ones at the edge.
 
 mod domain;
+mod jobs;
 
 use super::reply;
 use super::{now_ms, policy, random_u64, to_core, INTERNAL_CREATE, REGISTRY};
@@ -44,7 +45,11 @@ use worker::{
 
 const SCHEMA: &str =
     "CREATE TABLE IF NOT EXISTS resources (key TEXT PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_chunks (key TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (key, seq));
+CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, running INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_reports (history TEXT NOT NULL, row INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (history, row));";
 const UPSERT_RESOURCE: &str = "INSERT INTO resources (key, body) VALUES (?, ?) \
      ON CONFLICT(key) DO UPDATE SET body = excluded.body";
 const DELETE_RESOURCE: &str = "DELETE FROM resources WHERE key = ?";
@@ -73,6 +78,8 @@ pub struct ScimServer {
     server: RefCell<Option<Server>>,
     /// Resource ids, seeded from the CSPRNG when the object starts.
     ids: RefCell<UuidIds>,
+    /// The input file of the job being run, kept between its steps (`jobs.rs`).
+    input: RefCell<Option<(String, alloc::rc::Rc<Vec<u8>>)>>,
 }
 
 /// What a write may do to the stored resources.
@@ -92,6 +99,7 @@ impl DurableObject for ScimServer {
             state,
             env,
             server: RefCell::new(None),
+            input: RefCell::new(None),
             // Ids need uniqueness, not secrecy: v7 ids carry the time and a counter too,
             // so a failed random source falls back to the clock's bits.
             ids: RefCell::new(UuidIds::new(random_u64().unwrap_or_else(|e| {
@@ -124,10 +132,16 @@ impl DurableObject for ScimServer {
         Ok(resp)
     }
 
-    /// Removes the server once it has expired.
+    /// Removes the server once it has expired, and runs its jobs a slice at a time
+    /// (`jobs.rs`): the alarm fires at the earlier of the expiry and the next job step.
     async fn alarm(&self) -> Result<Response> {
         if let Err(err) = self.load(now_ms()).await {
             console_error!("expiry check failed: {err}");
+        }
+        self.run_jobs();
+        let record = self.server.borrow().as_ref().map(|s| s.record.clone());
+        if let Some(record) = record {
+            self.arm(&record).await;
         }
         Response::empty()
     }
@@ -152,6 +166,9 @@ impl ScimServer {
         let route = EDGE.parse(&path);
         if let Route::Token | Route::Domain { .. } = route {
             return self.domain(&req, body, &url, route).await;
+        }
+        if let Route::Jobs { rest } = route {
+            return self.jobs(&req, body, &url, rest).await;
         }
         let (Route::Scim { id, .. } | Route::Server { id, .. }) = route else {
             return Err(ScimError::not_found(format!("no endpoint at {path}")));
@@ -210,19 +227,33 @@ impl ScimServer {
         let base_url = EDGE.scim_base(&origin, id);
 
         let mut slot = self.server.borrow_mut();
+        self.run(&mut slot, &base_url, load_ms, |server, env| {
+            server.tenant.handle(&request, env)
+        })
+    }
+
+    /// Runs the core on the loaded server with this request's time and ids, then writes
+    /// through what it changed and answers with its timings (engine, load, store). A failed
+    /// write unloads the server, so the next request reloads what storage holds instead of
+    /// a tenant ahead of it.
+    fn run(
+        &self,
+        slot: &mut Option<Server>,
+        base_url: &str,
+        load_ms: Option<f64>,
+        handle: impl FnOnce(&mut Server, &mut CoreEnv) -> crate::tenant::Outcome,
+    ) -> Fallible<Response> {
         let server = slot
             .as_mut()
             .ok_or_else(|| internal("server", "not loaded"))?;
-        let mut ids = self.ids.borrow_mut();
         let mut env = CoreEnv {
             now_ms: now_ms(),
-            base_url: &base_url,
-            ids: &mut *ids,
+            base_url,
+            ids: &mut *self.ids.borrow_mut(),
         };
         let started = js_sys::Date::now();
-        let outcome = server.tenant.handle(&request, &mut env);
+        let outcome = handle(server, &mut env);
         let engine_ms = js_sys::Date::now() - started;
-
         let mut store_ms = None;
         if !outcome.changes.is_empty() {
             let started = js_sys::Date::now();
@@ -377,6 +408,10 @@ impl ScimServer {
             return Ok(None);
         }
         let tenant = self.read_tenant(&record)?;
+        // A job left running by an evicted object goes on, should its alarm be lost.
+        if self.job_running() {
+            self.arm(&record).await;
+        }
         *self.server.borrow_mut() = Some(Server { record, tenant });
         Ok(Some(js_sys::Date::now() - started))
     }
@@ -439,21 +474,7 @@ impl ScimServer {
             if replace {
                 sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             }
-            for value in upserts {
-                let key = key_of(&value).ok_or("a stored resource has no key")?;
-                let body = serde_json::to_string(&*value).map_err(|e| e.to_string())?;
-                if body.len() > MAX_ROW_BYTES {
-                    return Err(format!("{TOOBIG} {}", body.len()));
-                }
-                sql_exec(
-                    sql,
-                    UPSERT_RESOURCE,
-                    alloc::vec![storage_key(&key).into(), body.into()],
-                )?;
-            }
-            for key in deletes {
-                sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?;
-            }
+            write_resources(sql, upserts, deletes)?;
             if let Some(record) = record {
                 sql_exec(sql, UPSERT_RECORD, alloc::vec![record.into()])?;
             }
@@ -501,8 +522,12 @@ impl ScimServer {
             .unwrap_or_default();
         self.transaction(|sql| {
             sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
+            for table in ["files", "file_chunks", "jobs", "job_reports"] {
+                sql_exec(sql, &format!("DELETE FROM {table}"), Vec::new())?;
+            }
             sql_exec(sql, "DELETE FROM meta", Vec::new())
         })?;
+        *self.input.borrow_mut() = None;
         *self.server.borrow_mut() = None;
         if let Err(e) = self.state.storage().delete_alarm().await {
             console_error!("deleting the alarm of '{id}' failed: {e}");
@@ -523,11 +548,15 @@ impl ScimServer {
         Ok(())
     }
 
-    /// After the record changed: the expiry alarm and the registry copy follow it. Failures
-    /// are logged, not answered: the object's own record is the truth.
-    async fn after_record_change(&self, record: &ServerRecord) {
+    /// The alarm at the earlier of the expiry and, while a job runs, now; none if neither.
+    async fn arm(&self, record: &ServerRecord) {
         let storage = self.state.storage();
-        let alarm = match record.expires_ms {
+        let next_step = self.job_running().then(now_ms);
+        let at = match (record.expires_ms, next_step) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let alarm = match at {
             Some(at) => {
                 let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
                 storage.set_alarm(ScheduledTime::new(date)).await
@@ -535,8 +564,14 @@ impl ScimServer {
             None => storage.delete_alarm().await,
         };
         if let Err(e) = alarm {
-            console_error!("setting the expiry alarm of '{}' failed: {e}", record.id);
+            console_error!("setting the alarm of '{}' failed: {e}", record.id);
         }
+    }
+
+    /// After the record changed: the expiry alarm and the registry copy follow it. Failures
+    /// are logged, not answered: the object's own record is the truth.
+    async fn after_record_change(&self, record: &ServerRecord) {
+        self.arm(record).await;
         if let Err(e) = publish(&self.env, record).await {
             console_error!("publishing '{}' to the registry failed: {e}", record.id);
         }
@@ -568,6 +603,30 @@ async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
         put = put.expiration(at);
     }
     put.execute().await?;
+    Ok(())
+}
+
+/// Upserts and deletes resource rows (inside a transaction).
+fn write_resources(
+    sql: &SqlStorage,
+    upserts: Vec<Arc<Value>>,
+    deletes: Vec<String>,
+) -> core::result::Result<(), String> {
+    for value in upserts {
+        let key = key_of(&value).ok_or("a stored resource has no key")?;
+        let body = serde_json::to_string(&*value).map_err(|e| e.to_string())?;
+        if body.len() > MAX_ROW_BYTES {
+            return Err(format!("{TOOBIG} {}", body.len()));
+        }
+        sql_exec(
+            sql,
+            UPSERT_RESOURCE,
+            alloc::vec![storage_key(&key).into(), body.into()],
+        )?;
+    }
+    for key in deletes {
+        sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?;
+    }
     Ok(())
 }
 

@@ -25,8 +25,12 @@ use alloc::vec::Vec;
 /// Top-level read-only attributes a write never sets from client input, kept on PUT.
 const KEEP_ON_UPDATE: [&str; 2] = ["ocid", "idcsCreatedBy"];
 
-/// Before a create's checks.
+/// Before a create's checks: a credential's user and capability, an API key's
+/// fingerprint, a user's default capabilities. A no-op outside an identity domain.
 pub(crate) fn prepare(tenant: &Tenant, rs: &ResourceSchema, value: &mut Value) -> Result<()> {
+    if !crate::persona::active(tenant) {
+        return Ok(());
+    }
     if rs.name == "User" {
         default_capabilities(rs, value);
         return Ok(());
@@ -198,8 +202,8 @@ fn server_id(tenant: &Tenant) -> &str {
         .map_or("", |i| i.server_id.as_str())
 }
 
-/// After a write's checks: who wrote it, its OCID, kept read-only values and, on create,
-/// generated values.
+/// After a write's checks: who wrote it, its OCID, kept read-only values (`old` on PUT
+/// and PATCH) and, on create, generated values. A no-op outside an identity domain.
 pub(crate) fn stamp(
     tenant: &Tenant,
     rs: &ResourceSchema,
@@ -207,6 +211,9 @@ pub(crate) fn stamp(
     old: Option<&Value>,
     caller: Option<&Caller>,
 ) -> Result<()> {
+    if !crate::persona::active(tenant) {
+        return Ok(());
+    }
     let domain = Caller::domain();
     let caller = caller.unwrap_or(&domain);
     let writer = writer_of(tenant, caller);

@@ -20,6 +20,7 @@
 
 pub mod credentials;
 pub mod domain;
+pub mod epm;
 pub mod ident;
 pub mod keyed;
 pub mod paging;
@@ -175,7 +176,8 @@ pub struct DomainRequest<'a> {
 }
 
 impl DomainRequest<'_> {
-    fn header(&self, name: &str) -> Option<String> {
+    /// A header's value (names compare case-insensitively).
+    pub fn header(&self, name: &str) -> Option<String> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -216,6 +218,25 @@ pub fn authenticate(
             "the app this token was issued to is no longer active",
         )),
     }
+}
+
+/// The owner's check of a jobs request at the root (`/storage/v1`, `/job/v1`,
+/// `/interop/rest`): only an identity domain runs jobs; EPM's paths take its Basic
+/// credential (and write as the server), the others what `/admin/v1` takes (and write as
+/// its caller). Both hosts call this, so the rule is the same at the edge and in the sandbox.
+pub fn authenticate_jobs(
+    server: &Server,
+    req: &DomainRequest<'_>,
+    now_ms: i64,
+) -> Result<Option<Caller>> {
+    if server.record.settings.persona != crate::settings::Persona::Oci {
+        return Err(unknown());
+    }
+    if crate::jobs::is_epm_path(req.rest) {
+        epm::authenticate(&server.record, req.header("authorization").as_deref())?;
+        return Ok(None);
+    }
+    authenticate(server, req, now_ms)
 }
 
 /// The user whose API key signed the request.
