@@ -1,8 +1,10 @@
 """Bad input gets the right SCIM error, loses nothing stored, and the server keeps serving."""
 
+import http.client
 import json
+import select
+import urllib.parse
 
-import httpx
 import pytest
 
 from conftest import BASE, SCIM, assert_scim_error, user_body
@@ -55,20 +57,29 @@ def test_bad_bodies_get_scim_errors_and_lose_nothing(populated, method, path, bo
 
 
 def test_body_over_max_payload_size_gets_413(populated):
+    """The worker answers 413 from Content-Length alone, without reading the body. Sent in
+    one go, that answer may race the client still writing (a reset before it reads the
+    413), so the request's head goes first and the body only if no answer came: `wrangler
+    dev`'s proxy reads a whole body before the worker sees the request."""
     limit = populated.admin("GET", "config").json()["bulkMaxPayloadSize"]
-    huge = json.dumps(user_body("huge", displayName="x" * (limit + 1))).encode()
+    url = urllib.parse.urlsplit(populated.url(""))
     for method, path in [("POST", "/Users"), ("POST", "/Bulk"), ("PUT", "/Users/any")]:
-        # The worker answers 413 from Content-Length without reading the body; a client still
-        # writing it may see the connection reset before it reads that answer (a transport
-        # race, not the server's choice). Try again then: a 413 must come back in the end.
-        for attempt in range(3):
-            try:
-                resp = populated.request(method, path, content=huge, headers={"Content-Type": SCIM})
-                break
-            except httpx.TransportError:
-                if attempt == 2:
-                    raise
-        assert_scim_error(resp, 413)
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        try:
+            conn.putrequest(method, url.path + path)
+            for name, value in {**populated.auth, "Content-Type": SCIM,
+                                "Content-Length": str(limit + 1)}.items():
+                conn.putheader(name, value)
+            conn.endheaders()
+            early, _, _ = select.select([conn.sock], [], [], 2.0)
+            if not early:
+                conn.send(b"x" * (limit + 1))
+            answer = conn.getresponse()
+            body = json.loads(answer.read())
+        finally:
+            conn.close()
+        assert answer.status == 413, (method, path, body)
+        assert body["status"] == "413" and body["detail"], body
 
 
 def test_body_just_under_max_payload_size_is_not_refused_for_size(populated):
