@@ -16,9 +16,9 @@
 //! Which attributes get an [`IdLookup`], and how their values become keys, is the
 //! schema's to say: see [`keyed`].
 
-mod keyed;
+pub(crate) mod keyed;
 
-pub(crate) use keyed::{indexes_for, KeyIndex};
+pub(crate) use keyed::{specs_for, KeyIndex, KeySpec};
 
 use crate::value::Text;
 use alloc::boxed::Box;
@@ -169,12 +169,6 @@ impl<V> Index<V> {
 
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
         self.map.get(&Probe::new(key) as &dyn KeyView)
-    }
-
-    pub(crate) fn get_key_value(&self, key: &str) -> Option<(&str, &V)> {
-        self.map
-            .get_key_value(&Probe::new(key) as &dyn KeyView)
-            .map(|(k, v)| (k.as_str(), v))
     }
 
     /// Puts `value` under `key` in one descent, returning what was there: `make` builds the

@@ -203,6 +203,14 @@ pub(crate) struct KeyIndex {
 }
 
 impl KeyIndex {
+    /// An empty index of `spec`.
+    pub(crate) fn new(spec: KeySpec) -> KeyIndex {
+        KeyIndex {
+            spec,
+            ids: IdLookup::default(),
+        }
+    }
+
     /// Records `id` under the resource's key.
     pub(crate) fn add(&mut self, resource: &Value, id: &str) {
         if let Some(key) = self.spec.key(resource) {
@@ -223,8 +231,8 @@ impl KeyIndex {
     }
 }
 
-/// The attribute indexes a resource type keeps (in schema order), empty.
-pub(crate) fn indexes_for(rs: &ResourceSchema) -> Vec<KeyIndex> {
+/// The keyed attributes of a resource type (in schema order: a key's slot).
+pub(crate) fn specs_for(rs: &ResourceSchema) -> Vec<KeySpec> {
     let core = rs.top_level().map(|a| (Container::Core, a));
     let extensions = rs.extensions.iter().flat_map(|e| {
         let urn = e.schema.id.as_str();
@@ -235,10 +243,6 @@ pub(crate) fn indexes_for(rs: &ResourceSchema) -> Vec<KeyIndex> {
     });
     core.chain(extensions)
         .filter_map(|(container, attr)| KeySpec::of(container, attr))
-        .map(|spec| KeyIndex {
-            spec,
-            ids: IdLookup::default(),
-        })
         .collect()
 }
 

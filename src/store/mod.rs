@@ -19,7 +19,7 @@ mod memory;
 mod sql;
 
 pub(crate) use memory::MemoryStore;
-pub use sql::{Sql, SqlError, SqlStore, SqlValue};
+pub use sql::{Sql, SqlError, SqlValue};
 
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
@@ -61,7 +61,7 @@ pub(crate) struct From<'a> {
 /// [`Store::take_failure`], which the engine checks before it answers, so a failed read is
 /// an error response, never a short page. Writes report their failure directly, and a
 /// failed write changes nothing the store holds.
-pub(crate) trait Store: core::fmt::Debug {
+pub(crate) trait Store: core::fmt::Debug + Send {
     /// Declares the keyed attributes of a type (from its schema, in this order: a slot
     /// is a position in it). Rebuilds the keys of the stored resources only when the
     /// declaration differs from the one in force (a settings change); a type never
@@ -121,4 +121,21 @@ pub(crate) trait Store: core::fmt::Debug {
 
     /// The first read failure since the last call, if any.
     fn take_failure(&self) -> Option<ScimError>;
+
+    /// The largest version number (`meta.version`, `W/"n"`) stored, so a tenant opened
+    /// over stored data hands out versions past it. By default a scan of everything; a
+    /// store that keeps it as it writes answers at once.
+    fn max_version(&self) -> u64 {
+        self.types()
+            .iter()
+            .flat_map(|name| self.scan(name, None))
+            .filter_map(|r| {
+                r.value
+                    .pointer("/meta/version")
+                    .and_then(Value::as_str)
+                    .and_then(crate::tenant::version_number)
+            })
+            .max()
+            .unwrap_or(0)
+    }
 }

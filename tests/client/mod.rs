@@ -82,7 +82,7 @@ impl Client {
     /// The stored form of a resource (what export and the host's storage see).
     pub fn stored(&self, id: &str) -> Value {
         let found = self.tenant.resources().find(|r| r["id"] == id);
-        serde_json::to_value(&**found.expect("stored")).unwrap()
+        serde_json::to_value(&*found.expect("stored")).unwrap()
     }
 
     pub fn total(&mut self, path: &str) -> u64 {
