@@ -16,9 +16,9 @@
 //! Which attributes get an [`IdLookup`], and how their values become keys, is the
 //! schema's to say: see [`keyed`].
 
-mod keyed;
+pub(crate) mod keyed;
 
-pub(crate) use keyed::{indexes_for, KeyIndex};
+pub(crate) use keyed::{indexes_for, KeyIndex, KeySpec};
 
 use crate::value::Text;
 use alloc::boxed::Box;

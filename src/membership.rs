@@ -23,7 +23,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// The resource type whose `members` make groups.
-const GROUP: &str = "Group";
+pub(crate) const GROUP: &str = "Group";
 /// A group's multi-valued attribute of members.
 const MEMBERS: &str = "members";
 /// The computed attribute listing the groups a resource is a direct member of.
@@ -61,7 +61,7 @@ impl Membership {
 }
 
 /// The `members[].value`s of a resource.
-fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
+pub(crate) fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
     resource
         .get(MEMBERS)
         .and_then(Value::as_array)
