@@ -33,7 +33,7 @@ use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 /// The first 16 bytes of `text`, zero-padded, as a big-endian integer.
-fn head_of(text: &str) -> u128 {
+pub(crate) fn head_of(text: &str) -> u128 {
     let mut head = [0u8; 16];
     for (slot, byte) in head.iter_mut().zip(text.bytes()) {
         *slot = byte;

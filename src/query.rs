@@ -587,10 +587,7 @@ fn walk<'k>(
             if !matched {
                 continue;
             }
-            let hit = Hit {
-                type_index: source.type_index,
-                record,
-            };
+            let hit = Hit::new(source.type_index, record);
             let key = if window.wants_keys() {
                 key_of(&hit)
             } else {
@@ -633,10 +630,7 @@ fn walk_ids(store: &dyn Store, sources: Vec<Source<'_>>, start: &Start<'_>, wind
             if window.is_full() {
                 break;
             }
-            let hit = Hit {
-                type_index: source.type_index,
-                record,
-            };
+            let hit = Hit::new(source.type_index, record);
             window.push(Key::Missing, hit);
         }
     }

@@ -218,6 +218,16 @@ impl Tenant {
         Tenant::with_store(settings, Box::new(MemoryStore::default()))
     }
 
+    /// A tenant over a SQLite database the host lends (see [`crate::store::SqlStore`]):
+    /// what it already holds is served at once, without a reload. Its version counter
+    /// starts past every stored version.
+    pub fn with_sql(settings: Settings, sql: Box<dyn crate::store::Sql>) -> Result<Tenant> {
+        let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
+        let mut tenant = Tenant::with_store(settings, Box::new(store))?;
+        tenant.version_seq = tenant.store.max_version();
+        Ok(tenant)
+    }
+
     fn with_store(settings: Settings, store: Box<dyn Store>) -> Result<Tenant> {
         settings.check()?;
         let types = resource_types_for(&settings)?;

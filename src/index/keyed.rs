@@ -20,7 +20,7 @@ use crate::time::Instant;
 use crate::value::{Text, Value};
 use alloc::borrow::Cow;
 use alloc::format;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// The one attribute indexed without being unique: what clients look resources up by.
@@ -90,6 +90,27 @@ impl KeySpec {
             kind,
             unique,
         })
+    }
+
+    /// A text naming everything this spec keys by (attribute, sub-attribute, how values
+    /// become keys, uniqueness), so a store can tell whether the declaration it holds is
+    /// still the one in force. Stable across builds: it is stored.
+    pub(crate) fn fingerprint(&self) -> String {
+        let kind = match self.kind {
+            KeyKind::Folded => "folded",
+            KeyKind::Exact => "exact",
+            KeyKind::Number => "number",
+            KeyKind::Instant => "instant",
+            KeyKind::Boolean => "boolean",
+        };
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.ext.as_deref().unwrap_or(""),
+            self.name,
+            self.sub.as_deref().unwrap_or(""),
+            kind,
+            if self.unique { "unique" } else { "lookup" }
+        )
     }
 
     /// The attribute's canonical name, for messages.

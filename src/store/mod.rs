@@ -19,7 +19,8 @@ mod memory;
 mod sql;
 
 pub(crate) use memory::MemoryStore;
-pub use sql::{Sql, SqlError, SqlValue};
+pub use sql::{Sql, SqlError, SqlStore, SqlValue};
+pub(crate) use sql::read_error;
 
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};

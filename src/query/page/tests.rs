@@ -53,10 +53,7 @@ fn push<'a>(
 ) {
     window.push(
         key,
-        Hit {
-            type_index: *ti,
-            record: record.clone(),
-        },
+        Hit::new(*ti, record.clone()),
     );
 }
 
