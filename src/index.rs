@@ -190,21 +190,17 @@ impl<V> Index<V> {
         self.map.remove(&Probe::new(key) as &dyn KeyView)
     }
 
-    /// Pairs in key order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
-        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    /// Entries in key order, with their keys as stored (head inline).
+    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = (&IndexKey, &V)> {
+        self.map.iter()
     }
 
-    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
-        self.map.values()
-    }
-
-    /// Pairs whose key is after `key` (or equal to it, if `inclusive`), in key order.
-    pub(crate) fn after<'s>(
+    /// Entries whose key is after `key` (or equal to it, if `inclusive`), in key order.
+    pub(crate) fn entries_after<'s>(
         &'s self,
         key: &str,
         inclusive: bool,
-    ) -> impl DoubleEndedIterator<Item = (&'s str, &'s V)> + 's {
+    ) -> impl DoubleEndedIterator<Item = (&'s IndexKey, &'s V)> + 's {
         let probe = Probe::new(key);
         let probe: &dyn KeyView = &probe;
         let lower = if inclusive {
@@ -212,9 +208,16 @@ impl<V> Index<V> {
         } else {
             Bound::Excluded(probe)
         };
-        self.map
-            .range::<dyn KeyView, _>((lower, Bound::Unbounded))
-            .map(|(k, v)| (k.as_str(), v))
+        self.map.range::<dyn KeyView, _>((lower, Bound::Unbounded))
+    }
+
+    /// Pairs in key order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+        self.map.values()
     }
 }
 

@@ -17,7 +17,7 @@ use crate::membership;
 use crate::project::{parse_attribute_list, parse_attribute_sets, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
-use crate::store::{From, Records, Store};
+use crate::store::{Found, From, Records, Store};
 use crate::tenant::Tenant;
 use crate::value::{Map, Value};
 use alloc::borrow::Cow;
@@ -393,12 +393,12 @@ fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {
 /// The stored resources of a type a plan selects, in id order.
 fn candidates<'s>(store: &'s dyn Store, resource_type: &'s str, plan: &Plan) -> Records<'s> {
     match plan {
-        Plan::Id(id) => Box::new(store.get(resource_type, id).into_iter()),
+        Plan::Id(id) => Box::new(store.get(resource_type, id).map(Found::Read).into_iter()),
         Plan::Key(slot, key) => Box::new(
             store
                 .by_key(resource_type, *slot, key)
                 .into_iter()
-                .filter_map(move |id| store.get(resource_type, &id)),
+                .filter_map(move |id| store.get(resource_type, &id).map(Found::Read)),
         ),
         Plan::IdsAfter(after, inclusive) => store.scan(
             resource_type,
@@ -560,17 +560,17 @@ fn sources<'t>(
 }
 
 /// Evaluates the filter on every candidate and pushes the matches into the window.
-fn walk<'k>(
-    tenant: &Tenant,
-    sources: Vec<Source<'_>>,
+fn walk<'k, 't: 'k>(
+    tenant: &'t Tenant,
+    sources: Vec<Source<'t>>,
     base_url: &str,
-    window: &mut Window<'k>,
-    key_of: &dyn Fn(&Hit) -> Key<'k>,
+    window: &mut Window<'k, 't>,
+    key_of: &dyn Fn(&Hit<'t>) -> Key<'k>,
 ) {
     for source in sources {
         let counted = source.exact || source.compiled.is_none();
         let mut candidates = source.candidates;
-        while let Some(record) = candidates.next() {
+        while let Some(found) = candidates.next() {
             if counted && window.is_full() {
                 // Every candidate left is a match after the page: count, do not visit.
                 window.count_more(1 + candidates.count());
@@ -580,14 +580,14 @@ fn walk<'k>(
                 None => true,
                 Some(_) if source.exact => true,
                 Some(c) if source.needs_groups => {
-                    c.matches(&membership::filter_view(tenant, &record.value, base_url))
+                    c.matches(&membership::filter_view(tenant, &found.record().value, base_url))
                 }
-                Some(c) => c.matches(&record.value),
+                Some(c) => c.matches(&found.record().value),
             };
             if !matched {
                 continue;
             }
-            let hit = Hit::new(source.type_index, record);
+            let hit = Hit::new(source.type_index, found);
             let key = if window.wants_keys() {
                 key_of(&hit)
             } else {
@@ -601,7 +601,12 @@ fn walk<'k>(
 /// An unfiltered listing in id order: the page is read from the id index starting at its
 /// place, and the total is the stores' sizes, so a cursor walk or `count=0` over a million
 /// resources visits a page, not a million.
-fn walk_ids(store: &dyn Store, sources: Vec<Source<'_>>, start: &Start<'_>, window: &mut Window<'_>) {
+fn walk_ids<'k, 't: 'k>(
+    store: &'t dyn Store,
+    sources: Vec<Source<'t>>,
+    start: &Start<'_>,
+    window: &mut Window<'k, 't>,
+) {
     let total = sources.iter().map(|s| store.count(s.resource_type)).sum();
     let mut any_before = false;
     for source in &sources {
@@ -626,11 +631,11 @@ fn walk_ids(store: &dyn Store, sources: Vec<Source<'_>>, start: &Start<'_>, wind
             }
             _ => store.scan(ty, None),
         };
-        for record in records {
+        for found in records {
             if window.is_full() {
                 break;
             }
-            let hit = Hit::new(source.type_index, record);
+            let hit = Hit::new(source.type_index, found);
             window.push(Key::Missing, hit);
         }
     }
@@ -801,9 +806,9 @@ pub(crate) fn list_page<'t>(
                     };
                     let mut window =
                         Window::new(start.clone(), page_size, params.descending, ordered);
-                    let key_of = |hit: &Hit| {
+                    let key_of = |hit: &Hit<'t>| {
                         column
-                            .get(hit.record.row)
+                            .get(hit.found.record().row)
                             .map_or(Key::Missing, Key::Text)
                     };
                     walk(tenant, sources, base_url, &mut window, &key_of);
@@ -818,8 +823,8 @@ pub(crate) fn list_page<'t>(
             None => {
                 let sources = sources(tenant, type_indexes, params, strict)?;
                 let mut window = Window::new(start, page_size, params.descending, ordered);
-                let key_of = |hit: &Hit| {
-                    typed_key(hit.type_index, &hit.record.value).unwrap_or(Key::Missing)
+                let key_of = |hit: &Hit<'t>| {
+                    typed_key(hit.type_index, &hit.found.record().value).unwrap_or(Key::Missing)
                 };
                 walk(tenant, sources, base_url, &mut window, &key_of);
                 window.finish()
@@ -852,7 +857,7 @@ pub(crate) fn list_page<'t>(
             Some(crate::resource::render_with(
                 tenant,
                 rs,
-                &hit.record.value,
+                &hit.found.record().value,
                 plan,
                 with_groups,
                 base_url,

@@ -386,7 +386,7 @@ impl Tenant {
             .into_iter()
             .flat_map(move |name| {
                 let records: alloc::boxed::Box<dyn Iterator<Item = Arc<Value>>> =
-                    alloc::boxed::Box::new(self.store.scan(&name, None).map(|r| r.value));
+                    alloc::boxed::Box::new(self.store.scan(&name, None).map(|found| found.record().value.clone()));
                 records
             })
     }

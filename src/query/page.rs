@@ -13,34 +13,34 @@ use super::cursor::{Direction, Position, SortValue};
 use crate::filter;
 use crate::schema::Attribute;
 use crate::index::head_of;
-use crate::store::Record;
+use crate::store::Found;
 use crate::value::Value;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// One matched resource on its way to a page.
 #[derive(Clone)]
-pub(super) struct Hit {
+pub(super) struct Hit<'t> {
     pub(super) type_index: usize,
     /// The id's first 16 bytes as an integer (`crate::index::head_of`), read once: ties on
     /// the sort key are common (family names) and break on the id, and a selection makes
     /// several comparisons per hit, so most end here instead of in the JSON.
     head: u128,
-    pub(super) record: Record,
+    pub(super) found: Found<'t>,
 }
 
-impl Hit {
-    pub(super) fn new(type_index: usize, record: Record) -> Hit {
+impl<'t> Hit<'t> {
+    pub(super) fn new(type_index: usize, found: Found<'t>) -> Hit<'t> {
         Hit {
             type_index,
-            head: head_of(record.id()),
-            record,
+            head: found.head(),
+            found,
         }
     }
 
     #[cfg(test)]
     pub(super) fn id(&self) -> &str {
-        self.record.id()
+        self.found.id()
     }
 }
 
@@ -120,25 +120,25 @@ struct At<'a> {
 #[derive(Clone, Copy)]
 enum IdOf<'a> {
     Text(&'a str),
-    Record(&'a Record),
+    Found(&'a Found<'a>),
 }
 
 impl<'a> IdOf<'a> {
     fn get(self) -> &'a str {
         match self {
             IdOf::Text(id) => id,
-            IdOf::Record(record) => record.id(),
+            IdOf::Found(found) => found.id(),
         }
     }
 }
 
 impl<'a> At<'a> {
-    fn of(key: &'a Key<'a>, hit: &'a Hit) -> At<'a> {
+    fn of(key: &'a Key<'a>, hit: &'a Hit<'a>) -> At<'a> {
         At {
             key,
             type_index: hit.type_index,
             head: hit.head,
-            id: IdOf::Record(&hit.record),
+            id: IdOf::Found(&hit.found),
         }
     }
 
@@ -173,22 +173,22 @@ pub(super) enum Start<'k> {
 }
 
 /// The page and what the ListResponse says about it.
-pub(super) struct Page {
-    pub(super) hits: Vec<Hit>,
+pub(super) struct Page<'t> {
+    pub(super) hits: Vec<Hit<'t>>,
     pub(super) total: usize,
     pub(super) next: Option<Position>,
     pub(super) previous: Option<Position>,
 }
 
 /// Collects the page from matches pushed one by one.
-pub(super) struct Window<'k> {
+pub(super) struct Window<'k, 't> {
     start: Start<'k>,
     take: usize,
     descending: bool,
     /// Matches arrive in listing order (an unsorted listing): keeping is a cut, not a
     /// selection.
     ordered: bool,
-    kept: Vec<(Key<'k>, Hit)>,
+    kept: Vec<(Key<'k>, Hit<'t>)>,
     total: usize,
     /// Matches on the near side of the start (skipped, or not after the cursor's
     /// position) and on the far side (after the page's region).
@@ -196,7 +196,7 @@ pub(super) struct Window<'k> {
     after: usize,
 }
 
-impl<'k> Window<'k> {
+impl<'k, 't: 'k> Window<'k, 't> {
     pub(super) fn new(start: Start<'k>, take: usize, descending: bool, ordered: bool) -> Self {
         Window {
             start,
@@ -243,7 +243,7 @@ impl<'k> Window<'k> {
         }
     }
 
-    pub(super) fn push(&mut self, key: Key<'k>, hit: Hit) {
+    pub(super) fn push(&mut self, key: Key<'k>, hit: Hit<'t>) {
         self.total += 1;
         let side = |anchor: &Place<'_>| order(At::of(&key, &hit), anchor.at(), self.descending);
         match &self.start {
@@ -281,7 +281,7 @@ impl<'k> Window<'k> {
 
     /// Keeps the `n` least (or, `last`, greatest) matches seen so far, give or take a
     /// buffer of as many again.
-    fn keep(&mut self, n: usize, last: bool, key: Key<'k>, hit: Hit) {
+    fn keep(&mut self, n: usize, last: bool, key: Key<'k>, hit: Hit<'t>) {
         if n == 0 {
             return;
         }
@@ -328,7 +328,7 @@ impl<'k> Window<'k> {
         self.kept.truncate(n);
     }
 
-    pub(super) fn finish(mut self) -> Page {
+    pub(super) fn finish(mut self) -> Page<'t> {
         let (n, last) = match self.start {
             Start::Index(skip) if !self.ordered => (skip.saturating_add(self.take), false),
             Start::Index(_) => (self.take, false),

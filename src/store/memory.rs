@@ -2,7 +2,7 @@
 //! (`crate::index`) and text columns built on first use (`crate::column`). What the
 //! browser sandbox, in-process hosts and the benches use; nothing here can fail.
 
-use super::{From, Record, Records, Store};
+use super::{Found, From, Record, Records, Store};
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
@@ -113,12 +113,12 @@ impl Store for MemoryStore {
             return Box::new(core::iter::empty());
         };
         match from {
-            None => Box::new(table.by_id.values().cloned()),
+            None => Box::new(table.by_id.entries().map(|(k, r)| Found::Held(k, r))),
             Some(from) => Box::new(
                 table
                     .by_id
-                    .after(from.id, from.inclusive)
-                    .map(|(_, r)| r.clone()),
+                    .entries_after(from.id, from.inclusive)
+                    .map(|(k, r)| Found::Held(k, r)),
             ),
         }
     }
@@ -159,9 +159,9 @@ impl Store for MemoryStore {
         Some(Box::new(
             table
                 .by_id
-                .values()
-                .filter(move |r| rows.contains(r.row))
-                .cloned(),
+                .entries()
+                .filter(move |(_, r)| rows.contains(r.row))
+                .map(|(k, r)| Found::Held(k, r)),
         ))
     }
 

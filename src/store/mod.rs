@@ -26,6 +26,7 @@ use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
 use crate::index::keyed::KeySpec;
+use crate::index::{head_of, IndexKey, KeyView};
 use crate::value::{Text, Value};
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -47,8 +48,45 @@ impl Record {
     }
 }
 
-/// Records in ascending id order.
-pub(crate) type Records<'s> = Box<dyn Iterator<Item = Record> + 's>;
+/// A resource as a scan hands it out: borrowed from a store that holds it in memory, or
+/// read (and owned). A scan of a million resources in memory then touches only its index:
+/// no reference count, no JSON, until a resource is actually needed.
+#[derive(Debug, Clone)]
+pub(crate) enum Found<'s> {
+    /// Held by the store: its index key (the id, with its head inline) and the record.
+    Held(&'s IndexKey, &'s Record),
+    /// Read from storage.
+    Read(Record),
+}
+
+impl Found<'_> {
+    /// The resource's id.
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Found::Held(key, _) => key.as_str(),
+            Found::Read(record) => record.id(),
+        }
+    }
+
+    /// The id's first 16 bytes as an integer (`crate::index::head_of`).
+    pub(crate) fn head(&self) -> u128 {
+        match self {
+            Found::Held(key, _) => key.head(),
+            Found::Read(record) => head_of(record.id()),
+        }
+    }
+
+    /// The record.
+    pub(crate) fn record(&self) -> &Record {
+        match self {
+            Found::Held(_, record) => record,
+            Found::Read(record) => record,
+        }
+    }
+}
+
+/// Resources in ascending id order.
+pub(crate) type Records<'s> = Box<dyn Iterator<Item = Found<'s>> + 's>;
 
 /// Where a scan starts: after (or at, if inclusive) an id.
 #[derive(Debug, Clone, Copy)]
@@ -130,8 +168,10 @@ pub(crate) trait Store: core::fmt::Debug + Send {
         self.types()
             .iter()
             .flat_map(|name| self.scan(name, None))
-            .filter_map(|r| {
-                r.value
+            .filter_map(|found| {
+                found
+                    .record()
+                    .value
                     .pointer("/meta/version")
                     .and_then(Value::as_str)
                     .and_then(crate::tenant::version_number)

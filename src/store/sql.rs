@@ -18,7 +18,7 @@
 
 #![allow(dead_code)] // until the tenant reads through the `Store` seam
 
-use super::{From, Record, Records, Store};
+use super::{Found, From, Record, Records, Store};
 use crate::column::{Bitmap, Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
@@ -476,12 +476,15 @@ impl Store for SqlStore {
     }
 
     fn scan(&self, resource_type: &str, from: Option<From<'_>>) -> Records<'_> {
-        Box::new(Scan {
-            store: self,
-            ty: Text::new(resource_type),
-            keyset: Keyset::start(from),
-            buffer: Vec::new().into_iter(),
-        })
+        Box::new(
+            Scan {
+                store: self,
+                ty: Text::new(resource_type),
+                keyset: Keyset::start(from),
+                buffer: Vec::new().into_iter(),
+            }
+            .map(Found::Read),
+        )
     }
 
     fn by_key(&self, resource_type: &str, slot: usize, key: &str) -> Vec<Text> {
@@ -530,13 +533,16 @@ impl Store for SqlStore {
             let slot = self.column_slot(&mut columns, resource_type, path)?;
             columns.entries.get(slot)?.column.matching_rows(op, needle)
         };
-        Some(Box::new(Matching {
-            store: self,
-            ty: Text::new(resource_type),
-            rows,
-            keyset: Keyset::start(None),
-            buffer: Vec::new().into_iter(),
-        }))
+        Some(Box::new(
+            Matching {
+                store: self,
+                ty: Text::new(resource_type),
+                rows,
+                keyset: Keyset::start(None),
+                buffer: Vec::new().into_iter(),
+            }
+            .map(Found::Read),
+        ))
     }
 
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {

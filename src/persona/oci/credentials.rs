@@ -178,7 +178,7 @@ fn owner(tenant: &Tenant, value: &Value) -> Result<Arc<Value>> {
         tenant
             .store
             .scan("User", None)
-            .map(|record| record.value)
+            .map(|found| found.record().value.clone())
             .find(|u| u.get("ocid").and_then(Value::as_str) == Some(ocid))
     });
     found.ok_or_else(|| {

@@ -304,7 +304,7 @@ fn find_by(tenant: &Tenant, type_name: &str, attr: &str, text: &str) -> Option<A
     }
     store
         .scan(type_name, None)
-        .map(|record| record.value)
+        .map(|found| found.record().value.clone())
         .find(|v| v.get(attr).and_then(Value::as_str) == Some(text))
 }
 

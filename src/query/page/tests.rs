@@ -1,4 +1,5 @@
 use super::*;
+use crate::store::Record;
 use crate::env::Rng;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -47,13 +48,13 @@ fn sorted(rows: &[(Option<String>, usize, String, Record)], descending: bool) ->
 
 /// Pushes one row into the window under `key`.
 fn push<'a>(
-    window: &mut Window<'a>,
+    window: &mut Window<'a, 'a>,
     key: Key<'a>,
     (_, ti, _, record): &'a (Option<String>, usize, String, Record),
 ) {
     window.push(
         key,
-        Hit::new(*ti, record.clone()),
+        Hit::new(*ti, Found::Read(record.clone())),
     );
 }
 

@@ -201,7 +201,7 @@ fn group(id: &str, name: &str, members: &[&str]) -> Arc<Value> {
     }))
 }
 
-fn ids(records: impl Iterator<Item = Record>) -> Vec<String> {
+fn ids<'s>(records: impl Iterator<Item = Found<'s>>) -> Vec<String> {
     records.map(|r| r.id().to_string()).collect()
 }
 
@@ -555,7 +555,7 @@ fn brute(store: &SqlStore, path: &ColumnPath, op: CompareOp, needle: &str) -> Ve
     store
         .scan("User", None)
         .filter(|r| {
-            path.text(&r.value).is_some_and(|t| {
+            path.text(&r.record().value).is_some_and(|t| {
                 let t = crate::fold::fold(t);
                 match op {
                     CompareOp::Eq => *t == *needle,
