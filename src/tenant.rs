@@ -225,7 +225,10 @@ impl Tenant {
         let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
         let mut tenant = Tenant::with_store(settings, Box::new(store))?;
         tenant.version_seq = tenant.store.max_version();
-        Ok(tenant)
+        match tenant.store.take_failure() {
+            Some(failure) => Err(failure),
+            None => Ok(tenant),
+        }
     }
 
     fn with_store(settings: Settings, store: Box<dyn Store>) -> Result<Tenant> {

@@ -166,13 +166,15 @@ impl Store for MemoryStore {
     }
 
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {
-        let id = Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default());
-        if id.is_empty() {
+        let Some(id) = value.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) else {
             return Err(ScimError::invalid_value("a stored resource needs an id"));
-        }
-        let table = self.table_mut(resource_type);
+        };
+        let table = match self.tables.get_mut(resource_type) {
+            Some(table) => table,
+            None => self.tables.entry(Text::new(resource_type)).or_default(),
+        };
         let mut row = table.next_row;
-        let old = table.by_id.upsert(&id, |old| {
+        let old = table.by_id.upsert(id, |old| {
             row = old.map_or(row, |r| r.row);
             Record {
                 row,
@@ -185,11 +187,11 @@ impl Store for MemoryStore {
         let old = old.map(|r| r.value);
         if let Some(old) = &old {
             for index in &mut table.keyed {
-                index.discard(old, &id);
+                index.discard(old, id);
             }
         }
         for index in &mut table.keyed {
-            index.add(&value, &id);
+            index.add(&value, id);
         }
         for column in table.columns.get_mut() {
             column.set(row, Some(&value));
@@ -197,11 +199,11 @@ impl Store for MemoryStore {
         if resource_type == GROUP {
             if let Some(old) = &old {
                 for member in member_ids(old) {
-                    self.member_of.discard(member, &id);
+                    self.member_of.discard(member, id);
                 }
             }
             for member in member_ids(&value) {
-                self.member_of.add(member, &id);
+                self.member_of.add(member, id);
             }
         }
         Ok(old)

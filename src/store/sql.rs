@@ -100,6 +100,10 @@ const SCHEMA: &[&str] = &[
      WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS res_specs (type TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) \
      WITHOUT ROWID",
+    // The largest version number ever stored, so a tenant opened over this database hands
+    // out versions past it without reading a body.
+    "CREATE TABLE IF NOT EXISTS res_versions (one INTEGER PRIMARY KEY CHECK (one = 1), \
+     n INTEGER NOT NULL)",
     // A key rebuild's new keys, swapped in by one statement (`res_declare`).
     "CREATE TABLE IF NOT EXISTS res_staged_keys (type TEXT NOT NULL, slot INTEGER NOT NULL, \
      key TEXT NOT NULL, id TEXT NOT NULL)",
@@ -112,8 +116,8 @@ const SCHEMA: &[&str] = &[
        DELETE FROM res_keys WHERE type = OLD.type AND id = OLD.id;
        DELETE FROM res_members WHERE OLD.type = 'Group' AND group_id = OLD.id;
      END",
-    "CREATE VIEW IF NOT EXISTS res_put (type, id, row, body, keys, members, replaced) AS \
-     SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0",
+    "CREATE VIEW IF NOT EXISTS res_put (type, id, row, body, keys, members, replaced, \
+     version) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0",
     "CREATE TRIGGER IF NOT EXISTS res_put_apply INSTEAD OF INSERT ON res_put BEGIN
        DELETE FROM res_keys WHERE type = NEW.type AND id = NEW.id;
        DELETE FROM res_members WHERE NEW.type = 'Group' AND group_id = NEW.id;
@@ -125,6 +129,8 @@ const SCHEMA: &[&str] = &[
          FROM json_each(NEW.keys);
        INSERT OR IGNORE INTO res_members (member, group_id)
          SELECT value, NEW.id FROM json_each(NEW.members);
+       INSERT INTO res_versions (one, n) VALUES (1, NEW.version)
+         ON CONFLICT (one) DO UPDATE SET n = max(n, excluded.n);
      END",
     "CREATE VIEW IF NOT EXISTS res_declare (type, fingerprint) AS SELECT NULL, NULL WHERE 0",
     "CREATE TRIGGER IF NOT EXISTS res_declare_apply INSTEAD OF INSERT ON res_declare BEGIN
@@ -163,8 +169,9 @@ const GROUPS_FROM: &str = "SELECT group_id FROM res_members \
      WHERE member = ?1 AND group_id >= ?2 ORDER BY group_id LIMIT ?3";
 const GROUPS_AFTER: &str = "SELECT group_id FROM res_members \
      WHERE member = ?1 AND group_id > ?2 ORDER BY group_id LIMIT ?3";
-const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, replaced) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, replaced, \
+     version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+const MAX_VERSION: &str = "SELECT n FROM res_versions WHERE one = 1";
 const REMOVE: &str = "DELETE FROM res_resources WHERE row = ?1";
 const FINGERPRINT: &str = "SELECT fingerprint FROM res_specs WHERE type = ?1";
 const UNSTAGE: &str = "DELETE FROM res_staged_keys WHERE type = ?1";
@@ -565,6 +572,11 @@ impl Store for SqlStore {
             String::from("[]")
         };
         let body = json(&value)?;
+        let version = value
+            .pointer("/meta/version")
+            .and_then(Value::as_str)
+            .and_then(crate::tenant::version_number)
+            .unwrap_or(0);
         self.write(
             PUT,
             &[
@@ -575,6 +587,7 @@ impl Store for SqlStore {
                 SqlValue::Text(Text::from(keys)),
                 SqlValue::Text(Text::from(members)),
                 SqlValue::Integer(i64::from(replaced)),
+                SqlValue::Integer(i64::try_from(version).unwrap_or(i64::MAX)),
             ],
         )?;
         if !replaced {
@@ -604,6 +617,19 @@ impl Store for SqlStore {
             .get_mut()
             .update(resource_type, old.row, None, budget);
         Ok(Some(old.value))
+    }
+
+    fn max_version(&self) -> u64 {
+        match self.exec(MAX_VERSION, &[]) {
+            Ok(rows) => match rows.first().and_then(|r| r.first()) {
+                Some(&SqlValue::Integer(n)) => u64::try_from(n).unwrap_or(0),
+                _ => 0,
+            },
+            Err(e) => {
+                self.fail(e);
+                0
+            }
+        }
     }
 
     fn take_failure(&self) -> Option<ScimError> {

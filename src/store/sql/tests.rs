@@ -988,3 +988,40 @@ fn open_sees_what_was_stored_without_reading_it() {
     let store = db.open_bare();
     assert_eq!(store.total(), 1501);
 }
+
+/// A store reopened over its database resumes versions past every one stored, read from
+/// one row: no body is read, however many there are.
+#[test]
+fn the_largest_version_survives_a_reopen() {
+    let db = Db::new();
+    let mut store = db.open();
+    assert_eq!(store.max_version(), 0);
+    // (resource, then the largest version the store knows)
+    let versioned = |id: &str, version: &str| {
+        let mut value = Value::clone(&user(id, id, id, id));
+        value["meta"]["version"] = Value::from(version);
+        Arc::new(value)
+    };
+    let table = [
+        (versioned("u1", "W/\"3\""), 3),
+        (versioned("u2", "W/\"9\""), 9),
+        // A replace with an older version (an import) never lowers it.
+        (versioned("u1", "W/\"4\""), 9),
+        (versioned("u3", "W/\"12\""), 12),
+    ];
+    for (value, expected) in table {
+        store.put("User", value).expect("put");
+        assert_eq!(store.max_version(), expected);
+    }
+    store.remove("User", "u3").expect("remove");
+    db.probe.take_log();
+    let reopened = db.open_bare();
+    assert_eq!(reopened.max_version(), 12);
+    assert!(
+        db.probe
+            .take_log()
+            .iter()
+            .all(|s| !(s.starts_with("SELECT") && s.contains("body"))),
+        "no body read to find the version"
+    );
+}
