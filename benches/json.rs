@@ -125,7 +125,7 @@ fn main() {
                 == Some("User")
         })
         .take(1000)
-        .map(|r| serde_json::to_vec(&**r).expect("JSON"))
+        .map(|r| serde_json::to_vec(&*r).expect("JSON"))
         .collect();
     let export = scimlet::admin::export(&tenant);
     drop(tenant);

@@ -90,7 +90,7 @@ fn projection() {
         .tenant
         .resources()
         .filter(|r| r["meta"]["resourceType"] == "User")
-        .map(|r| (**r).clone())
+        .map(|r| (*r).clone())
         .collect();
     assert_eq!(page.len(), 1000);
     for (name, attributes) in [("attributes=id", "id"), ("no projection", "")] {

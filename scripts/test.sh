@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make test` (and CI): every check, in order, continuing past failures so one run shows
 # them all; exits non-zero if any failed.
-#   1. cargo test                      the engine, its administration, the CLI's stand-in
+#   1. cargo test                      the engine, its administration, the CLI's stand-in;
+#                                      then the engine's request tables again over the
+#                                      SQLite store (SCIMLET_TEST_STORE=sql)
 #   2. the bare core for wasm32        no_std, no features
 #   3. the Worker bundle               make worker (scripts/build.mjs), and the unit tests
 #                                      of its entry glue (worker/shim.mjs)
@@ -34,6 +36,8 @@ if ((${#failed[@]})); then
     exit 1
 fi
 step "cargo test" cargo test
+step "engine tables over the SQLite store" \
+    env SCIMLET_TEST_STORE=sql cargo test --test engine --test cursor
 step "core builds for wasm32 with no features" \
     cargo build --target wasm32-unknown-unknown --no-default-features
 step "worker build" make --no-print-directory worker

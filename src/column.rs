@@ -69,6 +69,13 @@ impl Column {
 
     /// Records a row's current value (`None` for a deleted row).
     pub(crate) fn set(&mut self, row: u32, resource: Option<&Value>) {
+        let text = resource.and_then(|r| self.path.text(r));
+        self.set_text(row, text);
+    }
+
+    /// Records a row's current text, as [`ColumnPath::text`] reads it from the resource
+    /// (`None`: deleted, or no text there). For stores that extract the text themselves.
+    pub(crate) fn set_text(&mut self, row: u32, text: Option<&str>) {
         let row = row as usize;
         if self.spans.len() <= row {
             self.spans.resize(row + 1, (0, ABSENT));
@@ -78,7 +85,7 @@ impl Column {
                 self.garbage += len as usize;
             }
         }
-        let span = match resource.and_then(|r| self.path.text(r)) {
+        let span = match text {
             Some(text) => {
                 let start = self.arena.len();
                 if self.path.case_exact {
@@ -120,6 +127,11 @@ impl Column {
         }
         self.arena = arena;
         self.garbage = 0;
+    }
+
+    /// The heap bytes the column holds (its arena and spans), for a cache's budget.
+    pub(crate) fn bytes(&self) -> usize {
+        self.arena.capacity() + self.spans.capacity() * core::mem::size_of::<(u32, u32)>()
     }
 
     /// A row's folded text.

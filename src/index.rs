@@ -16,9 +16,9 @@
 //! Which attributes get an [`IdLookup`], and how their values become keys, is the
 //! schema's to say: see [`keyed`].
 
-mod keyed;
+pub(crate) mod keyed;
 
-pub(crate) use keyed::{indexes_for, KeyIndex};
+pub(crate) use keyed::{specs_for, KeyIndex, KeySpec};
 
 use crate::value::Text;
 use alloc::boxed::Box;
@@ -33,7 +33,7 @@ use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 /// The first 16 bytes of `text`, zero-padded, as a big-endian integer.
-fn head_of(text: &str) -> u128 {
+pub(crate) fn head_of(text: &str) -> u128 {
     let mut head = [0u8; 16];
     for (slot, byte) in head.iter_mut().zip(text.bytes()) {
         *slot = byte;
@@ -171,12 +171,6 @@ impl<V> Index<V> {
         self.map.get(&Probe::new(key) as &dyn KeyView)
     }
 
-    pub(crate) fn get_key_value(&self, key: &str) -> Option<(&str, &V)> {
-        self.map
-            .get_key_value(&Probe::new(key) as &dyn KeyView)
-            .map(|(k, v)| (k.as_str(), v))
-    }
-
     /// Puts `value` under `key` in one descent, returning what was there: `make` builds the
     /// new value from the old one, if any.
     pub(crate) fn upsert(&mut self, key: &str, make: impl FnOnce(Option<&V>) -> V) -> Option<V> {
@@ -196,21 +190,17 @@ impl<V> Index<V> {
         self.map.remove(&Probe::new(key) as &dyn KeyView)
     }
 
-    /// Pairs in key order.
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
-        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    /// Entries in key order, with their keys as stored (head inline).
+    pub(crate) fn entries(&self) -> impl DoubleEndedIterator<Item = (&IndexKey, &V)> {
+        self.map.iter()
     }
 
-    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
-        self.map.values()
-    }
-
-    /// Pairs whose key is after `key` (or equal to it, if `inclusive`), in key order.
-    pub(crate) fn after<'s>(
+    /// Entries whose key is after `key` (or equal to it, if `inclusive`), in key order.
+    pub(crate) fn entries_after<'s>(
         &'s self,
         key: &str,
         inclusive: bool,
-    ) -> impl DoubleEndedIterator<Item = (&'s str, &'s V)> + 's {
+    ) -> impl DoubleEndedIterator<Item = (&'s IndexKey, &'s V)> + 's {
         let probe = Probe::new(key);
         let probe: &dyn KeyView = &probe;
         let lower = if inclusive {
@@ -218,9 +208,16 @@ impl<V> Index<V> {
         } else {
             Bound::Excluded(probe)
         };
-        self.map
-            .range::<dyn KeyView, _>((lower, Bound::Unbounded))
-            .map(|(k, v)| (k.as_str(), v))
+        self.map.range::<dyn KeyView, _>((lower, Bound::Unbounded))
+    }
+
+    /// Pairs in key order.
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> {
+        self.map.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+        self.map.values()
     }
 }
 

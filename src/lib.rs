@@ -91,6 +91,7 @@ mod router;
 pub mod schema;
 pub mod secret;
 pub mod settings;
+pub mod store;
 mod tenant;
 mod time;
 pub mod value;

@@ -11,7 +11,6 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::filter::Filter;
 use crate::http::location;
-use crate::index::{IdLookup, IdSet};
 use crate::project::Projection;
 use crate::schema::ResourceSchema;
 use crate::tenant::{touch, ChangeSet, Tenant};
@@ -23,45 +22,14 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// The resource type whose `members` make groups.
-const GROUP: &str = "Group";
+pub(crate) const GROUP: &str = "Group";
 /// A group's multi-valued attribute of members.
 const MEMBERS: &str = "members";
 /// The computed attribute listing the groups a resource is a direct member of.
 const GROUPS: &str = "groups";
 
-/// Member id -> ids of the groups listing it.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Membership {
-    member_of: IdLookup,
-}
-
-impl Membership {
-    /// Records the members of a stored resource (nothing unless it is a group).
-    pub(crate) fn add(&mut self, resource_type: &str, resource: &Value, id: &str) {
-        if resource_type == GROUP {
-            for member in member_ids(resource) {
-                self.member_of.add(member, id);
-            }
-        }
-    }
-
-    /// Forgets the members of a resource being replaced or removed.
-    pub(crate) fn discard(&mut self, resource_type: &str, resource: &Value, id: &str) {
-        if resource_type == GROUP {
-            for member in member_ids(resource) {
-                self.member_of.discard(member, id);
-            }
-        }
-    }
-
-    /// The groups listing `member`, in id order.
-    fn groups_of(&self, member: &str) -> impl Iterator<Item = &str> {
-        self.member_of.get(member).into_iter().flat_map(IdSet::iter)
-    }
-}
-
 /// The `members[].value`s of a resource.
-fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
+pub(crate) fn member_ids(resource: &Value) -> impl Iterator<Item = &str> {
     resource
         .get(MEMBERS)
         .and_then(Value::as_array)
@@ -109,13 +77,14 @@ pub(crate) fn groups_wanted(projection: &Projection) -> bool {
 fn groups(tenant: &Tenant, id: &str, base_url: &str) -> Option<Value> {
     let endpoint = &tenant.types.iter().find(|rs| rs.name == GROUP)?.endpoint;
     let groups: Vec<Value> = tenant
-        .membership
+        .store
         .groups_of(id)
+        .into_iter()
         .filter_map(|gid| {
-            let group = tenant.get(GROUP, gid)?;
+            let group = tenant.get(GROUP, &gid)?;
             let mut entry = Map::with_capacity(4);
-            entry.insert("value", Value::String(gid.into()));
-            entry.insert("$ref", Value::from(location(base_url, endpoint, gid)));
+            entry.insert("$ref", Value::from(location(base_url, endpoint, &gid)));
+            entry.insert("value", Value::String(gid));
             if let Some(display) = group.get("displayName") {
                 entry.insert("display", display.clone());
             }
@@ -171,8 +140,11 @@ fn fill_member(tenant: &Tenant, member: &mut Map, base_url: &str) {
         .entry("$ref")
         .or_insert_with(|| Value::from(location(base_url, &rs.endpoint, &id)));
     if !member.contains_key("display") {
-        if let Some(display) = tenant.get(&rs.name, &id).and_then(|r| r.get("displayName")) {
-            member.insert("display", display.clone());
+        if let Some(display) = tenant
+            .get(&rs.name, &id)
+            .and_then(|r| r.get("displayName").cloned())
+        {
+            member.insert("display", display);
         }
     }
 }
@@ -207,13 +179,17 @@ pub(crate) fn filter_view<'v>(
 
 /// RFC 7644 section 3.6: a deleted resource no longer appears in any group. Each group
 /// that listed `id` loses that member and gets a new version.
-pub(crate) fn detach(tenant: &mut Tenant, id: &str, env: &Env, changes: &mut ChangeSet) {
-    let listing: Vec<String> = tenant.membership.groups_of(id).map(String::from).collect();
-    for group_id in listing {
+pub(crate) fn detach(
+    tenant: &mut Tenant,
+    id: &str,
+    env: &Env,
+    changes: &mut ChangeSet,
+) -> Result<()> {
+    for group_id in tenant.store.groups_of(id) {
         let Some(group) = tenant.get(GROUP, &group_id) else {
             continue;
         };
-        let mut updated = Value::clone(group);
+        let mut updated = Value::clone(&group);
         if let Some(members) = updated.get_mut(MEMBERS).and_then(Value::as_array_mut) {
             members.retain(|m| m.get("value").and_then(Value::as_str) != Some(id));
         }
@@ -221,8 +197,9 @@ pub(crate) fn detach(tenant: &mut Tenant, id: &str, env: &Env, changes: &mut Cha
         if let Some(meta) = updated.get_mut("meta").and_then(Value::as_object_mut) {
             touch(meta, version, env.now_ms);
         }
-        tenant.put(GROUP, Arc::new(updated), changes);
+        tenant.put(GROUP, Arc::new(updated), changes)?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

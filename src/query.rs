@@ -13,12 +13,12 @@
 use crate::column::ColumnPath;
 use crate::error::{Result, ScimError, ScimType};
 use crate::filter::{self, AttrPath, CompareOp, Compiled, Filter, Literal};
-use crate::index::IdSet;
 use crate::membership;
 use crate::project::{parse_attribute_list, parse_attribute_sets, Projection, ProjectionPlan};
 use crate::schema::builtin::LIST_RESPONSE;
 use crate::schema::{AttrType, Attribute, Container, ResourceSchema};
-use crate::tenant::{Row, Store, Tenant};
+use crate::store::{Found, From, Records, Store};
+use crate::tenant::Tenant;
 use crate::value::{Map, Value};
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -312,14 +312,19 @@ fn is_id(rs: &ResourceSchema, path: &AttrPath) -> bool {
 }
 
 /// The attribute index answering `path eq literal`, and the key to look up.
-fn keyed(store: &Store, rs: &ResourceSchema, path: &AttrPath, literal: &Literal) -> Option<Plan> {
+fn keyed(
+    store: &dyn Store,
+    rs: &ResourceSchema,
+    path: &AttrPath,
+    literal: &Literal,
+) -> Option<Plan> {
     let (container, attr) = rs.resolve(path.urn.as_deref(), &path.name)?;
-    let (slot, index) = store
-        .keyed
+    let (slot, spec) = store
+        .specs(&rs.name)
         .iter()
         .enumerate()
-        .find(|(_, i)| i.spec.covers(container, attr, path.sub.as_deref()))?;
-    let key = index.spec.literal_key(literal)?;
+        .find(|(_, spec)| spec.covers(container, attr, path.sub.as_deref()))?;
+    let key = spec.literal_key(literal)?;
     Some(Plan::Key(slot, key.into_owned()))
 }
 
@@ -333,7 +338,7 @@ fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
     }
 }
 
-fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &Store) -> Plan {
+fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan {
     let Some(filter) = filter else {
         return Plan::Scan;
     };
@@ -385,32 +390,27 @@ fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {
     parts
 }
 
-/// The stored resources a plan selects, in id order, with their ids.
-fn candidates<'s>(
-    store: &'s Store,
-    plan: &Plan,
-) -> Box<dyn Iterator<Item = (&'s str, &'s Row)> + 's> {
-    let by_ids = move |ids: Option<&'s IdSet>| {
-        ids.into_iter()
-            .flat_map(IdSet::iter)
-            .filter_map(move |id| store.by_id.get_key_value(id))
-    };
+/// The stored resources of a type a plan selects, in id order.
+fn candidates<'s>(store: &'s dyn Store, resource_type: &'s str, plan: &Plan) -> Records<'s> {
     match plan {
-        Plan::Id(id) => Box::new(store.by_id.get_key_value(id).into_iter()),
-        Plan::Key(slot, key) => Box::new(by_ids(store.keyed.get(*slot).and_then(|i| i.get(key)))),
-        Plan::IdsAfter(after, inclusive) => Box::new(store.by_id.after(after, *inclusive)),
-        Plan::Column(path, op, needle) => {
-            match store.with_column(path, |c| c.matching_rows(*op, needle)) {
-                Some(rows) => Box::new(
-                    store
-                        .by_id
-                        .iter()
-                        .filter(move |(_, r)| rows.contains(r.row)),
-                ),
-                None => Box::new(store.by_id.iter()),
-            }
-        }
-        Plan::Scan => Box::new(store.by_id.iter()),
+        Plan::Id(id) => Box::new(store.get(resource_type, id).map(Found::Read).into_iter()),
+        Plan::Key(slot, key) => Box::new(
+            store
+                .by_key(resource_type, *slot, key)
+                .into_iter()
+                .filter_map(move |id| store.get(resource_type, &id).map(Found::Read)),
+        ),
+        Plan::IdsAfter(after, inclusive) => store.scan(
+            resource_type,
+            Some(From {
+                id: after,
+                inclusive: *inclusive,
+            }),
+        ),
+        Plan::Column(path, op, needle) => store
+            .matching(resource_type, path, *op, needle)
+            .unwrap_or_else(|| store.scan(resource_type, None)),
+        Plan::Scan => store.scan(resource_type, None),
     }
 }
 
@@ -513,12 +513,12 @@ impl<'a> SortKey<'a> {
 /// One type's part of a listing: its compiled filter and the candidates its plan selects.
 struct Source<'t> {
     type_index: usize,
-    store: &'t Store,
+    resource_type: &'t str,
     compiled: Option<Compiled>,
     /// The candidates are exactly the matches (see [`plan_is_exact`]).
     exact: bool,
     needs_groups: bool,
-    candidates: Box<dyn Iterator<Item = (&'t str, &'t Row)> + 't>,
+    candidates: Records<'t>,
 }
 
 /// Compiles each type's filter and plans its candidates (a bad filter is an error even on
@@ -538,9 +538,10 @@ fn sources<'t>(
             Some(f) => Some(filter::compile(f, rs, strict)?),
             None => None,
         };
-        let Some(store) = tenant.stores.get(&rs.name) else {
+        let store = &*tenant.store;
+        if store.count(&rs.name) == 0 {
             continue;
-        };
+        }
         let needs_groups = params
             .filter
             .as_ref()
@@ -548,11 +549,11 @@ fn sources<'t>(
         let plan = plan(params.filter.as_ref(), rs, store);
         sources.push(Source {
             type_index: ti,
-            store,
+            resource_type: &rs.name,
             compiled,
             exact: plan_is_exact(&plan, params.filter.as_ref()),
             needs_groups,
-            candidates: candidates(store, &plan),
+            candidates: candidates(store, &rs.name, &plan),
         });
     }
     Ok(sources)
@@ -569,7 +570,7 @@ fn walk<'k, 't: 'k>(
     for source in sources {
         let counted = source.exact || source.compiled.is_none();
         let mut candidates = source.candidates;
-        while let Some((id, row)) = candidates.next() {
+        while let Some(found) = candidates.next() {
             if counted && window.is_full() {
                 // Every candidate left is a match after the page: count, do not visit.
                 window.count_more(1 + candidates.count());
@@ -579,18 +580,14 @@ fn walk<'k, 't: 'k>(
                 None => true,
                 Some(_) if source.exact => true,
                 Some(c) if source.needs_groups => {
-                    c.matches(&membership::filter_view(tenant, &row.value, base_url))
+                    c.matches(&membership::filter_view(tenant, &found.record().value, base_url))
                 }
-                Some(c) => c.matches(&row.value),
+                Some(c) => c.matches(&found.record().value),
             };
             if !matched {
                 continue;
             }
-            let hit = Hit {
-                type_index: source.type_index,
-                id,
-                row,
-            };
+            let hit = Hit::new(source.type_index, found);
             let key = if window.wants_keys() {
                 key_of(&hit)
             } else {
@@ -604,35 +601,41 @@ fn walk<'k, 't: 'k>(
 /// An unfiltered listing in id order: the page is read from the id index starting at its
 /// place, and the total is the stores' sizes, so a cursor walk or `count=0` over a million
 /// resources visits a page, not a million.
-fn walk_ids<'k, 't: 'k>(sources: Vec<Source<'t>>, start: Start<'k>, window: &mut Window<'k, 't>) {
-    let total = sources.iter().map(|s| s.store.by_id.len()).sum();
+fn walk_ids<'k, 't: 'k>(
+    store: &'t dyn Store,
+    sources: Vec<Source<'t>>,
+    start: &Start<'_>,
+    window: &mut Window<'k, 't>,
+) {
+    let total = sources.iter().map(|s| store.count(s.resource_type)).sum();
     let mut any_before = false;
     for source in &sources {
-        let ids: Box<dyn Iterator<Item = (&'t str, &'t Row)>> = match start {
+        let ty = source.resource_type;
+        let records = match start {
             Start::After(at) if source.type_index < at.type_index => {
-                any_before |= source.store.by_id.len() > 0;
+                any_before |= store.count(ty) > 0;
                 continue;
             }
             Start::After(at) if source.type_index == at.type_index => {
-                any_before |= source
-                    .store
-                    .by_id
-                    .iter()
+                any_before |= store
+                    .scan(ty, None)
                     .next()
-                    .is_some_and(|(id, _)| id <= at.id);
-                Box::new(source.store.by_id.after(at.id, false))
+                    .is_some_and(|first| first.id() <= at.id);
+                store.scan(
+                    ty,
+                    Some(From {
+                        id: at.id,
+                        inclusive: false,
+                    }),
+                )
             }
-            _ => Box::new(source.store.by_id.iter()),
+            _ => store.scan(ty, None),
         };
-        for (id, row) in ids {
+        for found in records {
             if window.is_full() {
                 break;
             }
-            let hit = Hit {
-                type_index: source.type_index,
-                id,
-                row,
-            };
+            let hit = Hit::new(source.type_index, found);
             window.push(Key::Missing, hit);
         }
     }
@@ -671,7 +674,7 @@ fn start_beside<'k>(
             .iter()
             .position(|&t| t == position.type_index)
             .and_then(|slot| keys.get(slot)?.as_ref())
-            .map_or(Key::Missing, |k| Key::Typed(k.compare_attr(), value)),
+            .map_or(Key::Missing, |k| Key::Typed(k.compare_attr(), value.clone())),
     };
     let place = Place {
         key,
@@ -769,10 +772,10 @@ pub(crate) fn list_page<'t>(
         Some(p) => start_beside(p, type_indexes, &keys),
     };
     // A key is typed by the attribute it came from, for the type it came from.
-    let typed_key = |type_index: usize, value: &'t Value| -> Option<Key<'t>> {
+    let typed_key = |type_index: usize, value: &Value| -> Option<Key<'t>> {
         let slot = type_indexes.iter().position(|&t| t == type_index)?;
         let key = keys.get(slot)?.as_ref()?;
-        Some(Key::Typed(key.compare_attr(), key.of(value)?))
+        Some(Key::Typed(key.compare_attr(), key.of(value)?.clone()))
     };
 
     let ordered = sorting.is_none();
@@ -780,32 +783,38 @@ pub(crate) fn list_page<'t>(
         && (ordered || page_size == 0)
         && !matches!(start, Start::Before(_))
     {
-        let mut window = Window::new(start, page_size, params.descending, true);
-        walk_ids(
-            sources(tenant, type_indexes, params, strict)?,
-            start,
-            &mut window,
-        );
+        let sources = sources(tenant, type_indexes, params, strict)?;
+        let mut window = Window::new(start.clone(), page_size, params.descending, true);
+        walk_ids(&*tenant.store, sources, &start, &mut window);
         window.finish()
     } else {
         let column = match (type_indexes, keys.as_slice()) {
             ([ti], [Some(key)]) => tenant
                 .types
                 .get(*ti)
-                .and_then(|rs| Some((tenant.stores.get(&rs.name)?, key.column(rs)?))),
+                .and_then(|rs| Some((rs.name.as_str(), key.column(rs)?))),
             _ => None,
         };
         let by_column = match column {
             // One type sorted on single-valued text: keys come from its column.
-            Some((store, path)) => {
-                let sources = sources(tenant, type_indexes, params, strict)?;
-                store.with_column(&path, |column| {
-                    let mut window = Window::new(start, page_size, params.descending, ordered);
-                    let key_of =
-                        |hit: &Hit<'t>| column.get(hit.row.row).map_or(Key::Missing, Key::Text);
+            Some((resource_type, path)) => {
+                let mut sources = Some(sources(tenant, type_indexes, params, strict)?);
+                let mut page = None;
+                tenant.store.with_column(resource_type, &path, &mut |column| {
+                    let Some(sources) = sources.take() else {
+                        return;
+                    };
+                    let mut window =
+                        Window::new(start.clone(), page_size, params.descending, ordered);
+                    let key_of = |hit: &Hit<'t>| {
+                        column
+                            .get(hit.found.record().row)
+                            .map_or(Key::Missing, Key::Text)
+                    };
                     walk(tenant, sources, base_url, &mut window, &key_of);
-                    window.finish()
-                })
+                    page = Some(window.finish());
+                });
+                page
             }
             None => None,
         };
@@ -815,7 +824,7 @@ pub(crate) fn list_page<'t>(
                 let sources = sources(tenant, type_indexes, params, strict)?;
                 let mut window = Window::new(start, page_size, params.descending, ordered);
                 let key_of = |hit: &Hit<'t>| {
-                    typed_key(hit.type_index, &hit.row.value).unwrap_or(Key::Missing)
+                    typed_key(hit.type_index, &hit.found.record().value).unwrap_or(Key::Missing)
                 };
                 walk(tenant, sources, base_url, &mut window, &key_of);
                 window.finish()
@@ -823,6 +832,10 @@ pub(crate) fn list_page<'t>(
         }
     };
 
+    // A store that failed to read ended its walk early: answer the failure, not a page.
+    if let Some(failure) = tenant.store.take_failure() {
+        return Err(failure);
+    }
     let plans: Vec<Option<ProjectionPlan<'_>>> = type_indexes
         .iter()
         .map(|&ti| {
@@ -844,7 +857,7 @@ pub(crate) fn list_page<'t>(
             Some(crate::resource::render_with(
                 tenant,
                 rs,
-                &hit.row.value,
+                &hit.found.record().value,
                 plan,
                 with_groups,
                 base_url,
@@ -930,7 +943,7 @@ mod tests {
         assert_eq!(tenant.handle(&req, &mut env).response.status, 201);
         let ti = tenant.type_index("User").unwrap();
         let rs = &tenant.types[ti];
-        let store = tenant.stores.get(&rs.name).unwrap();
+        let store = &*tenant.store;
         // (filter, plan, exact)
         let table = [
             (r#"id eq "x""#, "Id", true),

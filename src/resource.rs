@@ -106,7 +106,7 @@ pub(crate) fn create(
     crate::persona::stamp(tenant, rs, &mut value, None, caller)?;
     crate::secret::seal(rs, &mut value, &id, &version);
     let stored = Arc::new(value);
-    tenant.put(&type_name, stored.clone(), changes);
+    tenant.put(&type_name, stored.clone(), changes)?;
     Ok(stored)
 }
 
@@ -134,7 +134,6 @@ pub(crate) fn existing(tenant: &Tenant, type_index: usize, id: &str) -> Result<A
     let rs = schema_of(tenant, type_index)?;
     tenant
         .get(&rs.name, id)
-        .cloned()
         .ok_or_else(|| ScimError::not_found(format!("{} {id} not found", rs.name)))
 }
 
@@ -286,7 +285,7 @@ fn finish_update(
     crate::persona::stamp(tenant, rs, &mut value, Some(old), caller)?;
     crate::secret::seal(rs, &mut value, &id_of(old), &version);
     let stored = Arc::new(value);
-    tenant.put(&type_name, stored.clone(), changes);
+    tenant.put(&type_name, stored.clone(), changes)?;
     Ok(stored)
 }
 
@@ -301,9 +300,8 @@ pub(crate) fn delete(
 ) -> Result<()> {
     let (_, rs) = current(tenant, type_index, id, if_match)?;
     let type_name = Text::new(&rs.name);
-    tenant.remove(&type_name, id, changes);
-    membership::detach(tenant, id, env, changes);
-    Ok(())
+    tenant.remove(&type_name, id, changes)?;
+    membership::detach(tenant, id, env, changes)
 }
 
 /// 409 `uniqueness` when another resource of the type holds the value of one of its
@@ -316,29 +314,29 @@ pub(crate) fn check_unique(
     value: &Value,
     old: Option<&Value>,
 ) -> Result<()> {
-    let Some(store) = tenant.stores.get(&rs.name) else {
-        return Ok(());
-    };
     let own_id = old.and_then(|o| o.get("id")).and_then(Value::as_str);
-    for index in store.keyed.iter().filter(|i| i.spec.unique) {
-        let Some(key) = index.spec.key(value) else {
+    let specs = tenant.store.specs(&rs.name);
+    for (slot, spec) in specs.iter().enumerate().filter(|(_, s)| s.unique) {
+        let Some(key) = spec.key(value) else {
             continue;
         };
-        if old.is_some_and(|o| index.spec.key(o).as_deref() == Some(&*key)) {
+        if old.is_some_and(|o| spec.key(o).as_deref() == Some(&*key)) {
             continue;
         }
-        if index
-            .get(&key)
-            .is_some_and(|ids| ids.iter().any(|i| Some(i) != own_id))
+        if tenant
+            .store
+            .by_key(&rs.name, slot, &key)
+            .iter()
+            .any(|i| Some(i.as_str()) != own_id)
         {
-            let shown = match index.spec.value(value) {
+            let shown = match spec.value(value) {
                 Some(Value::String(s)) => format!("\"{s}\""),
                 Some(other) => other.to_string(),
                 None => String::new(),
             };
             return Err(ScimError::uniqueness(format!(
                 "{} {shown} is already taken",
-                index.spec.name()
+                spec.name()
             )));
         }
     }

@@ -13,24 +13,23 @@
 //! the schema declares unique, and of `externalId` (`crate::index::KeyIndex`); group
 //! membership reversed (`crate::membership`); text columns built by queries.
 
-use crate::column::{Column, ColumnPath};
 use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
-use crate::index::{indexes_for, Index, KeyIndex};
-use crate::membership::Membership;
+use crate::index::{specs_for, KeySpec};
+use crate::store::{MemoryStore, Store};
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema, Uniqueness};
 use crate::settings::Settings;
 use crate::time::format_millis;
 use crate::value::{Map, Text, Value};
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use compact_str::ToCompactString;
-use core::cell::RefCell;
 
 /// Identifies one stored resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,81 +91,15 @@ pub struct Outcome {
     pub changes: ChangeSet,
 }
 
-/// One stored resource and its row number (its slot in the type's text columns).
-#[derive(Debug, Clone)]
-pub(crate) struct Row {
-    pub(crate) row: u32,
-    pub(crate) value: Arc<Value>,
-}
-
-/// The resources of one type, with their indexes.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Store {
-    /// By id; id order is the stable default listing order.
-    pub(crate) by_id: Index<Row>,
-    /// One hashed index per unique attribute of the type's schema, and `externalId`
-    /// (none for a type the tenant does not serve).
-    pub(crate) keyed: Vec<KeyIndex>,
-    /// Row numbers are handed out once and never reused.
-    next_row: u32,
-    /// Text columns built so far (see `crate::column`); built lazily by reads, hence the cell.
-    columns: RefCell<Vec<Column>>,
-}
-
-impl Store {
-    /// Makes `keyed` exactly `wanted`, rebuilding from the stored resources only when the
-    /// set differs (a settings change that adds, drops or retypes a unique attribute).
-    fn reindex(&mut self, mut wanted: Vec<KeyIndex>) {
-        let same = wanted.len() == self.keyed.len()
-            && wanted
-                .iter()
-                .zip(&self.keyed)
-                .all(|(w, k)| w.spec == k.spec);
-        if same {
-            return;
-        }
-        for (id, row) in self.by_id.iter() {
-            for index in &mut wanted {
-                index.add(&row.value, id);
-            }
-        }
-        self.keyed = wanted;
-    }
-
-    /// Runs `f` on the column for `path`, building it on first use. `None` only if the
-    /// columns are already borrowed (never in practice; the caller then scans).
-    pub(crate) fn with_column<R>(
-        &self,
-        path: &ColumnPath,
-        f: impl FnOnce(&Column) -> R,
-    ) -> Option<R> {
-        let mut columns = self.columns.try_borrow_mut().ok()?;
-        let index = match columns.iter().position(|c| c.path == *path) {
-            Some(i) => i,
-            None => {
-                let mut column = Column::new(path.clone());
-                for row in self.by_id.values() {
-                    column.set(row.row, Some(&row.value));
-                }
-                columns.push(column);
-                columns.len() - 1
-            }
-        };
-        columns.get(index).map(f)
-    }
-}
-
 /// One tenant: a virtual SCIM server.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Tenant {
     pub(crate) settings: Settings,
     /// Enabled resource types, in discovery order.
     pub(crate) types: Vec<ResourceSchema>,
-    /// Stores by resource type name (kept for disabled types too, so no data is lost
-    /// when a type is switched off and on again).
-    pub(crate) stores: BTreeMap<String, Store>,
-    /// Group membership, reversed.
-    pub(crate) membership: Membership,
+    /// Where the resources live (`crate::store`): every type's, served or not, so no data
+    /// is lost when a type is switched off and on again.
+    pub(crate) store: Box<dyn Store>,
     /// Last version number handed out; versions are `W/"<n>"`.
     pub(crate) version_seq: u64,
     /// The most resources (of every type, served or not) the host lets this tenant hold.
@@ -271,7 +204,7 @@ fn valid_attribute_name(name: &str) -> bool {
 }
 
 /// Parses `W/"17"` (or `"17"`) into 17.
-fn version_number(version: &str) -> Option<u64> {
+pub(crate) fn version_number(version: &str) -> Option<u64> {
     version
         .trim_start_matches("W/")
         .trim_matches('"')
@@ -282,17 +215,51 @@ fn version_number(version: &str) -> Option<u64> {
 impl Tenant {
     /// An empty tenant.
     pub fn new(settings: Settings) -> Result<Tenant> {
+        Tenant::with_store(settings, Box::new(MemoryStore::default()))
+    }
+
+    /// A tenant over a SQLite database the host lends (see [`crate::store::SqlStore`]):
+    /// what it already holds is served at once, without a reload. Its version counter
+    /// starts past every stored version.
+    pub fn with_sql(settings: Settings, sql: Box<dyn crate::store::Sql>) -> Result<Tenant> {
+        let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
+        let mut tenant = Tenant::with_store(settings, Box::new(store))?;
+        tenant.version_seq = tenant.store.max_version();
+        match tenant.store.take_failure() {
+            Some(failure) => Err(failure),
+            None => Ok(tenant),
+        }
+    }
+
+    fn with_store(settings: Settings, store: Box<dyn Store>) -> Result<Tenant> {
         settings.check()?;
         let types = resource_types_for(&settings)?;
-        Ok(Tenant {
+        let mut tenant = Tenant {
             settings,
             types,
-            stores: BTreeMap::new(),
-            membership: Membership::default(),
+            store,
             version_seq: 0,
             capacity: None,
             persona: crate::persona::State::default(),
-        })
+        };
+        tenant.declare_keys()?;
+        Ok(tenant)
+    }
+
+    /// Tells the store which attributes each type keys: every served type's, and none
+    /// for a stored type no longer served.
+    fn declare_keys(&mut self) -> Result<()> {
+        let mut names: Vec<Text> = self.types.iter().map(|rs| Text::new(&rs.name)).collect();
+        for stored in self.store.types() {
+            if !names.contains(&stored) {
+                names.push(stored);
+            }
+        }
+        for name in names {
+            let specs = specs_of(&self.types, &name);
+            self.store.declare(&name, specs)?;
+        }
+        Ok(())
     }
 
     /// This tenant's settings.
@@ -306,11 +273,7 @@ impl Tenant {
         settings.check()?;
         self.types = resource_types_for(&settings)?;
         self.settings = settings;
-        let types = &self.types;
-        for (name, store) in &mut self.stores {
-            store.reindex(indexes_of(types, name));
-        }
-        Ok(())
+        self.declare_keys()
     }
 
     /// Limits how many resources this tenant holds, counting every stored resource of
@@ -333,7 +296,7 @@ impl Tenant {
         let Some(capacity) = self.capacity else {
             return Ok(());
         };
-        let held: usize = self.stores.values().map(|s| s.by_id.len()).sum();
+        let held = self.store.total();
         if held.saturating_add(more) > capacity {
             return Err(ScimError::new(
                 403,
@@ -405,7 +368,7 @@ impl Tenant {
         {
             self.version_seq = self.version_seq.max(n);
         }
-        self.store(&resource_type, Arc::new(stored));
+        self.store.put(&resource_type, Arc::new(stored))?;
         Ok(())
     }
 
@@ -414,19 +377,21 @@ impl Tenant {
         self.types
             .iter()
             .map(|rs| {
-                (
-                    rs.name.clone(),
-                    self.stores.get(&rs.name).map_or(0, |s| s.by_id.len()),
-                )
+(rs.name.clone(), self.store.count(&rs.name))
             })
             .collect()
     }
 
     /// All stored resources, type by type, in id order.
-    pub fn resources(&self) -> impl Iterator<Item = &Arc<Value>> {
-        self.stores
-            .values()
-            .flat_map(|s| s.by_id.values().map(|r| &r.value))
+    pub fn resources(&self) -> impl Iterator<Item = Arc<Value>> + '_ {
+        self.store
+            .types()
+            .into_iter()
+            .flat_map(move |name| {
+                let records: alloc::boxed::Box<dyn Iterator<Item = Arc<Value>>> =
+                    alloc::boxed::Box::new(self.store.scan(&name, None).map(|found| found.record().value.clone()));
+                records
+            })
     }
 
     // ---- internal: lookups ----
@@ -437,19 +402,15 @@ impl Tenant {
             .position(|rs| rs.name.eq_ignore_ascii_case(name))
     }
 
-    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<&Arc<Value>> {
-        self.stores
-            .get(resource_type)?
-            .by_id
-            .get(id)
-            .map(|r| &r.value)
+    pub(crate) fn get(&self, resource_type: &str, id: &str) -> Option<Arc<Value>> {
+        self.store.get(resource_type, id).map(|r| r.value)
     }
 
     /// Finds which served type holds an id (for group members, which may be users or groups).
     pub(crate) fn type_of_id(&self, id: &str) -> Option<&ResourceSchema> {
         self.types
             .iter()
-            .find(|rs| self.get(&rs.name, id).is_some())
+            .find(|rs| self.store.get(&rs.name, id).is_some())
     }
 
     /// A fresh weak entity tag, `W/"n"` (inline text, no `core::fmt`: one per write).
@@ -463,10 +424,16 @@ impl Tenant {
 
     // ---- internal: the only write primitives ----
 
-    /// Stores a resource, new or replacing the one with its id, keeping every index and
-    /// column exact, and records it in `changes`.
-    pub(crate) fn put(&mut self, resource_type: &str, value: Arc<Value>, changes: &mut ChangeSet) {
-        let (id, old) = self.store(resource_type, value.clone());
+    /// Stores a resource, new or replacing the one with its id (the store keeps its keys,
+    /// membership and columns exact), and records it in `changes`.
+    pub(crate) fn put(
+        &mut self,
+        resource_type: &str,
+        value: Arc<Value>,
+        changes: &mut ChangeSet,
+    ) -> Result<()> {
+        let id = Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default());
+        let old = self.store.put(resource_type, value.clone())?;
         changes.record_upsert(
             ResourceKey {
                 resource_type: Text::new(resource_type),
@@ -475,88 +442,33 @@ impl Tenant {
             value,
             old.is_some(),
         );
+        Ok(())
     }
 
-    /// Stores a resource without recording it (rebuilding a tenant from storage): new, or
-    /// replacing the one with its id. Whether it replaces one is read from the store in
-    /// the same descent that writes it, so indexes never keep a stale entry.
-    pub(crate) fn store(
-        &mut self,
-        resource_type: &str,
-        value: Arc<Value>,
-    ) -> (Text, Option<Arc<Value>>) {
-        let id = Text::new(value.get("id").and_then(Value::as_str).unwrap_or_default());
-        if !self.stores.contains_key(resource_type) {
-            let keyed = indexes_of(&self.types, resource_type);
-            self.stores.insert(
-                resource_type.to_string(),
-                Store {
-                    keyed,
-                    ..Store::default()
-                },
-            );
-        }
-        let Some(store) = self.stores.get_mut(resource_type) else {
-            return (id, None);
-        };
-        let mut row = store.next_row;
-        let old = store.by_id.upsert(&id, |old| {
-            row = old.map_or(row, |r| r.row);
-            Row {
-                row,
-                value: value.clone(),
-            }
-        });
-        if old.is_none() {
-            store.next_row += 1;
-        }
-        let old = old.map(|r| r.value);
-        if let Some(old) = &old {
-            for index in &mut store.keyed {
-                index.discard(old, &id);
-            }
-            self.membership.discard(resource_type, old, &id);
-        }
-        for index in &mut store.keyed {
-            index.add(&value, &id);
-        }
-        self.membership.add(resource_type, &value, &id);
-        for column in store.columns.get_mut() {
-            column.set(row, Some(&value));
-        }
-        (id, old)
-    }
-
-    /// Deletes a resource, keeping every index and column exact, and records it.
+    /// Deletes a resource (the store keeps everything exact) and records it.
     pub(crate) fn remove(
         &mut self,
         resource_type: &str,
         id: &str,
         changes: &mut ChangeSet,
-    ) -> Option<Arc<Value>> {
-        let store = self.stores.get_mut(resource_type)?;
-        let gone = store.by_id.remove(id)?;
-        for column in store.columns.get_mut() {
-            column.set(gone.row, None);
+    ) -> Result<Option<Arc<Value>>> {
+        let gone = self.store.remove(resource_type, id)?;
+        if gone.is_some() {
+            changes.record_delete(ResourceKey {
+                resource_type: Text::new(resource_type),
+                id: Text::new(id),
+            });
         }
-        for index in &mut store.keyed {
-            index.discard(&gone.value, id);
-        }
-        self.membership.discard(resource_type, &gone.value, id);
-        changes.record_delete(ResourceKey {
-            resource_type: Text::new(resource_type),
-            id: Text::new(id),
-        });
-        Some(gone.value)
+        Ok(gone)
     }
 }
 
-/// The (empty) attribute indexes of a type by name; none for a type not served.
-fn indexes_of(types: &[ResourceSchema], resource_type: &str) -> Vec<KeyIndex> {
+/// The keyed attributes of a type by name; none for a type not served.
+fn specs_of(types: &[ResourceSchema], resource_type: &str) -> Vec<KeySpec> {
     types
         .iter()
         .find(|rs| rs.name == resource_type)
-        .map(indexes_for)
+        .map(specs_for)
         .unwrap_or_default()
 }
 

@@ -4,7 +4,7 @@
 mod client;
 
 use client::Client;
-use scimlet::{Settings, Tenant};
+use scimlet::Settings;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -15,7 +15,7 @@ struct Server {
 impl Server {
     fn new() -> Server {
         Server {
-            client: Client::new(Tenant::new(Settings::default()).unwrap()),
+            client: Client::new(client::tenant(Settings::default())),
         }
     }
 

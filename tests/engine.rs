@@ -78,7 +78,7 @@ fn fill(text: &str, saved: &BTreeMap<&str, String>) -> String {
 }
 
 fn run(name: &str, settings: Settings, steps: Vec<Step>) -> Tenant {
-    run_on(name, Tenant::new(settings).unwrap(), steps)
+    run_on(name, client::tenant(settings), steps)
 }
 
 /// [`run`] on a tenant the test prepared (a capacity, resources loaded from storage).
@@ -893,7 +893,7 @@ fn custom_unique_attributes_are_enforced() {
 
 #[test]
 fn put_keeps_every_write_only_attribute_it_leaves_out() {
-    let mut client = Client::new(Tenant::new(custom_settings()).unwrap());
+    let mut client = Client::new(client::tenant(custom_settings()));
     let created = client.send(
         "POST",
         "/Users",
@@ -1004,7 +1004,7 @@ fn no_write_path_leaves_a_stale_index_entry() {
     }
     for (how, endpoint, name, before, write) in table {
         let context = format!("{how} {endpoint}");
-        let mut client = Client::new(Tenant::new(Settings::default()).unwrap());
+        let mut client = Client::new(client::tenant(Settings::default()));
         // Bulk rows create through Bulk too.
         let id = if how.starts_with("Bulk") {
             let op = json!({"method": "POST", "path": endpoint, "bulkId": "b", "data": before});
@@ -1101,7 +1101,7 @@ fn a_full_tenant_refuses_growth_before_writing_anything() {
         bulk_max_operations: 3,
         ..Settings::default()
     };
-    let mut tenant = Tenant::new(settings).unwrap();
+    let mut tenant = client::tenant(settings);
     tenant.set_capacity(Some(3));
     let full =
         || json!({"status": "403", "detail": "server is full: it holds at most 3 resources"});
@@ -1220,7 +1220,7 @@ fn a_full_tenant_refuses_growth_before_writing_anything() {
 fn resources_of_types_not_served_count_towards_capacity() {
     let settings: Settings =
         serde_json::from_value(json!({"resourceTypes": {"role": false}})).unwrap();
-    let mut tenant = Tenant::new(settings).unwrap();
+    let mut tenant = client::tenant(settings);
     tenant
         .load(scimlet::json!({"schemas": ["urn:okta:scim:schemas:core:1.0:Role"], "id": "r1", "displayName": "kept",
             "meta": {"resourceType": "Role", "version": "W/\"1\""}}))
@@ -1247,8 +1247,8 @@ fn resources_of_types_not_served_count_towards_capacity() {
 #[test]
 fn bulk_locations_are_the_direct_requests_locations() {
     for base in [BASE, "https://scim.example.com/v2/"] {
-        let mut direct = Client::new(Tenant::new(Settings::default()).unwrap());
-        let mut bulk = Client::new(Tenant::new(Settings::default()).unwrap());
+        let mut direct = Client::new(client::tenant(Settings::default()));
+        let mut bulk = Client::new(client::tenant(Settings::default()));
         direct.base = base;
         bulk.base = base;
         let created = direct.send("POST", "/Users", Some(json!({"userName": "loc"})));
@@ -1318,7 +1318,7 @@ fn every_request_body_over_max_payload_size_is_413() {
         bulk_max_payload_size: 1024,
         ..Settings::default()
     };
-    let mut client = Client::new(Tenant::new(settings).unwrap());
+    let mut client = Client::new(client::tenant(settings));
     let kept = client.send("POST", "/Users", Some(json!({"userName": "kept"})));
     let id = kept.body["id"].as_str().unwrap().to_string();
     let padded = |len: usize| {
@@ -1358,7 +1358,7 @@ fn every_request_body_over_max_payload_size_is_413() {
 
 #[test]
 fn methods_a_route_does_not_serve_are_405_with_allow() {
-    let mut client = Client::new(Tenant::new(Settings::default()).unwrap());
+    let mut client = Client::new(client::tenant(Settings::default()));
     let created = client.send("POST", "/Users", Some(json!({"userName": "m"})));
     let user = format!("/Users/{}", created.body["id"].as_str().unwrap());
     // (path, Allow)

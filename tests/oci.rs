@@ -243,9 +243,8 @@ impl Domain {
             .tenant
             .resources()
             .find(|r| r["displayName"] == "scimlet");
-        app.and_then(|a| a["id"].as_str())
+        app.and_then(|a| a["id"].as_str().map(String::from))
             .unwrap_or_default()
-            .to_string()
     }
 
     /// The stored resources, to check a refusal changed nothing.
@@ -1071,7 +1070,7 @@ fn generated_users_get_capabilities_at_their_rates_and_credentials_they_may_hold
             .resources()
             .find(|u| u["id"] == token["user"]["value"])
             .unwrap();
-        assert!(can(owner, "canUseAuthTokens"));
+        assert!(can(&owner, "canUseAuthTokens"));
         assert!(token["token"].as_str().unwrap().starts_with("{SSHA256}"));
     }
     // The same seed gives the same domain.

@@ -115,7 +115,7 @@ pub enum Access {
 }
 
 /// One server as its owner holds it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Server {
     /// Its record.
     pub record: ServerRecord,

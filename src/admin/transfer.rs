@@ -47,7 +47,7 @@ impl ExportStream {
         let mut head = Vec::from(&b"{\"settings\":"[..]);
         head.extend(serde_json::to_vec(tenant.settings()).unwrap_or_default());
         head.extend_from_slice(b",\"resources\":[");
-        let resources: Vec<Arc<Value>> = tenant.resources().cloned().collect();
+        let resources: Vec<Arc<Value>> = tenant.resources().collect();
         ExportStream {
             head: Some(head),
             resources: resources.into_iter(),

@@ -538,7 +538,7 @@ impl Server {
         if tenant_change == TenantChange::Replaced {
             let upserted = Array::new();
             for value in self.server.tenant.resources() {
-                upserted.push(stored_triple(value)?.as_ref());
+                upserted.push(stored_triple(&value)?.as_ref());
             }
             set(&out, "upserted", &upserted)?;
             set(&out, "deleted", &Array::new())?;

@@ -20,7 +20,7 @@ use crate::time::Instant;
 use crate::value::{Text, Value};
 use alloc::borrow::Cow;
 use alloc::format;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 /// The one attribute indexed without being unique: what clients look resources up by.
@@ -90,6 +90,27 @@ impl KeySpec {
             kind,
             unique,
         })
+    }
+
+    /// A text naming everything this spec keys by (attribute, sub-attribute, how values
+    /// become keys, uniqueness), so a store can tell whether the declaration it holds is
+    /// still the one in force. Stable across builds: it is stored.
+    pub(crate) fn fingerprint(&self) -> String {
+        let kind = match self.kind {
+            KeyKind::Folded => "folded",
+            KeyKind::Exact => "exact",
+            KeyKind::Number => "number",
+            KeyKind::Instant => "instant",
+            KeyKind::Boolean => "boolean",
+        };
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.ext.as_deref().unwrap_or(""),
+            self.name,
+            self.sub.as_deref().unwrap_or(""),
+            kind,
+            if self.unique { "unique" } else { "lookup" }
+        )
     }
 
     /// The attribute's canonical name, for messages.
@@ -203,6 +224,14 @@ pub(crate) struct KeyIndex {
 }
 
 impl KeyIndex {
+    /// An empty index of `spec`.
+    pub(crate) fn new(spec: KeySpec) -> KeyIndex {
+        KeyIndex {
+            spec,
+            ids: IdLookup::default(),
+        }
+    }
+
     /// Records `id` under the resource's key.
     pub(crate) fn add(&mut self, resource: &Value, id: &str) {
         if let Some(key) = self.spec.key(resource) {
@@ -223,8 +252,8 @@ impl KeyIndex {
     }
 }
 
-/// The attribute indexes a resource type keeps (in schema order), empty.
-pub(crate) fn indexes_for(rs: &ResourceSchema) -> Vec<KeyIndex> {
+/// The keyed attributes of a resource type (in schema order: a key's slot).
+pub(crate) fn specs_for(rs: &ResourceSchema) -> Vec<KeySpec> {
     let core = rs.top_level().map(|a| (Container::Core, a));
     let extensions = rs.extensions.iter().flat_map(|e| {
         let urn = e.schema.id.as_str();
@@ -235,10 +264,6 @@ pub(crate) fn indexes_for(rs: &ResourceSchema) -> Vec<KeyIndex> {
     });
     core.chain(extensions)
         .filter_map(|(container, attr)| KeySpec::of(container, attr))
-        .map(|spec| KeyIndex {
-            spec,
-            ids: IdLookup::default(),
-        })
         .collect()
 }
 

@@ -213,7 +213,6 @@ fn an_import_job_runs_in_steps_and_reports_every_row() {
         host.tenant
             .resources()
             .find(|u| u.get("userName").and_then(Value::as_str) == Some(name))
-            .cloned()
             .unwrap_or_else(|| panic!("{name}"))
     };
     assert_eq!(find(&host, "=cmd4")["title"], "-lead");
@@ -555,7 +554,7 @@ fn epm_add_users_counts_an_existing_user_as_failed() {
         .resources()
         .find(|u| u["userName"] == "ann")
         .unwrap();
-    assert_eq!(**ann, *existing);
+    assert_eq!(*ann, *existing);
     let bo = host
         .tenant
         .resources()

@@ -12,44 +12,65 @@
 use super::cursor::{Direction, Position, SortValue};
 use crate::filter;
 use crate::schema::Attribute;
-use crate::tenant::Row;
+use crate::index::head_of;
+use crate::store::Found;
 use crate::value::Value;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 /// One matched resource on its way to a page.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(super) struct Hit<'t> {
     pub(super) type_index: usize,
-    /// From the index key: tie-breaks never reach into the JSON.
-    pub(super) id: &'t str,
-    pub(super) row: &'t Row,
+    /// The id's first 16 bytes as an integer (`crate::index::head_of`), read once: ties on
+    /// the sort key are common (family names) and break on the id, and a selection makes
+    /// several comparisons per hit, so most end here instead of in the JSON.
+    head: u128,
+    pub(super) found: Found<'t>,
+}
+
+impl<'t> Hit<'t> {
+    pub(super) fn new(type_index: usize, found: Found<'t>) -> Hit<'t> {
+        Hit {
+            type_index,
+            head: found.head(),
+            found,
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn id(&self) -> &str {
+        self.found.id()
+    }
 }
 
 /// A sort key, extracted once per hit: a sort of 100,000 users makes ~1.7 million
 /// comparisons, and each extraction chases pointers through the JSON tree.
-#[derive(Clone, Copy, Debug)]
+///
+/// A typed key is a copy of the attribute's value (a scalar: inline text, a number), not a
+/// borrow of the resource, which a store may hand out and drop again.
+#[derive(Clone, Debug)]
 pub(super) enum Key<'a> {
     /// Folded (or case-exact) text from a column: compared bytewise.
     Text(&'a str),
     /// A JSON value, compared by the attribute's type.
-    Typed(&'a Attribute, &'a Value),
+    Typed(&'a Attribute, Value),
     /// Unassigned (or an unsorted listing): sorts last either way, so a page of "the top
     /// N" stays useful.
     Missing,
 }
 
 impl Key<'_> {
-    fn to_sort_value(self) -> SortValue {
+    fn to_sort_value(&self) -> SortValue {
         match self {
-            Key::Text(text) => SortValue::Text(text.into()),
+            Key::Text(text) => SortValue::Text((*text).into()),
             Key::Typed(_, value) => SortValue::Json(value.clone()),
             Key::Missing => SortValue::None,
         }
     }
 }
 
-pub(super) fn compare_keys(a: Key<'_>, b: Key<'_>, descending: bool) -> Ordering {
+pub(super) fn compare_keys(a: &Key<'_>, b: &Key<'_>, descending: bool) -> Ordering {
     let o = match (a, b) {
         (Key::Missing, Key::Missing) => return Ordering::Equal,
         (Key::Missing, _) => return Ordering::Greater,
@@ -67,8 +88,8 @@ pub(super) fn compare_keys(a: Key<'_>, b: Key<'_>, descending: bool) -> Ordering
     }
 }
 
-/// A place in the listing order: a hit's, or a cursor's.
-#[derive(Clone, Copy, Debug)]
+/// A place in the listing order: a cursor's (a hit's is its key, type and id).
+#[derive(Clone, Debug)]
 pub(super) struct Place<'k> {
     pub(super) key: Key<'k>,
     pub(super) type_index: usize,
@@ -76,23 +97,70 @@ pub(super) struct Place<'k> {
 }
 
 impl Place<'_> {
+    fn at(&self) -> At<'_> {
+        At {
+            key: &self.key,
+            type_index: self.type_index,
+            head: head_of(self.id),
+            id: IdOf::Text(self.id),
+        }
+    }
+}
+
+/// A place by reference: what comparisons take, so neither a key nor an id is copied.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    key: &'a Key<'a>,
+    type_index: usize,
+    head: u128,
+    id: IdOf<'a>,
+}
+
+/// An id, read from its resource only when a comparison gets that far.
+#[derive(Clone, Copy)]
+enum IdOf<'a> {
+    Text(&'a str),
+    Found(&'a Found<'a>),
+}
+
+impl<'a> IdOf<'a> {
+    fn get(self) -> &'a str {
+        match self {
+            IdOf::Text(id) => id,
+            IdOf::Found(found) => found.id(),
+        }
+    }
+}
+
+impl<'a> At<'a> {
+    fn of(key: &'a Key<'a>, hit: &'a Hit<'a>) -> At<'a> {
+        At {
+            key,
+            type_index: hit.type_index,
+            head: hit.head,
+            id: IdOf::Found(&hit.found),
+        }
+    }
+
     fn to_position(self, direction: Direction) -> Position {
         Position {
             direction,
             type_index: self.type_index,
             key: self.key.to_sort_value(),
-            id: self.id.into(),
+            id: self.id.get().into(),
         }
     }
 }
 
-fn order(a: &Place<'_>, b: &Place<'_>, descending: bool) -> Ordering {
+fn order(a: At<'_>, b: At<'_>, descending: bool) -> Ordering {
+    // Ids compare as their heads first: the same order as the text (see `head_of`).
     compare_keys(a.key, b.key, descending)
-        .then_with(|| (a.type_index, a.id).cmp(&(b.type_index, b.id)))
+        .then_with(|| (a.type_index, a.head).cmp(&(b.type_index, b.head)))
+        .then_with(|| a.id.get().cmp(b.id.get()))
 }
 
 /// Where a page starts.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(super) enum Start<'k> {
     /// Skip this many matches (`startIndex - 1`).
     Index(usize),
@@ -126,14 +194,6 @@ pub(super) struct Window<'k, 't> {
     /// position) and on the far side (after the page's region).
     before: usize,
     after: usize,
-}
-
-fn place<'k>(key: Key<'k>, hit: &Hit<'k>) -> Place<'k> {
-    Place {
-        key,
-        type_index: hit.type_index,
-        id: hit.id,
-    }
 }
 
 impl<'k, 't: 'k> Window<'k, 't> {
@@ -185,9 +245,9 @@ impl<'k, 't: 'k> Window<'k, 't> {
 
     pub(super) fn push(&mut self, key: Key<'k>, hit: Hit<'t>) {
         self.total += 1;
-        let here = place(key, &hit);
-        match self.start {
-            Start::Index(skip) => {
+        let side = |anchor: &Place<'_>| order(At::of(&key, &hit), anchor.at(), self.descending);
+        match &self.start {
+            &Start::Index(skip) => {
                 if self.ordered {
                     if self.total > skip && self.kept.len() < self.take {
                         self.kept.push((key, hit));
@@ -201,7 +261,7 @@ impl<'k, 't: 'k> Window<'k, 't> {
                 self.keep(self.take, false, key, hit);
             }
             Start::After(anchor) => {
-                if order(&here, &anchor, self.descending) == Ordering::Greater {
+                if side(anchor) == Ordering::Greater {
                     self.after += 1;
                     self.keep(self.take, false, key, hit);
                 } else {
@@ -209,7 +269,7 @@ impl<'k, 't: 'k> Window<'k, 't> {
                 }
             }
             Start::Before(anchor) => {
-                if order(&here, &anchor, self.descending) == Ordering::Less {
+                if side(anchor) == Ordering::Less {
                     self.before += 1;
                     self.keep(self.take, true, key, hit);
                 } else {
@@ -258,7 +318,7 @@ impl<'k, 't: 'k> Window<'k, 't> {
             return;
         };
         self.kept.select_nth_unstable_by(nth, |(ka, a), (kb, b)| {
-            let o = order(&place(*ka, a), &place(*kb, b), descending);
+            let o = order(At::of(ka, a), At::of(kb, b), descending);
             if last {
                 o.reverse()
             } else {
@@ -278,16 +338,15 @@ impl<'k, 't: 'k> Window<'k, 't> {
         self.cut(n, last);
         if !self.ordered {
             let descending = self.descending;
-            self.kept.sort_unstable_by(|(ka, a), (kb, b)| {
-                order(&place(*ka, a), &place(*kb, b), descending)
-            });
+            self.kept
+                .sort_unstable_by(|(ka, a), (kb, b)| order(At::of(ka, a), At::of(kb, b), descending));
         }
         let skip = match self.start {
             Start::Index(skip) if !self.ordered => skip,
             _ => 0,
         };
-        let first = self.kept.get(skip).map(|(k, h)| place(*k, h));
-        let last_kept = self.kept.last().map(|(k, h)| place(*k, h));
+        let first = self.kept.get(skip).map(|(k, h)| At::of(k, h));
+        let last_kept = self.kept.last().map(|(k, h)| At::of(k, h));
         let (has_previous, has_next) = match self.start {
             // From an index page a walk goes on forward only (the OCI persona's tokens).
             Start::Index(from) => {
@@ -298,8 +357,8 @@ impl<'k, 't: 'k> Window<'k, 't> {
             Start::Before(_) => (self.before > self.kept.len(), self.after > 0),
         };
         // An empty page (everything past the position went) still knows its place.
-        let anchor = match self.start {
-            Start::After(a) | Start::Before(a) => Some(a),
+        let anchor = match &self.start {
+            Start::After(a) | Start::Before(a) => Some(a.at()),
             _ => None,
         };
         let previous = has_previous

@@ -4,11 +4,24 @@
 // Each test binary that includes this module uses a part of it.
 #![allow(dead_code)]
 
+mod sqlite;
+
 use scimlet::env::SequentialIds;
-use scimlet::{Env, Method, Request, Tenant};
+use scimlet::{Env, Method, Request, Settings, Tenant};
 use serde_json::Value;
 
 pub const BASE: &str = "https://scim.example.com/v2";
+
+/// A tenant over the store the run asks for: in memory, or over SQLite when
+/// `SCIMLET_TEST_STORE=sql` (`make test` runs these tables both ways; both must agree).
+pub fn tenant(settings: Settings) -> Tenant {
+    match std::env::var("SCIMLET_TEST_STORE").as_deref() {
+        Ok("sql") => Tenant::with_sql(settings, Box::new(sqlite::Lite::in_memory())),
+        Ok("memory") | Err(_) => Tenant::new(settings),
+        Ok(other) => panic!("SCIMLET_TEST_STORE={other}: expected memory or sql"),
+    }
+    .expect("a tenant")
+}
 
 pub struct Client {
     pub tenant: Tenant,
@@ -82,7 +95,7 @@ impl Client {
     /// The stored form of a resource (what export and the host's storage see).
     pub fn stored(&self, id: &str) -> Value {
         let found = self.tenant.resources().find(|r| r["id"] == id);
-        serde_json::to_value(&**found.expect("stored")).unwrap()
+        serde_json::to_value(&*found.expect("stored")).unwrap()
     }
 
     pub fn total(&mut self, path: &str) -> u64 {

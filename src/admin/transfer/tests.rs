@@ -64,7 +64,7 @@ fn seeded() -> Tenant {
 }
 
 fn resources(tenant: &Tenant) -> Vec<Value> {
-    tenant.resources().map(|r| Value::clone(r)).collect()
+    tenant.resources().map(|r| Value::clone(&r)).collect()
 }
 
 #[test]

@@ -250,7 +250,7 @@ impl Engine {
                     .and_then(scimlet::Value::as_str)
                     == Some(resource_type)
             })
-            .map(|r| serde_json::to_value(&**r).unwrap())
+            .map(|r| serde_json::to_value(&*r).unwrap())
             .collect()
     }
 }

@@ -112,7 +112,7 @@ fn comparable(t: &Tenant, resource_type: &str) -> BTreeMap<String, Value> {
     t.resources()
         .filter(|r| r.pointer("/meta/resourceType").and_then(Value::as_str) == Some(resource_type))
         .map(|r| {
-            let mut v = Value::clone(r);
+            let mut v = Value::clone(&r);
             let obj = v.as_object_mut().unwrap();
             obj.remove("id");
             obj.remove("meta");

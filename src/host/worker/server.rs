@@ -464,7 +464,7 @@ impl ScimServer {
                 changes.upserted.iter().map(|(_, v)| v.clone()).collect(),
                 changes.deleted.iter().map(storage_key).collect(),
             ),
-            Rows::Replace(tenant) => (true, tenant.resources().cloned().collect(), Vec::new()),
+            Rows::Replace(tenant) => (true, tenant.resources().collect(), Vec::new()),
         };
         let record = record
             .map(serde_json::to_string)

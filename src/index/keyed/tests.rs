@@ -105,17 +105,10 @@ fn indexes_follow_the_schema() {
     ];
     for (json, type_name, expected) in table {
         let rs = schema(&settings(json.clone()), type_name);
-        let indexes = indexes_for(&rs);
-        let got: Vec<Row> = indexes
+        let specs = specs_for(&rs);
+        let got: Vec<Row> = specs
             .iter()
-            .map(|i| {
-                (
-                    i.spec.ext.as_deref(),
-                    i.spec.name.as_str(),
-                    i.spec.kind,
-                    i.spec.unique,
-                )
-            })
+            .map(|spec| (spec.ext.as_deref(), spec.name.as_str(), spec.kind, spec.unique))
             .collect();
         assert_eq!(got, expected, "{type_name} with {json}");
     }
@@ -306,7 +299,7 @@ fn literal_keys_find_exactly_what_eq_matches() {
         {"resourceType": "User", "attribute": {"name": "code", "type": "string", "caseExact": true, "uniqueness": "server"}}
     ]}));
     let rs = schema(&settings, "User");
-    let indexes = indexes_for(&rs);
+    let specs = specs_for(&rs);
     let stored = json!({"userName": "BJensen", "externalId": "Ext-1", "badge": 17, "weight": 70.5,
         "started": "2026-01-01T00:00:00Z", "flag": true, "code": "Abc"});
     let number_name = json!({"userName": "42"});
@@ -346,14 +339,13 @@ fn literal_keys_find_exactly_what_eq_matches() {
             panic!("{text} is not a comparison");
         };
         let (container, attr) = rs.resolve(path.urn.as_deref(), &path.name).expect("known");
-        let index = indexes
+        let spec = specs
             .iter()
-            .find(|i| i.spec.covers(container, attr, path.sub.as_deref()))
+            .find(|spec| spec.covers(container, attr, path.sub.as_deref()))
             .expect("indexed");
-        let found = index
-            .spec
+        let found = spec
             .literal_key(literal)
-            .is_some_and(|k| index.spec.key(resource) == Some(k));
+            .is_some_and(|k| spec.key(resource) == Some(k));
         assert_eq!(found, expected, "{text}: index");
     }
 }

@@ -18,6 +18,7 @@ use crate::persona::{Caller, Identity};
 use crate::schema::{Mutability, ResourceSchema};
 use crate::tenant::Tenant;
 use crate::value::{Map, Text, Value};
+use alloc::sync::Arc;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -164,7 +165,7 @@ pub(crate) fn restore(value: &mut Value, kept: Vec<(Text, Value)>) {
 }
 
 /// The user a credential names by `user.value` (its id) or `user.ocid`: 400 if none.
-fn owner<'t>(tenant: &'t Tenant, value: &Value) -> Result<&'t Value> {
+fn owner(tenant: &Tenant, value: &Value) -> Result<Arc<Value>> {
     let named = value.get("user");
     let by_id = named
         .and_then(|u| u.get("value"))
@@ -175,14 +176,12 @@ fn owner<'t>(tenant: &'t Tenant, value: &Value) -> Result<&'t Value> {
         // An OCID is a digest of the id, so it is found by comparing: rare (clients send
         // `user.value`), and bounded by the users held.
         tenant
-            .stores
-            .get("User")?
-            .by_id
-            .iter()
-            .map(|(_, row)| &row.value)
+            .store
+            .scan("User", None)
+            .map(|found| found.record().value.clone())
             .find(|u| u.get("ocid").and_then(Value::as_str) == Some(ocid))
     });
-    found.map(|u| &**u).ok_or_else(|| {
+    found.ok_or_else(|| {
         ScimError::invalid_value(
             "a credential needs user.value (or user.ocid) naming an existing user",
         )

@@ -293,23 +293,18 @@ fn signed_by(
 
 /// One stored resource of `type_name` whose `attr` equals `text`, through the type's index
 /// of that attribute when it has one.
-fn find_by<'t>(
-    tenant: &'t Tenant,
-    type_name: &str,
-    attr: &str,
-    text: &str,
-) -> Option<&'t Arc<Value>> {
-    let store = tenant.stores.get(type_name)?;
-    if let Some(index) = store.keyed.iter().find(|i| i.spec.name() == attr) {
+fn find_by(tenant: &Tenant, type_name: &str, attr: &str, text: &str) -> Option<Arc<Value>> {
+    let store = &tenant.store;
+    let specs = store.specs(type_name);
+    if let Some((slot, spec)) = specs.iter().enumerate().find(|(_, s)| s.name() == attr) {
         let literal = Literal::String(text.into());
-        let key = index.spec.literal_key(&literal)?;
-        let id = index.get(&key)?.iter().next()?;
-        return store.by_id.get(id).map(|row| &row.value);
+        let key = spec.literal_key(&literal)?;
+        let id = store.by_key(type_name, slot, &key).into_iter().next()?;
+        return tenant.get(type_name, &id);
     }
     store
-        .by_id
-        .values()
-        .map(|row| &row.value)
+        .scan(type_name, None)
+        .map(|found| found.record().value.clone())
         .find(|v| v.get(attr).and_then(Value::as_str) == Some(text))
 }
 

@@ -1,16 +1,17 @@
 use super::*;
+use crate::store::Record;
 use crate::env::Rng;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
 
 /// 40 hits over two types: keys with ties, some unassigned.
-fn rows() -> Vec<(Option<String>, usize, String, Row)> {
+fn rows() -> Vec<(Option<String>, usize, String, Record)> {
     rows_of(40)
 }
 
 /// `n` hits, the first 25 of type 0, the rest of type 1.
-fn rows_of(n: u32) -> Vec<(Option<String>, usize, String, Row)> {
+fn rows_of(n: u32) -> Vec<(Option<String>, usize, String, Record)> {
     (0..n)
         .map(|i| {
             let key = (i % 7 != 3).then(|| ["b", "a", "c", "a", "d"][(i % 5) as usize].to_string());
@@ -18,9 +19,9 @@ fn rows_of(n: u32) -> Vec<(Option<String>, usize, String, Row)> {
                 key,
                 usize::from(i >= 25),
                 alloc::format!("id-{:03}", (i * 13) % n),
-                Row {
+                Record {
                     row: i,
-                    value: Arc::new(Value::Null),
+                    value: Arc::new(crate::json!({"id": alloc::format!("id-{:03}", (i * 13) % n)})),
                 },
             )
         })
@@ -32,7 +33,7 @@ fn key_of(k: &Option<String>) -> Key<'_> {
 }
 
 /// Every hit's place, in the order a page walks them.
-fn sorted(rows: &[(Option<String>, usize, String, Row)], descending: bool) -> Vec<Place<'_>> {
+fn sorted(rows: &[(Option<String>, usize, String, Record)], descending: bool) -> Vec<Place<'_>> {
     let mut all: Vec<Place<'_>> = rows
         .iter()
         .map(|(k, ti, id, _)| Place {
@@ -41,7 +42,7 @@ fn sorted(rows: &[(Option<String>, usize, String, Row)], descending: bool) -> Ve
             id,
         })
         .collect();
-    all.sort_by(|a, b| order(a, b, descending));
+    all.sort_by(|a, b| order(a.at(), b.at(), descending));
     all
 }
 
@@ -49,21 +50,17 @@ fn sorted(rows: &[(Option<String>, usize, String, Row)], descending: bool) -> Ve
 fn push<'a>(
     window: &mut Window<'a, 'a>,
     key: Key<'a>,
-    (_, ti, id, row): &'a (Option<String>, usize, String, Row),
+    (_, ti, _, record): &'a (Option<String>, usize, String, Record),
 ) {
     window.push(
         key,
-        Hit {
-            type_index: *ti,
-            id,
-            row,
-        },
+        Hit::new(*ti, Found::Read(record.clone())),
     );
 }
 
 /// The page by a full sort, the way a reader would compute it.
 fn reference(
-    rows: &[(Option<String>, usize, String, Row)],
+    rows: &[(Option<String>, usize, String, Record)],
     start: &Start<'_>,
     take: usize,
     descending: bool,
@@ -73,7 +70,7 @@ fn reference(
     match start {
         Start::Index(skip) => ids(&all
             .iter()
-            .copied()
+            .cloned()
             .skip(*skip)
             .take(take)
             .collect::<Vec<_>>()),
@@ -81,8 +78,8 @@ fn reference(
         Start::After(at) => {
             let after: Vec<Place<'_>> = all
                 .iter()
-                .copied()
-                .filter(|p| order(p, at, descending) == Ordering::Greater)
+                .cloned()
+                .filter(|p| order(p.at(), at.at(), descending) == Ordering::Greater)
                 .take(take)
                 .collect();
             ids(&after)
@@ -90,8 +87,8 @@ fn reference(
         Start::Before(at) => {
             let before: Vec<Place<'_>> = all
                 .iter()
-                .copied()
-                .filter(|p| order(p, at, descending) == Ordering::Less)
+                .cloned()
+                .filter(|p| order(p.at(), at.at(), descending) == Ordering::Less)
                 .collect();
             ids(&before[before.len().saturating_sub(take)..])
         }
@@ -138,7 +135,7 @@ fn selection_matches_a_full_sort() {
         Start::Index(usize::MAX),
     ];
     for a in anchors {
-        starts.push(Start::After(a));
+        starts.push(Start::After(a.clone()));
         starts.push(Start::Before(a));
     }
     let mut rng = Rng::new(7);
@@ -157,7 +154,7 @@ fn selection_matches_a_full_sort() {
                         }
                         _ => {}
                     }
-                    let mut window = Window::new(*start, take, descending, false);
+                    let mut window = Window::new(start.clone(), take, descending, false);
                     // What the window may hold: the page (and the skipped part, for an
                     // index) twice over, never every match.
                     let bound = match start {
@@ -175,7 +172,7 @@ fn selection_matches_a_full_sort() {
                         assert!(window.kept.len() <= bound, "{start:?} take {take}");
                     }
                     let page = window.finish();
-                    let got: Vec<String> = page.hits.iter().map(|h| h.id.to_string()).collect();
+                    let got: Vec<String> = page.hits.iter().map(|h| h.id().to_string()).collect();
                     let expected = reference(&rows, start, take, descending);
                     assert_eq!(
                         got, expected,
@@ -196,12 +193,12 @@ fn next_and_previous_say_whether_there_is_more() {
     let table = [
         (Start::First, 10, false, true),
         (Start::First, 40, false, false),
-        (Start::After(sorted[9]), 10, true, true),
-        (Start::After(sorted[29]), 10, true, false),
-        (Start::After(sorted[39]), 10, true, false),
-        (Start::Before(sorted[10]), 10, false, true),
-        (Start::Before(sorted[11]), 10, true, true),
-        (Start::Before(sorted[0]), 10, false, true),
+        (Start::After(sorted[9].clone()), 10, true, true),
+        (Start::After(sorted[29].clone()), 10, true, false),
+        (Start::After(sorted[39].clone()), 10, true, false),
+        (Start::Before(sorted[10].clone()), 10, false, true),
+        (Start::Before(sorted[11].clone()), 10, true, true),
+        (Start::Before(sorted[0].clone()), 10, false, true),
         // An index page has a next (the OCI persona's tokens walk on from it), never a
         // previous.
         (Start::Index(5), 10, false, true),
@@ -212,7 +209,7 @@ fn next_and_previous_say_whether_there_is_more() {
         (Start::Index(5), 0, false, false),
     ];
     for (start, take, previous, next) in table {
-        let mut window = Window::new(start, take, false, false);
+        let mut window = Window::new(start.clone(), take, false, false);
         for r in &rows {
             push(&mut window, key_of(&r.0), r);
         }
@@ -223,10 +220,10 @@ fn next_and_previous_say_whether_there_is_more() {
             "{start:?}"
         );
         if let (Some(p), Some(first)) = (&page.previous, page.hits.first()) {
-            assert_eq!((p.direction, p.id.as_str()), (Direction::Before, first.id));
+            assert_eq!((p.direction, p.id.as_str()), (Direction::Before, first.id()));
         }
         if let (Some(n), Some(last)) = (&page.next, page.hits.last()) {
-            assert_eq!((n.direction, n.id.as_str()), (Direction::After, last.id));
+            assert_eq!((n.direction, n.id.as_str()), (Direction::After, last.id()));
         }
     }
 }
@@ -236,7 +233,7 @@ fn next_and_previous_say_whether_there_is_more() {
 #[test]
 fn ordered_walks_stop_when_full() {
     let rows = rows();
-    let mut by_id: Vec<&(Option<String>, usize, String, Row)> = rows.iter().collect();
+    let mut by_id: Vec<&(Option<String>, usize, String, Record)> = rows.iter().collect();
     by_id.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
     let at = Place {
         key: Key::Missing,
@@ -248,11 +245,11 @@ fn ordered_walks_stop_when_full() {
         (Start::First, 3, Some(4), 0..3),
         (Start::Index(2), 3, Some(5), 2..5),
         (Start::Index(0), 0, Some(0), 0..0),
-        (Start::After(at), 3, Some(9), 5..8),
+        (Start::After(at.clone()), 3, Some(9), 5..8),
         (Start::Before(at), 3, None, 1..4),
     ];
-    for (start, take, full_after, page) in table {
-        let mut window = Window::new(start, take, false, true);
+    for (start, take, full_after, range) in table {
+        let mut window = Window::new(start.clone(), take, false, true);
         let mut pushed = 0;
         for r in &by_id {
             if window.is_full() {
@@ -262,8 +259,9 @@ fn ordered_walks_stop_when_full() {
             pushed += 1;
         }
         assert_eq!(window.is_full().then_some(pushed), full_after, "{start:?}");
-        let got: Vec<&str> = window.finish().hits.iter().map(|h| h.id).collect();
-        let expected: Vec<&str> = by_id[page].iter().map(|r| r.2.as_str()).collect();
+        let page = window.finish();
+        let got: Vec<&str> = page.hits.iter().map(|h| h.id()).collect();
+        let expected: Vec<&str> = by_id[range].iter().map(|r| r.2.as_str()).collect();
         assert_eq!(got, expected, "{start:?}");
     }
 }

@@ -1,0 +1,953 @@
+//! The store over SQLite: resources as rows, SQLite indexes for what the engine looks up
+//! exactly. The host lends the database through [`Sql`] (a Durable Object's SQL storage at
+//! the edge; `rusqlite` in tests), so the statements, the tables and their indexes are
+//! written once, here.
+//!
+//! Tables (all `res_`-prefixed, clear of the host's own): `res_resources` (row, type, id,
+//! body: the stored form's JSON), unique on (type, id); `res_keys` (type, slot, key, id),
+//! each declared [`KeySpec`]'s key of each resource, slot = its position in the
+//! declaration; `res_members` (member, group_id), from `membership::member_ids` of each
+//! `Group`; `res_counts` per type; `res_specs`, each type's declaration fingerprint, so a
+//! declaration equal to the stored one rebuilds nothing.
+//!
+//! Reads never hold more than a batch: scans are keyset pages in id order (`id > last`),
+//! read as the iterator is drained; `matching` walks `(row, id)` pairs from the id index
+//! (no bodies), keeps the rows a text column's bitmap selects and fetches just their
+//! bodies by row. Text columns are built by SQLite's `json_extract` (no body crosses into
+//! wasm) and cached within [`COLUMN_BUDGET_BYTES`], least recently used out first.
+
+#![allow(dead_code)] // until the tenant reads through the `Store` seam
+
+use super::{Found, From, Record, Records, Store};
+use crate::column::{Bitmap, Column, ColumnPath};
+use crate::error::{Result, ScimError};
+use crate::filter::CompareOp;
+use crate::index::KeySpec;
+use crate::membership::{member_ids, GROUP};
+use crate::value::{Text, Value};
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
+
+/// One SQL value, as a parameter or in a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    /// SQL `NULL`.
+    Null,
+    /// An integer.
+    Integer(i64),
+    /// Text.
+    Text(Text),
+}
+
+/// Why the database refused a statement (its own message, e.g. `SQLITE_TOOBIG`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlError {
+    /// The database's message.
+    pub message: String,
+}
+
+/// A SQLite database the host lends to a [`SqlStore`], synchronously. `Send` so a tenant
+/// can move between threads in-process hosts (a wasm host is single-threaded).
+pub trait Sql: Send {
+    /// Runs one statement with positional parameters (`?1`, `?2`, ...) and returns every
+    /// row it yields, each column as a [`SqlValue`]. The store bounds what one statement
+    /// returns (`LIMIT`), so the rows fit in memory.
+    fn exec(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, SqlError>;
+}
+
+/// Rows a scan (or a key rebuild) reads per statement, bodies included.
+const BATCH: usize = 500;
+
+/// `(row, id)` pairs, or `(row, text)` for a column, read per statement: no bodies.
+const WALK_BATCH: usize = 1000;
+
+/// What the text columns a [`SqlStore`] caches may hold together, in bytes. A column that
+/// alone is larger is not kept: queries on it scan instead.
+pub const COLUMN_BUDGET_BYTES: usize = 32 << 20;
+
+/// The last row number handed out (`u32::MAX` marks "no value" in a column's spans).
+const LAST_ROW: u64 = u32::MAX as u64 - 1;
+
+/// The tables, their indexes and the triggers that make each write one statement,
+/// created if missing. Names start with `res_`, clear of the host's own tables.
+///
+/// Why triggers: a put writes the row, its keys and its memberships, and a Durable Object
+/// refuses `SAVEPOINT` and `BEGIN` (workerd's `SqlStorageRegulator::allowTransactions`:
+/// "please use the state.storage.transaction() or state.storage.transactionSync() APIs").
+/// So a put is one `INSERT` into the view `res_put` whose `INSTEAD OF` trigger does every
+/// write; SQLite backs out a failing statement whole, triggers included, so a failed put or
+/// remove leaves nothing behind. Keys and members are computed here, in Rust (the one
+/// `fold`, `member_ids`), and passed as JSON arrays the trigger expands with `json_each`.
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS res_resources (row INTEGER PRIMARY KEY, type TEXT NOT NULL, \
+     id TEXT NOT NULL, body TEXT NOT NULL)",
+    // Covers `row` too: the rowid is in every index entry.
+    "CREATE UNIQUE INDEX IF NOT EXISTS res_resources_by_id ON res_resources (type, id)",
+    "CREATE TABLE IF NOT EXISTS res_keys (type TEXT NOT NULL, slot INTEGER NOT NULL, \
+     key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (type, slot, key, id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS res_keys_by_id ON res_keys (type, id)",
+    "CREATE TABLE IF NOT EXISTS res_members (member TEXT NOT NULL, group_id TEXT NOT NULL, \
+     PRIMARY KEY (member, group_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS res_members_by_group ON res_members (group_id, member)",
+    "CREATE TABLE IF NOT EXISTS res_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) \
+     WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS res_specs (type TEXT PRIMARY KEY, fingerprint TEXT NOT NULL) \
+     WITHOUT ROWID",
+    // The largest version number ever stored, so a tenant opened over this database hands
+    // out versions past it without reading a body.
+    "CREATE TABLE IF NOT EXISTS res_versions (one INTEGER PRIMARY KEY CHECK (one = 1), \
+     n INTEGER NOT NULL)",
+    // A key rebuild's new keys, swapped in by one statement (`res_declare`).
+    "CREATE TABLE IF NOT EXISTS res_staged_keys (type TEXT NOT NULL, slot INTEGER NOT NULL, \
+     key TEXT NOT NULL, id TEXT NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS res_resources_added AFTER INSERT ON res_resources BEGIN
+       INSERT OR IGNORE INTO res_counts (type, n) VALUES (NEW.type, 0);
+       UPDATE res_counts SET n = n + 1 WHERE type = NEW.type;
+     END",
+    "CREATE TRIGGER IF NOT EXISTS res_resources_removed AFTER DELETE ON res_resources BEGIN
+       UPDATE res_counts SET n = n - 1 WHERE type = OLD.type;
+       DELETE FROM res_keys WHERE type = OLD.type AND id = OLD.id;
+       DELETE FROM res_members WHERE OLD.type = 'Group' AND group_id = OLD.id;
+     END",
+    "CREATE VIEW IF NOT EXISTS res_put (type, id, row, body, keys, members, replaced, \
+     version) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0",
+    "CREATE TRIGGER IF NOT EXISTS res_put_apply INSTEAD OF INSERT ON res_put BEGIN
+       DELETE FROM res_keys WHERE type = NEW.type AND id = NEW.id;
+       DELETE FROM res_members WHERE NEW.type = 'Group' AND group_id = NEW.id;
+       UPDATE res_resources SET body = NEW.body WHERE NEW.replaced AND row = NEW.row;
+       INSERT INTO res_resources (row, type, id, body)
+         SELECT NEW.row, NEW.type, NEW.id, NEW.body WHERE NOT NEW.replaced;
+       INSERT INTO res_keys (type, slot, key, id)
+         SELECT NEW.type, json_extract(value, '$[0]'), json_extract(value, '$[1]'), NEW.id
+         FROM json_each(NEW.keys);
+       INSERT OR IGNORE INTO res_members (member, group_id)
+         SELECT value, NEW.id FROM json_each(NEW.members);
+       INSERT INTO res_versions (one, n) VALUES (1, NEW.version)
+         ON CONFLICT (one) DO UPDATE SET n = max(n, excluded.n);
+     END",
+    "CREATE VIEW IF NOT EXISTS res_declare (type, fingerprint) AS SELECT NULL, NULL WHERE 0",
+    "CREATE TRIGGER IF NOT EXISTS res_declare_apply INSTEAD OF INSERT ON res_declare BEGIN
+       DELETE FROM res_keys WHERE type = NEW.type;
+       INSERT OR IGNORE INTO res_keys (type, slot, key, id)
+         SELECT type, slot, key, id FROM res_staged_keys WHERE type = NEW.type;
+       DELETE FROM res_staged_keys WHERE type = NEW.type;
+       INSERT OR REPLACE INTO res_specs (type, fingerprint) VALUES (NEW.type, NEW.fingerprint);
+     END",
+];
+
+const COUNTS: &str = "SELECT type, n FROM res_counts WHERE n > 0";
+const MAX_ROW: &str = "SELECT max(row) FROM res_resources";
+const GET: &str = "SELECT row, body FROM res_resources WHERE type = ?1 AND id = ?2";
+const SCAN_FROM: &str = "SELECT row, id, body FROM res_resources \
+     WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
+const SCAN_AFTER: &str = "SELECT row, id, body FROM res_resources \
+     WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+const WALK_FROM: &str = "SELECT row, id FROM res_resources \
+     WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
+const WALK_AFTER: &str = "SELECT row, id FROM res_resources \
+     WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+const BODIES: &str =
+    "SELECT row, body FROM res_resources WHERE row IN (SELECT value FROM json_each(?1))";
+const TEXT_FROM: &str = "SELECT row, id, CASE WHEN json_type(body, ?4) = 'text' \
+     THEN json_extract(body, ?4) END FROM res_resources \
+     WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
+const TEXT_AFTER: &str = "SELECT row, id, CASE WHEN json_type(body, ?4) = 'text' \
+     THEN json_extract(body, ?4) END FROM res_resources \
+     WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+const BY_KEY_FROM: &str = "SELECT id FROM res_keys \
+     WHERE type = ?1 AND slot = ?2 AND key = ?3 AND id >= ?4 ORDER BY id LIMIT ?5";
+const BY_KEY_AFTER: &str = "SELECT id FROM res_keys \
+     WHERE type = ?1 AND slot = ?2 AND key = ?3 AND id > ?4 ORDER BY id LIMIT ?5";
+const GROUPS_FROM: &str = "SELECT group_id FROM res_members \
+     WHERE member = ?1 AND group_id >= ?2 ORDER BY group_id LIMIT ?3";
+const GROUPS_AFTER: &str = "SELECT group_id FROM res_members \
+     WHERE member = ?1 AND group_id > ?2 ORDER BY group_id LIMIT ?3";
+const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, replaced, \
+     version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+const MAX_VERSION: &str = "SELECT n FROM res_versions WHERE one = 1";
+const REMOVE: &str = "DELETE FROM res_resources WHERE row = ?1";
+const FINGERPRINT: &str = "SELECT fingerprint FROM res_specs WHERE type = ?1";
+const UNSTAGE: &str = "DELETE FROM res_staged_keys WHERE type = ?1";
+const STAGE: &str = "INSERT INTO res_staged_keys (type, slot, key, id) \
+     SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+     json_extract(value, '$[2]') FROM json_each(?2)";
+const DECLARE: &str = "INSERT INTO res_declare (type, fingerprint) VALUES (?1, ?2)";
+
+/// The store over a host's SQLite database: every resource a row, the declared keys and
+/// group memberships in indexed tables, kept exact by each write in one statement. What it
+/// keeps in memory is small and bounded: the declarations, per-type counts, the next row
+/// number, and a cache of text columns within [`COLUMN_BUDGET_BYTES`].
+///
+/// The in-memory part mirrors what this store wrote. A host that rolls back a transaction
+/// after writes through it (a failed request) opens the store again, which is cheap.
+pub struct SqlStore {
+    sql: Box<dyn Sql>,
+    /// Declarations in force, by type (slot order).
+    specs: BTreeMap<Text, Vec<KeySpec>>,
+    /// Stored resources by type (mirrors `res_counts`).
+    counts: BTreeMap<Text, usize>,
+    /// The row number the next new resource gets.
+    next_row: u64,
+    columns: RefCell<Columns>,
+    column_budget: usize,
+    /// The first read failure since [`Store::take_failure`] last took it.
+    failure: Cell<Option<ScimError>>,
+}
+
+impl core::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("specs", &self.specs)
+            .field("counts", &self.counts)
+            .field("next_row", &self.next_row)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlStore {
+    /// Opens the store over `sql`, creating its tables if missing. Opening a database that
+    /// already holds resources reads only the per-type counts and the highest row number:
+    /// no scan, no reload. Types must be declared again ([`Store::declare`]); a declaration
+    /// equal to the stored one rebuilds nothing.
+    pub fn open(sql: Box<dyn Sql>) -> Result<SqlStore, SqlError> {
+        for statement in SCHEMA {
+            sql.exec(statement, &[])?;
+        }
+        let mut counts = BTreeMap::new();
+        for row in sql.exec(COUNTS, &[])? {
+            if let (Some(SqlValue::Text(ty)), Some(&SqlValue::Integer(n))) =
+                (row.first(), row.get(1))
+            {
+                counts.insert(ty.clone(), usize::try_from(n).unwrap_or(0));
+            }
+        }
+        let max_row = match sql.exec(MAX_ROW, &[])?.first().and_then(|r| r.first()) {
+            Some(&SqlValue::Integer(n)) => u64::try_from(n).unwrap_or(0),
+            _ => 0,
+        };
+        Ok(SqlStore {
+            sql,
+            specs: BTreeMap::new(),
+            counts,
+            next_row: max_row + 1,
+            columns: RefCell::new(Columns::default()),
+            column_budget: COLUMN_BUDGET_BYTES,
+            failure: Cell::new(None),
+        })
+    }
+
+    /// The same store with another budget for its text columns (tests, small hosts).
+    pub fn with_column_budget(mut self, bytes: usize) -> SqlStore {
+        self.column_budget = bytes;
+        self
+    }
+
+    fn exec(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>> {
+        self.sql.exec(sql, params).map_err(read_error)
+    }
+
+    fn write(&self, sql: &str, params: &[SqlValue]) -> Result<()> {
+        self.sql.exec(sql, params).map(drop).map_err(write_error)
+    }
+
+    /// Remembers a read failure for [`Store::take_failure`] (the first one wins).
+    fn fail(&self, error: ScimError) {
+        let first = self.failure.take().unwrap_or(error);
+        self.failure.set(Some(first));
+    }
+
+    /// One resource and its row, or a read failure.
+    fn read_one(&self, ty: &str, id: &str) -> Result<Option<Record>> {
+        let rows = self.exec(GET, &[text(ty), text(id)])?;
+        match rows.first() {
+            Some(row) => Ok(Some(record(ty, row_at(row, 0)?, text_at(row, 1)?)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The next page of a type's resources in id order, after (or from) `keyset`.
+    fn page(&self, ty: &str, keyset: &mut Keyset, limit: usize) -> Result<Vec<Record>> {
+        let rows = self.exec(
+            keyset.pick(SCAN_FROM, SCAN_AFTER),
+            &[text(ty), text(&keyset.after), count(limit)],
+        )?;
+        let mut records = Vec::with_capacity(rows.len());
+        for row in &rows {
+            records.push(record(ty, row_at(row, 0)?, text_at(row, 2)?)?);
+            keyset.advance(text_at(row, 1)?);
+        }
+        keyset.exhausted = rows.len() < limit;
+        Ok(records)
+    }
+
+    /// Ids from a keyset walk of one indexed column (`by_key`, `groups_of`).
+    fn ids(&self, from: &'static str, after: &'static str, params: &[SqlValue]) -> Vec<Text> {
+        let mut ids = Vec::new();
+        let mut keyset = Keyset::start(None);
+        while !keyset.exhausted {
+            let mut all = params.to_vec();
+            all.push(text(&keyset.after));
+            all.push(count(WALK_BATCH));
+            let rows = match self.exec(keyset.pick(from, after), &all) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    self.fail(e);
+                    break;
+                }
+            };
+            for row in &rows {
+                match text_at(row, 0) {
+                    Ok(id) => {
+                        keyset.advance(id);
+                        ids.push(Text::new(id));
+                    }
+                    Err(e) => {
+                        self.fail(e);
+                        return ids;
+                    }
+                }
+            }
+            keyset.exhausted = rows.len() < WALK_BATCH;
+        }
+        ids
+    }
+
+    /// A row number for a new resource.
+    fn fresh_row(&self) -> Result<u32> {
+        match u32::try_from(self.next_row) {
+            Ok(row) if self.next_row <= LAST_ROW => Ok(row),
+            _ => Err(ScimError::new(
+                500,
+                None,
+                "the database has handed out every row number it can",
+            )),
+        }
+    }
+
+    /// A resource's keys under the declaration in force, as `[slot, key]` pairs (with
+    /// `id`, `[slot, key, id]` triples), for a JSON array `json_each` expands.
+    fn keys_of(specs: &[KeySpec], value: &Value, id: Option<&str>) -> Vec<Value> {
+        specs
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, spec)| {
+                let key = spec.key(value)?;
+                let mut entry = vec![Value::from(slot as u64), Value::from(key.as_ref())];
+                if let Some(id) = id {
+                    entry.push(Value::from(id));
+                }
+                Some(Value::Array(entry))
+            })
+            .collect()
+    }
+
+    /// Recomputes a type's keys from the stored bodies under `specs`: staged in batches,
+    /// then swapped in by one statement, so a failure on the way leaves the keys in force
+    /// untouched.
+    fn rebuild(&self, ty: &str, specs: &[KeySpec], fingerprint: &str) -> Result<()> {
+        self.write(UNSTAGE, &[text(ty)])?;
+        let mut keyset = Keyset::start(None);
+        while !specs.is_empty() && !keyset.exhausted {
+            let mut triples = Vec::new();
+            for record in self.page(ty, &mut keyset, BATCH)? {
+                triples.extend(Self::keys_of(specs, &record.value, Some(record.id())));
+            }
+            if !triples.is_empty() {
+                let triples = json(&Value::Array(triples))?;
+                self.write(STAGE, &[text(ty), text(&triples)])?;
+            }
+        }
+        self.write(DECLARE, &[text(ty), text(fingerprint)])
+    }
+
+    /// Builds the text column for `path`: `Ok(None)` when it would not fit the budget.
+    fn build_column(&self, ty: &str, path: &ColumnPath) -> Result<Option<Column>> {
+        let mut column = Column::new(path.clone());
+        let mut keyset = Keyset::start(None);
+        match json_path(path) {
+            // The text is extracted by SQLite: no body crosses into wasm.
+            Some(json_path) => {
+                while !keyset.exhausted {
+                    let rows = self.exec(
+                        keyset.pick(TEXT_FROM, TEXT_AFTER),
+                        &[
+                            text(ty),
+                            text(&keyset.after),
+                            count(WALK_BATCH),
+                            text(&json_path),
+                        ],
+                    )?;
+                    for row in &rows {
+                        let value = match row.get(2) {
+                            Some(SqlValue::Text(t)) => Some(t.as_str()),
+                            _ => None,
+                        };
+                        column.set_text(row_at(row, 0)?, value);
+                        keyset.advance(text_at(row, 1)?);
+                    }
+                    keyset.exhausted = rows.len() < WALK_BATCH;
+                    if column.bytes() > self.column_budget {
+                        return Ok(None);
+                    }
+                }
+            }
+            // A name SQLite's JSON paths cannot quote: read the bodies.
+            None => {
+                while !keyset.exhausted {
+                    for record in self.page(ty, &mut keyset, BATCH)? {
+                        column.set(record.row, Some(&record.value));
+                    }
+                    if column.bytes() > self.column_budget {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        Ok(Some(column))
+    }
+
+    /// The cache slot of a type's column for `path`, built if missing and it fits.
+    fn column_slot(&self, columns: &mut Columns, ty: &str, path: &ColumnPath) -> Option<usize> {
+        if let Some(slot) = columns.find(ty, path) {
+            return Some(slot);
+        }
+        match self.build_column(ty, path) {
+            Ok(Some(column)) => columns.insert(ty, column, self.column_budget),
+            Ok(None) => None,
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+}
+
+impl Store for SqlStore {
+    fn declare(&mut self, resource_type: &str, specs: Vec<KeySpec>) -> Result<()> {
+        if self.specs.get(resource_type) == Some(&specs) {
+            return Ok(());
+        }
+        let fingerprint = specs
+            .iter()
+            .map(KeySpec::fingerprint)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let stored = self.exec(FINGERPRINT, &[text(resource_type)])?;
+        let stored = match stored.first() {
+            Some(row) => text_at(row, 0)?,
+            None => "",
+        };
+        if stored != fingerprint {
+            if let Err(e) = self.rebuild(resource_type, &specs, &fingerprint) {
+                // Best effort: staged keys are scratch, cleared by the next rebuild anyway.
+                let _ = self.sql.exec(UNSTAGE, &[text(resource_type)]);
+                return Err(e);
+            }
+        }
+        self.specs.insert(Text::new(resource_type), specs);
+        Ok(())
+    }
+
+    fn specs(&self, resource_type: &str) -> &[KeySpec] {
+        self.specs.get(resource_type).map_or(&[], Vec::as_slice)
+    }
+
+    fn types(&self) -> Vec<Text> {
+        self.counts
+            .iter()
+            .filter(|(_, &n)| n > 0)
+            .map(|(ty, _)| ty.clone())
+            .collect()
+    }
+
+    fn count(&self, resource_type: &str) -> usize {
+        self.counts.get(resource_type).copied().unwrap_or(0)
+    }
+
+    fn total(&self) -> usize {
+        self.counts.values().sum()
+    }
+
+    fn get(&self, resource_type: &str, id: &str) -> Option<Record> {
+        self.read_one(resource_type, id).unwrap_or_else(|e| {
+            self.fail(e);
+            None
+        })
+    }
+
+    fn scan(&self, resource_type: &str, from: Option<From<'_>>) -> Records<'_> {
+        Box::new(
+            Scan {
+                store: self,
+                ty: Text::new(resource_type),
+                keyset: Keyset::start(from),
+                buffer: Vec::new().into_iter(),
+            }
+            .map(Found::Read),
+        )
+    }
+
+    fn by_key(&self, resource_type: &str, slot: usize, key: &str) -> Vec<Text> {
+        self.ids(
+            BY_KEY_FROM,
+            BY_KEY_AFTER,
+            &[text(resource_type), count(slot), text(key)],
+        )
+    }
+
+    fn groups_of(&self, member: &str) -> Vec<Text> {
+        self.ids(GROUPS_FROM, GROUPS_AFTER, &[text(member)])
+    }
+
+    fn with_column(
+        &self,
+        resource_type: &str,
+        path: &ColumnPath,
+        f: &mut dyn FnMut(&Column),
+    ) -> bool {
+        // A callback that asks for a column again finds the cache busy: no column then.
+        let Ok(mut columns) = self.columns.try_borrow_mut() else {
+            return false;
+        };
+        let Some(slot) = self.column_slot(&mut columns, resource_type, path) else {
+            return false;
+        };
+        match columns.entries.get(slot) {
+            Some(cached) => {
+                f(&cached.column);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn matching(
+        &self,
+        resource_type: &str,
+        path: &ColumnPath,
+        op: CompareOp,
+        needle: &str,
+    ) -> Option<Records<'_>> {
+        let rows = {
+            let mut columns = self.columns.try_borrow_mut().ok()?;
+            let slot = self.column_slot(&mut columns, resource_type, path)?;
+            columns.entries.get(slot)?.column.matching_rows(op, needle)
+        };
+        Some(Box::new(
+            Matching {
+                store: self,
+                ty: Text::new(resource_type),
+                rows,
+                keyset: Keyset::start(None),
+                buffer: Vec::new().into_iter(),
+            }
+            .map(Found::Read),
+        ))
+    }
+
+    fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {
+        let Some(id) = value.get("id").and_then(Value::as_str) else {
+            return Err(ScimError::new(500, None, "a stored resource needs an id"));
+        };
+        let old = self.read_one(resource_type, id)?;
+        let (row, replaced) = match &old {
+            Some(old) => (old.row, true),
+            None => (self.fresh_row()?, false),
+        };
+        let keys = json(&Value::Array(Self::keys_of(
+            self.specs(resource_type),
+            &value,
+            None,
+        )))?;
+        let members = if resource_type == GROUP {
+            json(&Value::Array(member_ids(&value).map(Value::from).collect()))?
+        } else {
+            String::from("[]")
+        };
+        let body = json(&value)?;
+        let version = value
+            .pointer("/meta/version")
+            .and_then(Value::as_str)
+            .and_then(crate::tenant::version_number)
+            .unwrap_or(0);
+        self.write(
+            PUT,
+            &[
+                text(resource_type),
+                text(id),
+                SqlValue::Integer(i64::from(row)),
+                SqlValue::Text(Text::from(body)),
+                SqlValue::Text(Text::from(keys)),
+                SqlValue::Text(Text::from(members)),
+                SqlValue::Integer(i64::from(replaced)),
+                SqlValue::Integer(i64::try_from(version).unwrap_or(i64::MAX)),
+            ],
+        )?;
+        if !replaced {
+            *self.counts.entry(Text::new(resource_type)).or_insert(0) += 1;
+            self.next_row = u64::from(row) + 1;
+        }
+        let budget = self.column_budget;
+        self.columns
+            .get_mut()
+            .update(resource_type, row, Some(&value), budget);
+        Ok(old.map(|old| old.value))
+    }
+
+    fn remove(&mut self, resource_type: &str, id: &str) -> Result<Option<Arc<Value>>> {
+        let Some(old) = self.read_one(resource_type, id)? else {
+            return Ok(None);
+        };
+        self.write(REMOVE, &[SqlValue::Integer(i64::from(old.row))])?;
+        if let Some(n) = self.counts.get_mut(resource_type) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.counts.remove(resource_type);
+            }
+        }
+        let budget = self.column_budget;
+        self.columns
+            .get_mut()
+            .update(resource_type, old.row, None, budget);
+        Ok(Some(old.value))
+    }
+
+    fn max_version(&self) -> u64 {
+        match self.exec(MAX_VERSION, &[]) {
+            Ok(rows) => match rows.first().and_then(|r| r.first()) {
+                Some(&SqlValue::Integer(n)) => u64::try_from(n).unwrap_or(0),
+                _ => 0,
+            },
+            Err(e) => {
+                self.fail(e);
+                0
+            }
+        }
+    }
+
+    fn take_failure(&self) -> Option<ScimError> {
+        self.failure.take()
+    }
+}
+
+/// Where a keyset walk in id order stands.
+#[derive(Debug)]
+struct Keyset {
+    /// The last id read (or where to start).
+    after: String,
+    /// Whether `after` itself is still wanted (only before the first read).
+    inclusive: bool,
+    /// The last read came back short: nothing is left.
+    exhausted: bool,
+}
+
+impl Keyset {
+    fn start(from: Option<From<'_>>) -> Keyset {
+        match from {
+            Some(from) => Keyset {
+                after: from.id.to_owned(),
+                inclusive: from.inclusive,
+                exhausted: false,
+            },
+            None => Keyset {
+                after: String::new(),
+                inclusive: true,
+                exhausted: false,
+            },
+        }
+    }
+
+    fn pick(&self, from: &'static str, after: &'static str) -> &'static str {
+        if self.inclusive {
+            from
+        } else {
+            after
+        }
+    }
+
+    fn advance(&mut self, id: &str) {
+        self.after.clear();
+        self.after.push_str(id);
+        self.inclusive = false;
+    }
+}
+
+/// A scan: one page of [`BATCH`] records at a time, read when the last is handed out.
+struct Scan<'s> {
+    store: &'s SqlStore,
+    ty: Text,
+    keyset: Keyset,
+    buffer: vec::IntoIter<Record>,
+}
+
+impl Iterator for Scan<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(record) = self.buffer.next() {
+                return Some(record);
+            }
+            if self.keyset.exhausted {
+                return None;
+            }
+            match self.store.page(&self.ty, &mut self.keyset, BATCH) {
+                Ok(records) => self.buffer = records.into_iter(),
+                Err(e) => {
+                    self.store.fail(e);
+                    self.keyset.exhausted = true;
+                }
+            }
+        }
+    }
+}
+
+/// The records whose row is in a column's bitmap, in id order: `(row, id)` pairs walked
+/// from the id index, bodies fetched by row for the pairs kept, a batch at a time.
+struct Matching<'s> {
+    store: &'s SqlStore,
+    ty: Text,
+    rows: Bitmap,
+    keyset: Keyset,
+    buffer: vec::IntoIter<Record>,
+}
+
+impl Matching<'_> {
+    fn fill(&mut self) -> Result<Vec<Record>> {
+        let mut wanted: Vec<u32> = Vec::new();
+        while !self.keyset.exhausted && wanted.len() < BATCH {
+            let pairs = self.store.exec(
+                self.keyset.pick(WALK_FROM, WALK_AFTER),
+                &[text(&self.ty), text(&self.keyset.after), count(WALK_BATCH)],
+            )?;
+            for pair in &pairs {
+                let row = row_at(pair, 0)?;
+                if self.rows.contains(row) {
+                    wanted.push(row);
+                }
+                self.keyset.advance(text_at(pair, 1)?);
+            }
+            self.keyset.exhausted = pairs.len() < WALK_BATCH;
+        }
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = json(&Value::Array(
+            wanted.iter().map(|&r| Value::from(u64::from(r))).collect(),
+        ))?;
+        let mut bodies = BTreeMap::new();
+        for row in self
+            .store
+            .exec(BODIES, &[SqlValue::Text(Text::from(list))])?
+        {
+            bodies.insert(row_at(&row, 0)?, row);
+        }
+        let mut records = Vec::with_capacity(wanted.len());
+        for row in wanted {
+            if let Some(found) = bodies.get(&row) {
+                records.push(record(&self.ty, row, text_at(found, 1)?)?);
+            }
+        }
+        Ok(records)
+    }
+}
+
+impl Iterator for Matching<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(record) = self.buffer.next() {
+                return Some(record);
+            }
+            if self.keyset.exhausted {
+                return None;
+            }
+            match self.fill() {
+                Ok(records) => self.buffer = records.into_iter(),
+                Err(e) => {
+                    self.store.fail(e);
+                    self.keyset.exhausted = true;
+                }
+            }
+        }
+    }
+}
+
+/// The text columns a store keeps, least recently used first out.
+#[derive(Debug, Default)]
+struct Columns {
+    entries: Vec<Cached>,
+    /// What the entries hold together.
+    bytes: usize,
+    /// Ticks on each use, for recency.
+    clock: u64,
+}
+
+#[derive(Debug)]
+struct Cached {
+    ty: Text,
+    column: Column,
+    bytes: usize,
+    used: u64,
+}
+
+impl Columns {
+    fn find(&mut self, ty: &str, path: &ColumnPath) -> Option<usize> {
+        let slot = self
+            .entries
+            .iter()
+            .position(|c| c.ty == ty && c.column.path == *path)?;
+        self.clock += 1;
+        if let Some(cached) = self.entries.get_mut(slot) {
+            cached.used = self.clock;
+        }
+        Some(slot)
+    }
+
+    fn insert(&mut self, ty: &str, column: Column, budget: usize) -> Option<usize> {
+        let bytes = column.bytes();
+        if bytes > budget {
+            return None;
+        }
+        while self.bytes + bytes > budget && self.evict() {}
+        self.clock += 1;
+        self.bytes += bytes;
+        self.entries.push(Cached {
+            ty: Text::new(ty),
+            column,
+            bytes,
+            used: self.clock,
+        });
+        Some(self.entries.len() - 1)
+    }
+
+    /// Drops the least recently used column; `false` when none is left.
+    fn evict(&mut self) -> bool {
+        let Some(slot) = self
+            .entries
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(slot, _)| slot)
+        else {
+            return false;
+        };
+        let evicted = self.entries.swap_remove(slot);
+        self.bytes = self.bytes.saturating_sub(evicted.bytes);
+        true
+    }
+
+    /// Keeps a type's cached columns exact after a write to `row`.
+    fn update(&mut self, ty: &str, row: u32, value: Option<&Value>, budget: usize) {
+        let mut total = 0;
+        for cached in &mut self.entries {
+            if cached.ty == ty {
+                cached.column.set(row, value);
+                cached.bytes = cached.column.bytes();
+            }
+            total += cached.bytes;
+        }
+        self.bytes = total;
+        while self.bytes > budget && self.evict() {}
+    }
+}
+
+/// A column's attribute as a SQLite JSON path (`$."urn:...:User"."manager"."value"`);
+/// `None` when a name holds a character the path syntax cannot quote.
+fn json_path(path: &ColumnPath) -> Option<String> {
+    let mut out = String::from("$");
+    let names = path
+        .ext
+        .iter()
+        .chain(core::iter::once(&path.name))
+        .chain(path.sub.iter());
+    for name in names {
+        if name.contains(['"', '\\']) {
+            return None;
+        }
+        out.push_str(".\"");
+        out.push_str(name);
+        out.push('"');
+    }
+    Some(out)
+}
+
+fn text(s: &str) -> SqlValue {
+    SqlValue::Text(Text::new(s))
+}
+
+fn count(n: usize) -> SqlValue {
+    SqlValue::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn json(value: &Value) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| ScimError::new(500, None, format!("cannot write JSON: {e}")))
+}
+
+/// A stored body read back.
+fn record(ty: &str, row: u32, body: &str) -> Result<Record> {
+    let value = crate::value::from_str(body).map_err(|e| {
+        ScimError::new(
+            500,
+            None,
+            format!("a stored {ty} does not read back as JSON: {e}"),
+        )
+    })?;
+    Ok(Record {
+        row,
+        value: Arc::new(value),
+    })
+}
+
+fn unexpected() -> ScimError {
+    ScimError::new(
+        500,
+        None,
+        "the database answered a row of an unexpected shape",
+    )
+}
+
+fn text_at(row: &[SqlValue], i: usize) -> Result<&str> {
+    match row.get(i) {
+        Some(SqlValue::Text(t)) => Ok(t.as_str()),
+        _ => Err(unexpected()),
+    }
+}
+
+fn row_at(row: &[SqlValue], i: usize) -> Result<u32> {
+    match row.get(i) {
+        Some(&SqlValue::Integer(n)) => u32::try_from(n).map_err(|_| unexpected()),
+        _ => Err(unexpected()),
+    }
+}
+
+/// A failed read: 500 with the database's message.
+pub(crate) fn read_error(e: SqlError) -> ScimError {
+    ScimError::new(500, None, format!("storage failed: {}", e.message))
+}
+
+/// A failed write: 413 when the database found it too big (`SQLITE_TOOBIG`), else 500.
+fn write_error(e: SqlError) -> ScimError {
+    let message = e.message.to_ascii_lowercase();
+    if message.contains("toobig") || message.contains("too big") {
+        ScimError::new(
+            413,
+            None,
+            format!("the resource is too large to store: {}", e.message),
+        )
+    } else {
+        ScimError::new(500, None, format!("storage failed: {}", e.message))
+    }
+}
+
+#[cfg(test)]
+mod tests;
