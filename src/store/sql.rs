@@ -142,6 +142,20 @@ const SCHEMA: &[&str] = &[
      END",
 ];
 
+/// What [`SqlStore::wipe`] drops: every object `SCHEMA` makes (triggers go with their
+/// table or view).
+const WIPE: &[&str] = &[
+    "DROP VIEW IF EXISTS res_put",
+    "DROP VIEW IF EXISTS res_declare",
+    "DROP TABLE IF EXISTS res_resources",
+    "DROP TABLE IF EXISTS res_keys",
+    "DROP TABLE IF EXISTS res_members",
+    "DROP TABLE IF EXISTS res_counts",
+    "DROP TABLE IF EXISTS res_specs",
+    "DROP TABLE IF EXISTS res_staged_keys",
+    "DROP TABLE IF EXISTS res_versions",
+];
+
 const COUNTS: &str = "SELECT type, n FROM res_counts WHERE n > 0";
 const MAX_ROW: &str = "SELECT max(row) FROM res_resources";
 const GET: &str = "SELECT row, body FROM res_resources WHERE type = ?1 AND id = ?2";
@@ -212,6 +226,16 @@ impl core::fmt::Debug for SqlStore {
 }
 
 impl SqlStore {
+    /// Drops every table, view and trigger a store made in `sql` (a server's reset, import
+    /// or deletion): the next [`SqlStore::open`] starts empty. Cheaper than deleting rows,
+    /// whose triggers would run once per resource.
+    pub fn wipe(sql: &dyn Sql) -> Result<(), SqlError> {
+        for statement in WIPE {
+            sql.exec(statement, &[])?;
+        }
+        Ok(())
+    }
+
     /// Opens the store over `sql`, creating its tables if missing. Opening a database that
     /// already holds resources reads only the per-type counts and the highest row number:
     /// no scan, no reload. Types must be declared again ([`Store::declare`]); a declaration

@@ -69,7 +69,7 @@ pub fn policy(env: &Env) -> Policy {
         .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
         .unwrap_or_default();
     Policy {
-        max_resources: to_usize(var(env, "MAX_RESOURCES_PER_SERVER", 20_000)),
+        max_resources: to_usize(var(env, "MAX_RESOURCES_PER_SERVER", 2_000_000)),
         ttl_cap_seconds: Some(var(env, "SERVER_TTL_SECONDS", 0)).filter(|&s| s > 0),
         import_max_bytes: to_usize(var(env, "IMPORT_MAX_BYTES", 32 * 1024 * 1024)),
         admin_token_digest: (!admin.is_empty()).then(|| token_digest(&admin)),

@@ -1,23 +1,29 @@
 //! `ScimServer`: the Durable Object that owns one virtual server.
 //!
 //! One object per server id (`id_from_name`), so one writer per tenant: uniqueness, ETags
-//! and Bulk stay exact under concurrent requests. The object keeps its server (record and
-//! [`Tenant`]) in memory, loaded lazily from SQLite on the first request after an eviction,
-//! and writes what each request changed through in one synchronous SQLite transaction
-//! before answering. Between loading, handling and writing there is no `await`, so no other
-//! request can interleave. When a write fails, the server in memory is dropped and the next
-//! request reloads it from storage, which the failed transaction left as it was.
+//! and Bulk stay exact under concurrent requests. The object keeps its server's record in
+//! memory and its tenant over the object's own SQLite (`crate::store::SqlStore`, through
+//! `sql.rs`): waking an evicted object reads the record, the per-type counts and the
+//! version high-water mark, never the resources, however many there are. The engine writes
+//! resources through the store as it handles a request; between loading, handling and
+//! answering there is no `await`, so no other request can interleave, and the object's
+//! implicit transaction commits a request's writes together. Whole-tenant changes (a new
+//! server, a reset, an import) are one explicit transaction (`replace_tenant`).
 //!
 //! Storage (SQLite, per object):
-//! - `resources(key TEXT PRIMARY KEY, body TEXT)`: one row per resource, keyed
-//!   `{resourceType}/{id}`, the stored form as JSON.
+//! - the store's tables (`res_*`, see `crate::store::sql`): resources as rows, with the
+//!   indexes the engine looks up by;
 //! - `meta(name TEXT PRIMARY KEY, value TEXT)`: the row `record` holds the server's
 //!   [`ServerRecord`] (settings, token digests, created, expiry). This row is the source of
 //!   truth; the `REGISTRY` KV entry is a copy this object publishes after every change, for
-//!   listing servers and answering unknown ones at the edge.
+//!   listing servers and answering unknown ones at the edge;
+//! - `files`, `file_chunks`, `jobs`, `job_reports`: CSV jobs (`jobs.rs`);
+//! - `resources(key, body)`: where resources were kept before the store; a server found
+//!   with rows there is moved into the store on its first load (`migrate`).
 
 mod domain;
 mod jobs;
+mod sql;
 
 use super::reply;
 use super::{now_ms, policy, random_u64, to_core, INTERNAL_CREATE, REGISTRY};
@@ -29,9 +35,13 @@ use crate::env::{Env as CoreEnv, UuidIds};
 use crate::error::ScimError;
 use crate::http::Request as CoreRequest;
 use crate::json;
-use crate::tenant::{ChangeSet, ResourceKey, Tenant};
+use crate::store::SqlStore;
+use crate::tenant::Tenant;
+use sql::DoSql;
 use crate::value::Value;
+use alloc::boxed::Box;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -50,9 +60,6 @@ CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_chunks (key TEXT NOT NULL, seq INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (key, seq));
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, running INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS job_reports (history TEXT NOT NULL, row INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (history, row));";
-const UPSERT_RESOURCE: &str = "INSERT INTO resources (key, body) VALUES (?, ?) \
-     ON CONFLICT(key) DO UPDATE SET body = excluded.body";
-const DELETE_RESOURCE: &str = "DELETE FROM resources WHERE key = ?";
 const DELETE_ALL_RESOURCES: &str = "DELETE FROM resources";
 const UPSERT_RECORD: &str = "INSERT INTO meta (name, value) VALUES ('record', ?) \
      ON CONFLICT(name) DO UPDATE SET value = excluded.value";
@@ -82,13 +89,6 @@ pub struct ScimServer {
     input: RefCell<Option<(String, alloc::rc::Rc<Vec<u8>>)>>,
 }
 
-/// What a write may do to the stored resources.
-enum Rows<'a> {
-    /// Upsert and delete these.
-    Changes(&'a ChangeSet),
-    /// Delete every row, then write every resource of this tenant.
-    Replace(&'a Tenant),
-}
 
 impl DurableObject for ScimServer {
     fn new(state: State, env: Env) -> Self {
@@ -254,14 +254,12 @@ impl ScimServer {
         let started = js_sys::Date::now();
         let outcome = handle(server, &mut env);
         let engine_ms = js_sys::Date::now() - started;
-        let mut store_ms = None;
-        if !outcome.changes.is_empty() {
-            let started = js_sys::Date::now();
-            if let Err(err) = self.write(Rows::Changes(&outcome.changes), None) {
-                *slot = None;
-                return Err(err);
-            }
-            store_ms = Some(js_sys::Date::now() - started);
+        // The tenant's store wrote through SQLite as it went (the object's implicit
+        // transaction commits them together); a failed write answered an error and, in
+        // case the store's mirrors are ahead of a rolled-back statement, reopens.
+        let store_ms = None;
+        if outcome.response.status >= 500 {
+            *slot = None;
         }
         let mut resp = reply::from_core(outcome.response).map_err(|e| internal("response", e))?;
         let mut timing = alloc::vec![("engine", engine_ms)];
@@ -326,14 +324,12 @@ impl ScimServer {
     }
 
     /// Writes what an administration request changed, in one transaction.
-    fn persist(&self, outcome: &Outcome, server: &Server) -> Fallible<()> {
-        let record = (outcome.record == RecordChange::Updated).then_some(&server.record);
-        match outcome.tenant {
-            TenantChange::Replaced => self.write(Rows::Replace(&server.tenant), record),
-            TenantChange::Unchanged | TenantChange::Reload if record.is_some() => {
-                self.write(Rows::Changes(&ChangeSet::default()), record)
-            }
-            _ => Ok(()),
+    fn persist(&self, outcome: &Outcome, server: &mut Server) -> Fallible<()> {
+        let record = (outcome.record == RecordChange::Updated).then(|| server.record.clone());
+        match (outcome.tenant, record) {
+            (TenantChange::Replaced, record) => self.replace_tenant(server, record.as_ref()),
+            (_, Some(record)) => self.write_record(&record),
+            (_, None) => Ok(()),
         }
     }
 
@@ -366,10 +362,10 @@ impl ScimServer {
                     &mut env,
                 )?
             };
-            self.write(
-                Rows::Changes(&created.changes),
-                Some(&created.server.record),
-            )?;
+            // The new server's first resources (its app, its first seed chunk) go into
+            // SQLite with its record, in one transaction.
+            let record = created.server.record.clone();
+            self.replace_tenant(&mut created.server, Some(&record))?;
             if let Some(mut generator) = created.generator.take() {
                 while !generator.is_finished() {
                     let chunk = admin::seed(
@@ -378,7 +374,8 @@ impl ScimServer {
                         admin::SEED_CHUNK,
                         &mut env,
                     )?;
-                    self.write(Rows::Changes(&chunk), Some(&created.server.record))?;
+                    drop(chunk); // written by the tenant's store as it was made
+                    self.write_record(&created.server.record)?;
                 }
             }
             created
@@ -433,11 +430,41 @@ impl ScimServer {
             .map_err(|e| internal("reading the record", e))
     }
 
+    /// The server's tenant over this object's SQLite: nothing is read but counts and the
+    /// version high-water mark, however many resources it holds.
     fn read_tenant(&self, record: &ServerRecord) -> Fallible<Tenant> {
-        let mut tenant = Tenant::new(record.settings.clone())?;
-        // The engine refuses growth past the deployment's limit before anything is written.
+        if self.legacy_rows()? {
+            return self.migrate(record);
+        }
+        let mut tenant = Tenant::with_sql(
+            record.settings.clone(),
+            Box::new(DoSql::new(self.state.storage().sql())),
+        )?;
+        self.limit(&mut tenant, record);
+        Ok(tenant)
+    }
+
+    /// The deployment's limit (the engine refuses growth past it before writing anything)
+    /// and the server's identity, wherever a tenant is built.
+    fn limit(&self, tenant: &mut Tenant, record: &ServerRecord) {
         tenant.set_capacity(Some(policy(&self.env).max_resources));
         tenant.set_identity(Some(record.identity()));
+    }
+
+    /// Whether resources are still in the table scimlet kept before the engine's SQLite
+    /// store (one JSON row each, reloaded whole on every wake).
+    fn legacy_rows(&self) -> Fallible<bool> {
+        let sql = self.state.storage().sql();
+        let cursor = sql
+            .exec("SELECT 1 FROM resources LIMIT 1", None)
+            .map_err(|e| internal("reading storage", e))?;
+        Ok(cursor.raw().next().is_some())
+    }
+
+    /// Moves a server stored the old way (at most the old cap of 20,000 rows) into the
+    /// engine's store, in one transaction: all moved, or nothing.
+    fn migrate(&self, record: &ServerRecord) -> Fallible<Tenant> {
+        let mut old = Tenant::new(record.settings.clone())?;
         let sql = self.state.storage().sql();
         let cursor = sql
             .exec("SELECT body FROM resources", None)
@@ -449,37 +476,89 @@ impl ScimServer {
             };
             let stored =
                 crate::value::from_str(&text).map_err(|e| internal("loading resources", e))?;
-            tenant.load(stored)?;
+            old.load(stored)?;
         }
-        Ok(tenant)
+        let mut server = Server {
+            record: record.clone(),
+            tenant: old,
+        };
+        self.replace_tenant(&mut server, None)?;
+        Ok(server.tenant)
     }
 
-    /// Writes rows (and the record, if given) in one SQLite transaction: all or nothing.
-    /// Each row is serialized just before it is written, so a whole server's rows (an
-    /// import) are never held as text all at once.
-    fn write(&self, rows: Rows<'_>, record: Option<&ServerRecord>) -> Fallible<()> {
-        let (replace, upserts, deletes): (bool, Vec<Arc<Value>>, Vec<String>) = match rows {
-            Rows::Changes(changes) => (
-                false,
-                changes.upserted.iter().map(|(_, v)| v.clone()).collect(),
-                changes.deleted.iter().map(storage_key).collect(),
-            ),
-            Rows::Replace(tenant) => (true, tenant.resources().collect(), Vec::new()),
-        };
+    /// Makes the stored resources exactly those of `server.tenant` (a tenant built in
+    /// memory: a new server, a reset, an import, a migration), writes the record if given,
+    /// all in one transaction, and leaves `server.tenant` over SQLite.
+    fn replace_tenant(&self, server: &mut Server, record: Option<&ServerRecord>) -> Fallible<()> {
+        let settings = server.record.settings.clone();
+        let built = core::mem::replace(&mut server.tenant, Tenant::new(settings.clone())?);
+        // The built tenant goes as its resources are collected, so each is moved, not copied.
+        let resources: Vec<Arc<Value>> = built.resources().collect();
+        drop(built);
         let record = record
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| internal("encoding", e))?;
-        self.transaction(move |sql| {
-            if replace {
-                sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
+        let storage = self.state.storage();
+        let mut tenant = self.atomically(move || {
+            let sql = storage.sql();
+            SqlStore::wipe(&DoSql::new(storage.sql()))
+                .map_err(|e| internal("writing to storage", e.message))?;
+            let mut tenant = Tenant::with_sql(settings, Box::new(DoSql::new(storage.sql())))?;
+            for resource in resources {
+                tenant.load(Arc::try_unwrap(resource).unwrap_or_else(|r| Value::clone(&r)))?;
             }
-            write_resources(sql, upserts, deletes)?;
+            sql_exec(&sql, DELETE_ALL_RESOURCES, Vec::new())
+                .map_err(|e| internal("writing to storage", e))?;
             if let Some(record) = record {
-                sql_exec(sql, UPSERT_RECORD, alloc::vec![record.into()])?;
+                sql_exec(&sql, UPSERT_RECORD, alloc::vec![record.into()])
+                    .map_err(|e| internal("writing to storage", e))?;
             }
-            Ok(())
-        })
+            Ok(tenant)
+        })?;
+        self.limit(&mut tenant, &server.record);
+        server.tenant = tenant;
+        Ok(())
+    }
+
+    /// Runs `f` inside `storage.transactionSync`: everything it wrote commits if it
+    /// returns `Ok`, nothing if it fails.
+    fn atomically<T: 'static>(&self, f: impl FnOnce() -> Fallible<T> + 'static) -> Fallible<T> {
+        let storage = self.state.storage();
+        let raw: &JsValue = storage.as_raw().as_ref();
+        let run: js_sys::Function =
+            js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
+                .ok()
+                .and_then(|f| f.dyn_into().ok())
+                .ok_or_else(|| internal("storage", "transactionSync is missing"))?;
+        let out: Rc<RefCell<Option<Fallible<T>>>> = Rc::new(RefCell::new(None));
+        let slot = out.clone();
+        let body = Closure::once(move || -> core::result::Result<JsValue, JsValue> {
+            let result = f();
+            let failed = result.is_err();
+            *slot.borrow_mut() = Some(result);
+            if failed {
+                // Throwing is what rolls the transaction back.
+                Err(JsValue::from(js_sys::Error::new("rolled back")))
+            } else {
+                Ok(JsValue::UNDEFINED)
+            }
+        });
+        let called = run.call1(raw, body.as_ref());
+        let result = out.borrow_mut().take();
+        match (called, result) {
+            (_, Some(Err(e))) => Err(e),
+            (Ok(_), Some(Ok(value))) => Ok(value),
+            (Err(e), _) => Err(internal("writing to storage", js_error_text(&e))),
+            (Ok(_), None) => Err(internal("storage", "the transaction did not run")),
+        }
+    }
+
+    /// Writes the server's record (its settings, tokens, seeding progress). Resources are
+    /// not written here: the tenant's store writes them as the engine goes.
+    fn write_record(&self, record: &ServerRecord) -> Fallible<()> {
+        let record = serde_json::to_string(record).map_err(|e| internal("encoding", e))?;
+        self.transaction(move |sql| sql_exec(sql, UPSERT_RECORD, alloc::vec![record.into()]))
     }
 
     /// Runs `f` inside `storage.transactionSync`: all its writes commit, or none.
@@ -521,6 +600,7 @@ impl ScimServer {
             .map(|r| r.token_digests)
             .unwrap_or_default();
         self.transaction(|sql| {
+            SqlStore::wipe(&DoSql::new(sql.clone())).map_err(|e| e.message)?;
             sql_exec(sql, DELETE_ALL_RESOURCES, Vec::new())?;
             for table in ["files", "file_chunks", "jobs", "job_reports"] {
                 sql_exec(sql, &format!("DELETE FROM {table}"), Vec::new())?;
@@ -606,30 +686,6 @@ async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
     Ok(())
 }
 
-/// Upserts and deletes resource rows (inside a transaction).
-fn write_resources(
-    sql: &SqlStorage,
-    upserts: Vec<Arc<Value>>,
-    deletes: Vec<String>,
-) -> core::result::Result<(), String> {
-    for value in upserts {
-        let key = key_of(&value).ok_or("a stored resource has no key")?;
-        let body = serde_json::to_string(&*value).map_err(|e| e.to_string())?;
-        if body.len() > MAX_ROW_BYTES {
-            return Err(format!("{TOOBIG} {}", body.len()));
-        }
-        sql_exec(
-            sql,
-            UPSERT_RESOURCE,
-            alloc::vec![storage_key(&key).into(), body.into()],
-        )?;
-    }
-    for key in deletes {
-        sql_exec(sql, DELETE_RESOURCE, alloc::vec![key.into()])?;
-    }
-    Ok(())
-}
-
 fn sql_exec(
     sql: &SqlStorage,
     query: &str,
@@ -652,18 +708,6 @@ fn set_header(resp: &mut Response, name: &str, value: &str) -> Fallible<()> {
     resp.headers_mut()
         .set(name, value)
         .map_err(|e| internal("response", e))
-}
-
-fn storage_key(key: &ResourceKey) -> String {
-    format!("{}/{}", key.resource_type, key.id)
-}
-
-/// The key of a stored form (`meta.resourceType`, `id`).
-fn key_of(resource: &Arc<Value>) -> Option<ResourceKey> {
-    Some(ResourceKey {
-        resource_type: resource.get("meta")?.get("resourceType")?.as_str()?.into(),
-        id: resource.get("id")?.as_str()?.into(),
-    })
 }
 
 /// 413 for a resource too large for one storage row; the transaction stored nothing.

@@ -10,7 +10,7 @@
 //! `jobs::file::CHUNK_BYTES`, below the 2 MB row limit), `jobs(id, running, body)`,
 //! `job_reports(history, row, body)`.
 
-use super::{internal, set_header, sql_exec, storage_key, write_resources, Fallible, ScimServer};
+use super::{internal, set_header, sql_exec, Fallible, ScimServer};
 use crate::env::Env as CoreEnv;
 use crate::error::{Result as CoreResult, ScimError};
 use crate::host::worker::{now_ms, reply, to_core};
@@ -142,8 +142,6 @@ impl JobStore for SqlJobs {
 
 /// Serialized effects, ready to write inside a transaction.
 struct Rows {
-    upserts: Vec<alloc::sync::Arc<crate::value::Value>>,
-    deletes: Vec<String>,
     removed_files: Vec<String>,
     files: Vec<(String, String)>,
     appends: Vec<(String, Vec<u8>)>,
@@ -154,13 +152,6 @@ struct Rows {
 fn rows_of(effects: Effects) -> Fallible<Rows> {
     let encode = |e: serde_json::Error| internal("encoding", e);
     Ok(Rows {
-        upserts: effects
-            .changes
-            .upserted
-            .iter()
-            .map(|(_, v)| v.clone())
-            .collect(),
-        deletes: effects.changes.deleted.iter().map(storage_key).collect(),
         removed_files: effects.removed_files,
         files: effects
             .files
@@ -195,7 +186,7 @@ fn rows_of(effects: Effects) -> Fallible<Rows> {
 }
 
 fn write_rows(sql: &SqlStorage, rows: Rows) -> core::result::Result<(), String> {
-    write_resources(sql, rows.upserts, rows.deletes)?;
+    // The step's resources were written by the tenant's store as it ran.
     for key in rows.removed_files {
         sql_exec(
             sql,
