@@ -60,6 +60,13 @@ pub trait Sql: Send {
     /// row it yields, each column as a [`SqlValue`]. The store bounds what one statement
     /// returns (`LIMIT`), so the rows fit in memory.
     fn exec(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, SqlError>;
+
+    /// The largest row the database stores, in bytes, when it has a limit below SQLite's
+    /// own (a Durable Object's is 2 MB): a resource whose JSON is larger is refused with
+    /// 413 before any statement runs, in the same words whatever the database says.
+    fn max_row_bytes(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Rows a scan (or a key rebuild) reads per statement, bodies included.
@@ -596,6 +603,17 @@ impl Store for SqlStore {
             String::from("[]")
         };
         let body = json(&value)?;
+        if let Some(max) = self.sql.max_row_bytes().filter(|&max| body.len() > max) {
+            return Err(ScimError::new(
+                413,
+                None,
+                format!(
+                    "a resource is too large to store ({} bytes of JSON): a server here stores \
+                     at most {max} bytes per resource; nothing was changed",
+                    body.len()
+                ),
+            ));
+        }
         let version = value
             .pointer("/meta/version")
             .and_then(Value::as_str)

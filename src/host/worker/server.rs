@@ -65,7 +65,7 @@ const UPSERT_RECORD: &str = "INSERT INTO meta (name, value) VALUES ('record', ?)
      ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
 /// The most bytes Durable Object SQLite stores in one row (its `SQLITE_TOOBIG` limit).
-const MAX_ROW_BYTES: usize = 2_000_000;
+pub(super) const MAX_ROW_BYTES: usize = 2_000_000;
 /// How a write that found a row too big says so from inside the transaction.
 const TOOBIG: &str = "scimlet: row too big:";
 

@@ -23,6 +23,8 @@ struct Probe {
     message: Mutex<String>,
     /// The most rows any one statement returned.
     most_rows: Mutex<usize>,
+    /// The row limit the database declares.
+    max_row: Mutex<Option<usize>>,
 }
 
 impl Probe {
@@ -46,6 +48,10 @@ struct Lite {
 
 
 impl Sql for Lite {
+    fn max_row_bytes(&self) -> Option<usize> {
+        *self.probe.max_row.lock().unwrap()
+    }
+
     fn exec(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, SqlError> {
         self.probe.log.lock().unwrap().push(sql.to_string());
         {
@@ -1024,4 +1030,23 @@ fn the_largest_version_survives_a_reopen() {
             .all(|s| !(s.starts_with("SELECT") && s.contains("body"))),
         "no body read to find the version"
     );
+}
+
+/// A database that declares a row limit has resources over it refused with 413 before any
+/// statement runs; the store is left as it was.
+#[test]
+fn a_resource_over_the_row_limit_is_413_and_nothing_is_written() {
+    let db = Db::new();
+    let mut store = db.open();
+    store.put("User", user("u1", "small", "e1", "Small")).expect("put");
+    let small = json(&user("u1", "small", "e1", "Small")).expect("json").len();
+    *db.probe.max_row.lock().unwrap() = Some(small + 10);
+    db.probe.take_log();
+    let big = user("u2", "big", "e2", &"x".repeat(small));
+    let error = store.put("User", big).expect_err("over the limit");
+    assert_eq!((error.status, error.scim_type), (413, None));
+    assert!(error.detail.contains("too large to store"), "{}", error.detail);
+    assert!(db.probe.take_log().iter().all(|s| !s.starts_with("INSERT")));
+    assert_eq!(store.count("User"), 1);
+    assert!(store.get("User", "u2").is_none());
 }

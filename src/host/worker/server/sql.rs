@@ -27,6 +27,10 @@ fn failed(e: impl ToString) -> SqlError {
 }
 
 impl Sql for DoSql {
+    fn max_row_bytes(&self) -> Option<usize> {
+        Some(super::MAX_ROW_BYTES)
+    }
+
     fn exec(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, SqlError> {
         let bindings: Vec<SqlStorageValue> = params
             .iter()
