@@ -53,6 +53,10 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
+// The tests' SQLite adapter (`tests/client/sqlite.rs`) names the crate as integration tests
+// do; the store's unit tests include it too.
+#[cfg(test)]
+extern crate self as scimlet;
 // Hosts and native builds link std for their runtime (allocator, panic handling); the
 // core's code never names `std`, which the bare wasm32 build below proves.
 #[cfg(any(

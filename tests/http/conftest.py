@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import sys
 import subprocess
 from dataclasses import dataclass, field
@@ -140,12 +141,19 @@ def create_server(http: httpx.Client, client_ip: str | None = None, **body) -> h
     )
 
 
-def new_server(http: httpx.Client, prefix: str = "t", **body) -> Server:
+def new_server(http: httpx.Client, prefix: str = "t", wait: bool = True, **body) -> Server:
+    """A new server; with `wait`, once its seed is whole (a big seed goes on in the
+    object's alarm slices after the creation answers)."""
     body.setdefault("id", f"{prefix}-{os.urandom(6).hex()}")
     resp = create_server(http, **body)
     assert resp.status_code == 201, resp.text
     created = resp.json()
-    return Server(created["id"], created["token"], created["scim"], http, created)
+    server = Server(created["id"], created["token"], created["scim"], http, created)
+    deadline = time.monotonic() + 120
+    while wait and "seeding" in server.admin("GET").json():
+        assert time.monotonic() < deadline, f"{server.id} still seeding after 120 s"
+        time.sleep(0.05)
+    return server
 
 
 

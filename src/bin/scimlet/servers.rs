@@ -120,7 +120,8 @@ fn create(context: &Context, api: &str, args: &CreateArgs) -> Fallible<()> {
         },
         2,
     );
-    let created = http.json("POST", api, Some(&Value::Object(body)))?;
+    let mut created = http.json("POST", api, Some(&Value::Object(body)))?;
+    wait_for_seed(api, &mut created)?;
     let field = |k: &str| created.get(k).and_then(Value::as_str).unwrap_or_default();
     let (id, token) = (field("id"), field("token"));
     // Not remembering is worth a warning, not a failure: the server exists and the token
@@ -152,6 +153,44 @@ fn create(context: &Context, api: &str, args: &CreateArgs) -> Fallible<()> {
         }
     }
     Ok(())
+}
+
+/// A big seed goes on after the creation answers (the server fills itself in slices,
+/// answering requests meanwhile): wait for it, its progress on stderr, so the server is
+/// whole when `servers create` ends. The answer's counts are the finished server's.
+fn wait_for_seed(api: &str, created: &mut Value) -> Fallible<()> {
+    if created.get("seeding").is_none() {
+        return Ok(());
+    }
+    let field = |k: &str| created.get(k).and_then(Value::as_str).unwrap_or_default();
+    let url = format!("{api}/{}", field("id"));
+    let http = Http::new(
+        Credential {
+            token: Some(field("token").to_string()),
+            hint: "The new server refused its own token.".into(),
+        },
+        1,
+    );
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let shown = http.json("GET", &url, None)?;
+        match shown.get("seeding") {
+            Some(seeding) => {
+                eprint!("\rseeding: {} of {}", seeding["done"], seeding["total"]);
+                let _ = std::io::stderr().flush();
+            }
+            None => {
+                eprintln!("\rseeding: done");
+                if let Some(obj) = created.as_object_mut() {
+                    obj.remove("seeding");
+                    if let Some(counts) = shown.get("counts") {
+                        obj.insert("counts".into(), counts.clone());
+                    }
+                }
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// `servers list`: every server, with its counts fetched a few servers at a time.

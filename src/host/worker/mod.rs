@@ -20,7 +20,8 @@
 //! Configuration (`[vars]` in `wrangler.toml`, or `--var` / secrets):
 //! `ADMIN_TOKEN` (secret; unset disables the admin token), `SERVER_TTL_SECONDS` (0: servers
 //! never expire), `CREATE_LIMIT_PER_MINUTE` (0: unlimited), `MAX_RESOURCES_PER_SERVER`,
-//! `IMPORT_MAX_BYTES`.
+//! `IMPORT_MAX_BYTES`, `SEED_INLINE_MS` (how long a creation seeds before alarm slices take
+//! over the rest; 3,000), `SEED_SLICE_MS` (how long each of those slices runs; 500).
 //!
 //! No SCIM rule and no administration rule lives here: the host adapts HTTP, storage, time
 //! and randomness.
@@ -76,7 +77,7 @@ pub fn policy(env: &Env) -> Policy {
     }
 }
 
-fn var(env: &Env, name: &str, default: u64) -> u64 {
+pub(super) fn var(env: &Env, name: &str, default: u64) -> u64 {
     env.var(name)
         .ok()
         .and_then(|v| v.to_string().trim().parse().ok())

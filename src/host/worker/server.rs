@@ -32,6 +32,7 @@ use crate::admin::{
     TenantChange, EDGE,
 };
 use crate::env::{Env as CoreEnv, UuidIds};
+use crate::generate::Generator;
 use crate::error::ScimError;
 use crate::http::Request as CoreRequest;
 use crate::json;
@@ -87,7 +88,13 @@ pub struct ScimServer {
     ids: RefCell<UuidIds>,
     /// The input file of the job being run, kept between its steps (`jobs.rs`).
     input: RefCell<Option<(String, alloc::rc::Rc<Vec<u8>>)>>,
+    /// A big seed's generator, between the alarm slices that fill the server
+    /// ([`ScimServer::seed_slice`]); the record's `seeding` shows its progress.
+    seeder: RefCell<Option<Generator>>,
 }
+
+/// Resources made between two looks at the clock in a seed slice.
+const SEED_STEP: usize = 500;
 
 
 impl DurableObject for ScimServer {
@@ -100,6 +107,7 @@ impl DurableObject for ScimServer {
             env,
             server: RefCell::new(None),
             input: RefCell::new(None),
+            seeder: RefCell::new(None),
             // Ids need uniqueness, not secrecy: v7 ids carry the time and a counter too,
             // so a failed random source falls back to the clock's bits.
             ids: RefCell::new(UuidIds::new(random_u64().unwrap_or_else(|e| {
@@ -138,10 +146,15 @@ impl DurableObject for ScimServer {
         if let Err(err) = self.load(now_ms()).await {
             console_error!("expiry check failed: {err}");
         }
+        let seeded = self.seed_slice();
         self.run_jobs();
         let record = self.server.borrow().as_ref().map(|s| s.record.clone());
         if let Some(record) = record {
-            self.arm(&record).await;
+            match seeded {
+                // The registry's copy follows a seed's end (its `seeding` goes).
+                Some(true) => self.after_record_change(&record).await,
+                _ => self.arm(&record).await,
+            }
         }
         Response::empty()
     }
@@ -366,17 +379,18 @@ impl ScimServer {
             // SQLite with its record, in one transaction.
             let record = created.server.record.clone();
             self.replace_tenant(&mut created.server, Some(&record))?;
+            // A seed goes on here for up to `SEED_INLINE_MS` (most seeds end within it);
+            // the rest is made by alarm slices, so the server answers requests (and shows
+            // its progress) while it fills.
             if let Some(mut generator) = created.generator.take() {
-                while !generator.is_finished() {
-                    let chunk = admin::seed(
-                        &mut created.server,
-                        &mut generator,
-                        admin::SEED_CHUNK,
-                        &mut env,
-                    )?;
-                    drop(chunk); // written by the tenant's store as it was made
-                    self.write_record(&created.server.record)?;
+                let budget = super::var(&self.env, "SEED_INLINE_MS", 3_000) as f64;
+                let started = js_sys::Date::now();
+                while !generator.is_finished() && js_sys::Date::now() - started < budget {
+                    env.now_ms = now_ms();
+                    drop(admin::seed(&mut created.server, &mut generator, SEED_STEP, &mut env)?);
                 }
+                self.write_record(&created.server.record)?;
+                *self.seeder.borrow_mut() = Some(generator).filter(|g| !g.is_finished());
             }
             created
         };
@@ -385,6 +399,44 @@ impl ScimServer {
         *self.server.borrow_mut() = Some(created.server);
         self.after_record_change(&record).await;
         reply::from_core(response).map_err(|e| internal("response", e))
+    }
+
+    /// Makes a big seed's next resources for up to `SEED_SLICE_MS` (500), then writes the
+    /// record's progress. `None` when no seed is filling the server, else whether it is done.
+    fn seed_slice(&self) -> Option<bool> {
+        let mut seeder = self.seeder.borrow_mut();
+        let generator = seeder.as_mut()?;
+        let mut slot = self.server.borrow_mut();
+        let Some(server) = slot.as_mut() else {
+            return None; // loaded again by the next request or alarm
+        };
+        let base_url = EDGE.scim_base("http://localhost", &server.record.id);
+        let mut ids = self.ids.borrow_mut();
+        let mut env = CoreEnv {
+            now_ms: now_ms(),
+            base_url: &base_url,
+            ids: &mut *ids,
+        };
+        // How long one slice runs before the object answers requests again.
+        let slice = super::var(&self.env, "SEED_SLICE_MS", 500) as f64;
+        let started = js_sys::Date::now();
+        while !generator.is_finished() && js_sys::Date::now() - started < slice {
+            env.now_ms = now_ms();
+            // Each resource is written by the tenant's store as it is made.
+            if let Err(err) = admin::seed(server, generator, SEED_STEP, &mut env) {
+                console_error!("the seed of '{}' failed: {}", server.record.id, err.detail);
+                server.record.seeding = None;
+                break;
+            }
+        }
+        let done = generator.is_finished() || server.record.seeding.is_none();
+        if let Err(err) = self.write_record(&server.record) {
+            console_error!("writing the seed's progress failed: {}", err.detail);
+        }
+        if done {
+            *seeder = None;
+        }
+        Some(done)
     }
 
     /// Makes sure the server is in memory if it exists and has not expired (an expired one
@@ -405,6 +457,14 @@ impl ScimServer {
             return Ok(None);
         }
         let tenant = self.read_tenant(&record)?;
+        let mut record = record;
+        if record.seeding.is_some() && self.seeder.borrow().is_none() {
+            // The object was evicted while a seed was filling it: its generator went with
+            // it. What was made stays; the seed stops here, and says so in the log.
+            console_error!("the seed of '{}' stopped at {:?}", record.id, record.seeding);
+            record.seeding = None;
+            self.write_record(&record)?;
+        }
         // A job left running by an evicted object goes on, should its alarm be lost.
         if self.job_running() {
             self.arm(&record).await;
@@ -549,7 +609,7 @@ impl ScimServer {
         match (called, result) {
             (_, Some(Err(e))) => Err(e),
             (Ok(_), Some(Ok(value))) => Ok(value),
-            (Err(e), _) => Err(internal("writing to storage", js_error_text(&e))),
+            (Err(e), _) => Err(storage_error(&js_error_text(&e))),
             (Ok(_), None) => Err(internal("storage", "the transaction did not run")),
         }
     }
@@ -561,34 +621,14 @@ impl ScimServer {
         self.transaction(move |sql| sql_exec(sql, UPSERT_RECORD, alloc::vec![record.into()]))
     }
 
-    /// Runs `f` inside `storage.transactionSync`: all its writes commit, or none.
+    /// [`ScimServer::atomically`] for writes made with the object's `SqlStorage` that fail
+    /// with a message: all commit, or none.
     fn transaction(
         &self,
         f: impl FnOnce(&SqlStorage) -> core::result::Result<(), String> + 'static,
     ) -> Fallible<()> {
-        let storage = self.state.storage();
-        let sql = storage.sql();
-        let raw: &JsValue = storage.as_raw().as_ref();
-        let run: js_sys::Function =
-            js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
-                .ok()
-                .and_then(|f| f.dyn_into().ok())
-                .ok_or_else(|| internal("storage", "transactionSync is missing"))?;
-        let body = Closure::once(move || -> core::result::Result<JsValue, JsValue> {
-            f(&sql)
-                .map(|()| JsValue::UNDEFINED)
-                .map_err(|e| JsValue::from(js_sys::Error::new(&e)))
-        });
-        run.call1(raw, body.as_ref()).map(|_| ()).map_err(|e| {
-            let text = js_error_text(&e);
-            if let Some(size) = text.strip_prefix(TOOBIG) {
-                too_big(size.trim().parse().unwrap_or(0))
-            } else if text.contains("TOOBIG") || text.contains("too big") {
-                too_big(0)
-            } else {
-                internal("writing to storage", text)
-            }
-        })
+        let sql = self.state.storage().sql();
+        self.atomically(move || f(&sql).map_err(|text| storage_error(&text)))
     }
 
     /// Deletes everything: resources, record, alarm, registry entries.
@@ -631,7 +671,7 @@ impl ScimServer {
     /// The alarm at the earlier of the expiry and, while a job runs, now; none if neither.
     async fn arm(&self, record: &ServerRecord) {
         let storage = self.state.storage();
-        let next_step = self.job_running().then(now_ms);
+        let next_step = (self.job_running() || self.seeder.borrow().is_some()).then(now_ms);
         let at = match (record.expires_ms, next_step) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -708,6 +748,18 @@ fn set_header(resp: &mut Response, name: &str, value: &str) -> Fallible<()> {
     resp.headers_mut()
         .set(name, value)
         .map_err(|e| internal("response", e))
+}
+
+/// The SCIM error for a storage write's failure: 413 for a row too large (as this host
+/// says it, or as SQLite does), else 500.
+fn storage_error(text: &str) -> ScimError {
+    if let Some(size) = text.strip_prefix(TOOBIG) {
+        too_big(size.trim().parse().unwrap_or(0))
+    } else if text.contains("TOOBIG") || text.contains("too big") {
+        too_big(0)
+    } else {
+        internal("writing to storage", text)
+    }
 }
 
 /// 413 for a resource too large for one storage row; the transaction stored nothing.

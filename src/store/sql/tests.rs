@@ -9,8 +9,6 @@ use crate::tenant::resource_types_for;
 use alloc::sync::Arc;
 use std::sync::Mutex;
 use alloc::string::ToString;
-use rusqlite::types::{Value as LiteValue, ValueRef};
-use rusqlite::Connection;
 
 /// What a test sees of the statements a store runs, and how it makes one fail.
 #[derive(Default)]
@@ -40,14 +38,16 @@ impl Probe {
     }
 }
 
-/// The host's side: a rusqlite connection lent through [`Sql`], with a [`Probe`].
-struct Lite {
-    conn: Arc<Mutex<Connection>>,
+#[path = "../../../tests/client/sqlite.rs"]
+mod lite;
+
+/// The host's side: the tests' rusqlite adapter, with a [`Probe`] in front.
+struct Probed {
+    db: lite::Lite,
     probe: Arc<Probe>,
 }
 
-
-impl Sql for Lite {
+impl Sql for Probed {
     fn max_row_bytes(&self) -> Option<usize> {
         *self.probe.max_row.lock().unwrap()
     }
@@ -67,35 +67,7 @@ impl Sql for Lite {
                 None => {}
             }
         }
-        let error = |e: rusqlite::Error| SqlError {
-            message: e.to_string(),
-        };
-        let conn = self.conn.lock().unwrap();
-        let mut statement = conn.prepare_cached(sql).map_err(error)?;
-        let params = params.iter().map(|p| match p {
-            SqlValue::Null => LiteValue::Null,
-            SqlValue::Integer(n) => LiteValue::Integer(*n),
-            SqlValue::Text(t) => LiteValue::Text(t.to_string()),
-        });
-        let width = statement.column_count();
-        let mut rows = statement
-            .query(rusqlite::params_from_iter(params))
-            .map_err(error)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(error)? {
-            let mut values = Vec::new();
-            for i in 0..width {
-                values.push(match row.get_ref(i).map_err(error)? {
-                    ValueRef::Null => SqlValue::Null,
-                    ValueRef::Integer(n) => SqlValue::Integer(n),
-                    ValueRef::Text(t) => {
-                        SqlValue::Text(Text::new(core::str::from_utf8(t).expect("utf-8")))
-                    }
-                    other => panic!("unexpected SQL value {other:?}"),
-                });
-            }
-            out.push(values);
-        }
+        let out = self.db.exec(sql, params)?;
         let mut most = self.probe.most_rows.lock().unwrap();
         *most = (*most).max(out.len());
         Ok(out)
@@ -104,14 +76,14 @@ impl Sql for Lite {
 
 /// A database, and a way to open stores over it and watch them.
 struct Db {
-    conn: Arc<Mutex<Connection>>,
+    db: lite::Lite,
     probe: Arc<Probe>,
 }
 
 impl Db {
     fn new() -> Db {
         Db {
-            conn: Arc::new(Mutex::new(Connection::open_in_memory().expect("sqlite"))),
+            db: lite::Lite::in_memory(),
             probe: Arc::new(Probe::default()),
         }
     }
@@ -126,8 +98,8 @@ impl Db {
     }
 
     fn open_bare(&self) -> SqlStore {
-        SqlStore::open(Box::new(Lite {
-            conn: Arc::clone(&self.conn),
+        SqlStore::open(Box::new(Probed {
+            db: self.db.share(),
             probe: Arc::clone(&self.probe),
         }))
         .expect("open")
@@ -144,13 +116,13 @@ impl Db {
         ];
         let mut lines = Vec::new();
         for query in queries {
-            let conn = self.conn.lock().unwrap();
+            let conn = self.db.connection();
             let mut statement = conn.prepare(query).expect("dump");
             let rows = statement
                 .query_map([], |row| {
                     let mut line = String::new();
                     for i in 0..5 {
-                        let v: LiteValue = row.get(i)?;
+                        let v: rusqlite::types::Value = row.get(i)?;
                         line.push_str(&format!("{v:?} "));
                     }
                     Ok(line)
@@ -529,9 +501,8 @@ fn declare_rebuilds_keys_only_when_the_declaration_changed() {
         "in force already: no statement"
     );
     let staged: i64 = db
-        .conn
-        .lock()
-        .unwrap()
+        .db
+        .connection()
         .query_row("SELECT count(*) FROM res_staged_keys", [], |r| r.get(0))
         .expect("count");
     assert_eq!(staged, 0, "nothing left staged");
@@ -660,9 +631,8 @@ fn matching_and_columns_stay_exact_through_writes() {
 /// A user's row and stored form, read from the database directly (not through the store,
 /// whose column cache is borrowed meanwhile).
 fn store_get(db: &Db, id: &str) -> Option<(u32, Value)> {
-    db.conn
-        .lock()
-        .unwrap()
+    db.db
+        .connection()
         .query_row(
             "SELECT row, body FROM res_resources WHERE type = 'User' AND id = ?1",
             [id],
@@ -854,9 +824,8 @@ fn a_statement_failing_inside_the_write_backs_out_all_of_it() {
         .put("Group", group("g1", "Team", &["u1", "u2"]))
         .expect("put");
     // The last statement of the trigger fails, after the others ran.
-    db.conn
-        .lock()
-        .unwrap()
+    db.db
+        .connection()
         .execute_batch(
             "CREATE TRIGGER boom BEFORE INSERT ON res_members WHEN NEW.member = 'boom'
              BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
