@@ -517,6 +517,9 @@ struct Source<'t> {
     compiled: Option<Compiled>,
     /// The candidates are exactly the matches (see [`plan_is_exact`]).
     exact: bool,
+    /// The candidates are an id range: what is left of it is counted by the store's index,
+    /// not read (over SQLite, reading would parse every remaining resource).
+    range: bool,
     needs_groups: bool,
     candidates: Records<'t>,
 }
@@ -552,6 +555,7 @@ fn sources<'t>(
             resource_type: &rs.name,
             compiled,
             exact: plan_is_exact(&plan, params.filter.as_ref()),
+            range: matches!(plan, Plan::IdsAfter(..)),
             needs_groups,
             candidates: candidates(store, &rs.name, &plan),
         });
@@ -573,7 +577,16 @@ fn walk<'k, 't: 'k>(
         while let Some(found) = candidates.next() {
             if counted && window.is_full() {
                 // Every candidate left is a match after the page: count, do not visit.
-                window.count_more(1 + candidates.count());
+                let rest = if source.range {
+                    let from = From {
+                        id: found.id(),
+                        inclusive: false,
+                    };
+                    tenant.store.count_from(source.resource_type, from)
+                } else {
+                    candidates.count()
+                };
+                window.count_more(1 + rest);
                 break;
             }
             let matched = match &source.compiled {

@@ -104,6 +104,12 @@ impl Store for MemoryStore {
         self.tables.values().map(|t| t.by_id.len()).sum()
     }
 
+    fn count_from(&self, resource_type: &str, from: From<'_>) -> usize {
+        self.tables.get(resource_type).map_or(0, |t| {
+            t.by_id.entries_after(from.id, from.inclusive).count()
+        })
+    }
+
     fn get(&self, resource_type: &str, id: &str) -> Option<Record> {
         self.tables.get(resource_type)?.by_id.get(id).cloned()
     }

@@ -119,6 +119,10 @@ pub(crate) trait Store: core::fmt::Debug + Send {
     /// How many resources are stored, of every type.
     fn total(&self) -> usize;
 
+    /// How many resources of a type come after `from` in id order (an index count: no
+    /// resource is read).
+    fn count_from(&self, resource_type: &str, from: From<'_>) -> usize;
+
     /// One resource by type and id.
     fn get(&self, resource_type: &str, id: &str) -> Option<Record>;
 

@@ -164,6 +164,8 @@ const WIPE: &[&str] = &[
 ];
 
 const COUNTS: &str = "SELECT type, n FROM res_counts WHERE n > 0";
+const COUNT_FROM: &str = "SELECT count(*) FROM res_resources WHERE type = ?1 AND id >= ?2";
+const COUNT_AFTER: &str = "SELECT count(*) FROM res_resources WHERE type = ?1 AND id > ?2";
 const MAX_ROW: &str = "SELECT max(row) FROM res_resources";
 const GET: &str = "SELECT row, body FROM res_resources WHERE type = ?1 AND id = ?2";
 const SCAN_FROM: &str = "SELECT row, id, body FROM res_resources \
@@ -504,6 +506,20 @@ impl Store for SqlStore {
 
     fn total(&self) -> usize {
         self.counts.values().sum()
+    }
+
+    fn count_from(&self, resource_type: &str, from: From<'_>) -> usize {
+        let query = if from.inclusive { COUNT_FROM } else { COUNT_AFTER };
+        match self.exec(query, &[text(resource_type), text(from.id)]) {
+            Ok(rows) => match rows.first().and_then(|r| r.first()) {
+                Some(&SqlValue::Integer(n)) => usize::try_from(n).unwrap_or(0),
+                _ => 0,
+            },
+            Err(e) => {
+                self.fail(e);
+                0
+            }
+        }
     }
 
     fn get(&self, resource_type: &str, id: &str) -> Option<Record> {
