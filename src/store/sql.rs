@@ -27,7 +27,7 @@ use crate::membership::{member_ids, GROUP};
 use crate::value::{Text, Value};
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -123,11 +123,17 @@ const SCHEMA: &[&str] = &[
        DELETE FROM res_keys WHERE type = OLD.type AND id = OLD.id;
        DELETE FROM res_members WHERE OLD.type = 'Group' AND group_id = OLD.id;
      END",
-    "CREATE VIEW IF NOT EXISTS res_put (type, id, row, body, keys, members, replaced, \
-     version) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0",
-    "CREATE TRIGGER IF NOT EXISTS res_put_apply INSTEAD OF INSERT ON res_put BEGIN
+    // Views and their triggers are made anew at each open (cheap), so a change to them
+    // reaches databases made before it.
+    "DROP VIEW IF EXISTS res_put",
+    "CREATE VIEW res_put (type, id, row, body, keys, members, members_gone, replaced, \
+     version) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0",
+    // `members` are the group's members the write adds, `members_gone` those it drops: a
+    // group of thousands that loses one member (a user's delete cascade) changes one row.
+    "CREATE TRIGGER res_put_apply INSTEAD OF INSERT ON res_put BEGIN
        DELETE FROM res_keys WHERE type = NEW.type AND id = NEW.id;
-       DELETE FROM res_members WHERE NEW.type = 'Group' AND group_id = NEW.id;
+       DELETE FROM res_members WHERE NEW.type = 'Group' AND group_id = NEW.id
+         AND member IN (SELECT value FROM json_each(NEW.members_gone));
        UPDATE res_resources SET body = NEW.body WHERE NEW.replaced AND row = NEW.row;
        INSERT INTO res_resources (row, type, id, body)
          SELECT NEW.row, NEW.type, NEW.id, NEW.body WHERE NOT NEW.replaced;
@@ -139,8 +145,9 @@ const SCHEMA: &[&str] = &[
        INSERT INTO res_versions (one, n) VALUES (1, NEW.version)
          ON CONFLICT (one) DO UPDATE SET n = max(n, excluded.n);
      END",
-    "CREATE VIEW IF NOT EXISTS res_declare (type, fingerprint) AS SELECT NULL, NULL WHERE 0",
-    "CREATE TRIGGER IF NOT EXISTS res_declare_apply INSTEAD OF INSERT ON res_declare BEGIN
+    "DROP VIEW IF EXISTS res_declare",
+    "CREATE VIEW res_declare (type, fingerprint) AS SELECT NULL, NULL WHERE 0",
+    "CREATE TRIGGER res_declare_apply INSTEAD OF INSERT ON res_declare BEGIN
        DELETE FROM res_keys WHERE type = NEW.type;
        INSERT OR IGNORE INTO res_keys (type, slot, key, id)
          SELECT type, slot, key, id FROM res_staged_keys WHERE type = NEW.type;
@@ -192,8 +199,8 @@ const GROUPS_FROM: &str = "SELECT group_id FROM res_members \
      WHERE member = ?1 AND group_id >= ?2 ORDER BY group_id LIMIT ?3";
 const GROUPS_AFTER: &str = "SELECT group_id FROM res_members \
      WHERE member = ?1 AND group_id > ?2 ORDER BY group_id LIMIT ?3";
-const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, replaced, \
-     version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, members_gone, \
+     replaced, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 const MAX_VERSION: &str = "SELECT n FROM res_versions WHERE one = 1";
 const REMOVE: &str = "DELETE FROM res_resources WHERE row = ?1";
 const FINGERPRINT: &str = "SELECT fingerprint FROM res_specs WHERE type = ?1";
@@ -613,10 +620,18 @@ impl Store for SqlStore {
             &value,
             None,
         )))?;
-        let members = if resource_type == GROUP {
-            json(&Value::Array(member_ids(&value).map(Value::from).collect()))?
+        let (members, members_gone) = if resource_type == GROUP {
+            let now: BTreeSet<&str> = member_ids(&value).collect();
+            let before: BTreeSet<&str> = old
+                .as_ref()
+                .map(|old| member_ids(&old.value).collect())
+                .unwrap_or_default();
+            let list = |ids: alloc::collections::btree_set::Difference<'_, &str>| {
+                json(&Value::Array(ids.map(|id| Value::from(*id)).collect()))
+            };
+            (list(now.difference(&before))?, list(before.difference(&now))?)
         } else {
-            String::from("[]")
+            (String::from("[]"), String::from("[]"))
         };
         let body = json(&value)?;
         if let Some(max) = self.sql.max_row_bytes().filter(|&max| body.len() > max) {
@@ -644,6 +659,7 @@ impl Store for SqlStore {
                 SqlValue::Text(Text::from(body)),
                 SqlValue::Text(Text::from(keys)),
                 SqlValue::Text(Text::from(members)),
+                SqlValue::Text(Text::from(members_gone)),
                 SqlValue::Integer(i64::from(replaced)),
                 SqlValue::Integer(i64::try_from(version).unwrap_or(i64::MAX)),
             ],
