@@ -30,7 +30,7 @@ mod cursor;
 mod page;
 
 use cursor::{Direction, Position, QueryCheck, SortValue};
-use page::{Hit, Key, Place, Start, Window};
+use page::{Hit, Key, KeyValue, Place, Start, Window};
 
 /// Decodes `%XX` escapes, and `+` as a space in query strings. Invalid escapes are kept
 /// as written; invalid UTF-8 becomes U+FFFD (never an error: the filter parser reports
@@ -687,7 +687,9 @@ fn start_beside<'k>(
             .iter()
             .position(|&t| t == position.type_index)
             .and_then(|slot| keys.get(slot)?.as_ref())
-            .map_or(Key::Missing, |k| Key::Typed(k.compare_attr(), value.clone())),
+            .map_or(Key::Missing, |k| {
+                Key::Typed(k.compare_attr(), KeyValue::Ref(value))
+            }),
     };
     let place = Place {
         key,
@@ -785,10 +787,14 @@ pub(crate) fn list_page<'t>(
         Some(p) => start_beside(p, type_indexes, &keys),
     };
     // A key is typed by the attribute it came from, for the type it came from.
-    let typed_key = |type_index: usize, value: &Value| -> Option<Key<'t>> {
+    let typed_key = |type_index: usize, found: &Found<'t>| -> Option<Key<'t>> {
         let slot = type_indexes.iter().position(|&t| t == type_index)?;
         let key = keys.get(slot)?.as_ref()?;
-        Some(Key::Typed(key.compare_attr(), key.of(value)?.clone()))
+        let value = match *found {
+            Found::Held(_, record) => KeyValue::Ref(key.of(&record.value)?),
+            Found::Read(ref record) => KeyValue::Copy(Box::new(key.of(&record.value)?.clone())),
+        };
+        Some(Key::Typed(key.compare_attr(), value))
     };
 
     let ordered = sorting.is_none();
@@ -837,7 +843,7 @@ pub(crate) fn list_page<'t>(
                 let sources = sources(tenant, type_indexes, params, strict)?;
                 let mut window = Window::new(start, page_size, params.descending, ordered);
                 let key_of = |hit: &Hit<'t>| {
-                    typed_key(hit.type_index, &hit.found.record().value).unwrap_or(Key::Missing)
+                    typed_key(hit.type_index, &hit.found).unwrap_or(Key::Missing)
                 };
                 walk(tenant, sources, base_url, &mut window, &key_of);
                 window.finish()

@@ -22,20 +22,12 @@ use core::cmp::Ordering;
 #[derive(Clone)]
 pub(super) struct Hit<'t> {
     pub(super) type_index: usize,
-    /// The id's first 16 bytes as an integer (`crate::index::head_of`), read once: ties on
-    /// the sort key are common (family names) and break on the id, and a selection makes
-    /// several comparisons per hit, so most end here instead of in the JSON.
-    head: u128,
     pub(super) found: Found<'t>,
 }
 
 impl<'t> Hit<'t> {
     pub(super) fn new(type_index: usize, found: Found<'t>) -> Hit<'t> {
-        Hit {
-            type_index,
-            head: found.head(),
-            found,
-        }
+        Hit { type_index, found }
     }
 
     #[cfg(test)]
@@ -47,24 +39,41 @@ impl<'t> Hit<'t> {
 /// A sort key, extracted once per hit: a sort of 100,000 users makes ~1.7 million
 /// comparisons, and each extraction chases pointers through the JSON tree.
 ///
-/// A typed key is a copy of the attribute's value (a scalar: inline text, a number), not a
-/// borrow of the resource, which a store may hand out and drop again.
+/// Keys stay small (a window moves them while it selects): a typed key borrows its value
+/// where the resource outlives the query, and boxes a copy where a store read it.
 #[derive(Clone, Debug)]
 pub(super) enum Key<'a> {
     /// Folded (or case-exact) text from a column: compared bytewise.
     Text(&'a str),
     /// A JSON value, compared by the attribute's type.
-    Typed(&'a Attribute, Value),
+    Typed(&'a Attribute, KeyValue<'a>),
     /// Unassigned (or an unsorted listing): sorts last either way, so a page of "the top
     /// N" stays useful.
     Missing,
+}
+
+/// A typed key's value: borrowed from a resource a store holds (or a cursor's position),
+/// or a copy of one read from storage.
+#[derive(Clone, Debug)]
+pub(super) enum KeyValue<'a> {
+    Ref(&'a Value),
+    Copy(alloc::boxed::Box<Value>),
+}
+
+impl KeyValue<'_> {
+    fn get(&self) -> &Value {
+        match self {
+            KeyValue::Ref(value) => value,
+            KeyValue::Copy(value) => value,
+        }
+    }
 }
 
 impl Key<'_> {
     fn to_sort_value(&self) -> SortValue {
         match self {
             Key::Text(text) => SortValue::Text((*text).into()),
-            Key::Typed(_, value) => SortValue::Json(value.clone()),
+            Key::Typed(_, value) => SortValue::Json(value.get().clone()),
             Key::Missing => SortValue::None,
         }
     }
@@ -76,7 +85,7 @@ pub(super) fn compare_keys(a: &Key<'_>, b: &Key<'_>, descending: bool) -> Orderi
         (Key::Missing, _) => return Ordering::Greater,
         (_, Key::Missing) => return Ordering::Less,
         (Key::Text(x), Key::Text(y)) => x.cmp(y),
-        (Key::Typed(attr, x), Key::Typed(_, y)) => filter::compare_values(attr, x, y),
+        (Key::Typed(attr, x), Key::Typed(_, y)) => filter::compare_values(attr, x.get(), y.get()),
         // Mixed kinds only happen across types in a root search; text first.
         (Key::Text(_), Key::Typed(..)) => Ordering::Less,
         (Key::Typed(..), Key::Text(_)) => Ordering::Greater,
@@ -137,7 +146,7 @@ impl<'a> At<'a> {
         At {
             key,
             type_index: hit.type_index,
-            head: hit.head,
+            head: hit.found.head(),
             id: IdOf::Found(&hit.found),
         }
     }
