@@ -262,6 +262,19 @@ impl Tenant {
         Ok(())
     }
 
+    /// A copy of a tenant whose resources are in memory (benches and fuzz targets start
+    /// each round from one); `None` for a tenant over a database.
+    pub fn duplicate(&self) -> Option<Tenant> {
+        Some(Tenant {
+            settings: self.settings.clone(),
+            types: self.types.clone(),
+            store: self.store.duplicate()?,
+            version_seq: self.version_seq,
+            capacity: self.capacity,
+            persona: self.persona.clone(),
+        })
+    }
+
     /// This tenant's settings.
     pub fn settings(&self) -> &Settings {
         &self.settings

@@ -25,7 +25,7 @@ thread_local! {
 }
 
 fn server() -> Server {
-    SERVER.with(Server::clone)
+    SERVER.with(|s| s.duplicate().expect("an in-memory server"))
 }
 
 fn seeded() -> Server {

@@ -84,7 +84,8 @@ fuzz_target!(|data: &[u8]| {
     let [shape, count, mode, rest @ ..] = data else { return };
     let listing = LISTINGS[*shape as usize % LISTINGS.len()];
     let count = (*count % 12) as usize;
-    let (mut tenant, mut ids) = SEEDED.with(|s| (s.tenant.clone(), s.ids.clone()));
+    let (mut tenant, mut ids) =
+        SEEDED.with(|s| (s.tenant.duplicate().expect("an in-memory tenant"), s.ids.clone()));
     let first = format!("{listing}&cursor=&count={}", count.max(1));
     let (status, body) = call(&mut tenant, &mut ids, &Request::new(Method::Get, &first));
     assert_eq!(status, 200, "{first}: {body}");

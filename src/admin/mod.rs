@@ -123,6 +123,16 @@ pub struct Server {
     pub tenant: Tenant,
 }
 
+impl Server {
+    /// A copy of a server whose tenant is in memory ([`Tenant::duplicate`]).
+    pub fn duplicate(&self) -> Option<Server> {
+        Some(Server {
+            record: self.record.clone(),
+            tenant: self.tenant.duplicate()?,
+        })
+    }
+}
+
 /// One request to `/api/servers/{id}[/{action}]`, already authenticated.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {

@@ -239,4 +239,8 @@ impl Store for MemoryStore {
     fn take_failure(&self) -> Option<ScimError> {
         None
     }
+
+    fn duplicate(&self) -> Option<Box<dyn Store>> {
+        Some(Box::new(self.clone()))
+    }
 }

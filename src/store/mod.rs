@@ -165,6 +165,12 @@ pub(crate) trait Store: core::fmt::Debug + Send {
     /// The first read failure since the last call, if any.
     fn take_failure(&self) -> Option<ScimError>;
 
+    /// A copy holding the same resources, for a store that can make one (in memory);
+    /// `None` for a store over a database.
+    fn duplicate(&self) -> Option<Box<dyn Store>> {
+        None
+    }
+
     /// The largest version number (`meta.version`, `W/"n"`) stored, so a tenant opened
     /// over stored data hands out versions past it. By default a scan of everything; a
     /// store that keeps it as it writes answers at once.
