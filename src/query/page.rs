@@ -110,7 +110,6 @@ impl Place<'_> {
         At {
             key: &self.key,
             type_index: self.type_index,
-            head: head_of(self.id),
             id: IdOf::Text(self.id),
         }
     }
@@ -121,7 +120,6 @@ impl Place<'_> {
 struct At<'a> {
     key: &'a Key<'a>,
     type_index: usize,
-    head: u128,
     id: IdOf<'a>,
 }
 
@@ -133,6 +131,15 @@ enum IdOf<'a> {
 }
 
 impl<'a> IdOf<'a> {
+    /// The id's first 16 bytes as an integer (`crate::index::head_of`): inline in a memory
+    /// store's index key, so most ties end without reading the id's text.
+    fn head(self) -> u128 {
+        match self {
+            IdOf::Text(id) => head_of(id),
+            IdOf::Found(found) => found.head(),
+        }
+    }
+
     fn get(self) -> &'a str {
         match self {
             IdOf::Text(id) => id,
@@ -146,7 +153,6 @@ impl<'a> At<'a> {
         At {
             key,
             type_index: hit.type_index,
-            head: hit.found.head(),
             id: IdOf::Found(&hit.found),
         }
     }
@@ -162,9 +168,11 @@ impl<'a> At<'a> {
 }
 
 fn order(a: At<'_>, b: At<'_>, descending: bool) -> Ordering {
-    // Ids compare as their heads first: the same order as the text (see `head_of`).
+    // Only ties get as far as the ids, read then: heads first, the same order as the
+    // text (see `head_of`).
     compare_keys(a.key, b.key, descending)
-        .then_with(|| (a.type_index, a.head).cmp(&(b.type_index, b.head)))
+        .then_with(|| a.type_index.cmp(&b.type_index))
+        .then_with(|| a.id.head().cmp(&b.id.head()))
         .then_with(|| a.id.get().cmp(b.id.get()))
 }
 
