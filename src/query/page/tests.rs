@@ -66,31 +66,22 @@ fn reference(
     descending: bool,
 ) -> Vec<String> {
     let all = sorted(rows, descending);
-    let ids = |places: &[Place<'_>]| places.iter().map(|p| p.id.to_string()).collect::<Vec<_>>();
+    let ids = |places: Vec<&Place<'_>>| places.iter().map(|p| p.id.to_string()).collect::<Vec<_>>();
     match start {
-        Start::Index(skip) => ids(&all
-            .iter()
-            .cloned()
-            .skip(*skip)
-            .take(take)
-            .collect::<Vec<_>>()),
-        Start::First => ids(&all[..take.min(all.len())]),
-        Start::After(at) => {
-            let after: Vec<Place<'_>> = all
-                .iter()
-                .cloned()
+        Start::Index(skip) => ids(all.iter().skip(*skip).take(take).collect()),
+        Start::First => ids(all.iter().take(take).collect()),
+        Start::After(at) => ids(
+            all.iter()
                 .filter(|p| order(p.at(), at.at(), descending) == Ordering::Greater)
                 .take(take)
-                .collect();
-            ids(&after)
-        }
+                .collect(),
+        ),
         Start::Before(at) => {
-            let before: Vec<Place<'_>> = all
+            let before: Vec<&Place<'_>> = all
                 .iter()
-                .cloned()
                 .filter(|p| order(p.at(), at.at(), descending) == Ordering::Less)
                 .collect();
-            ids(&before[before.len().saturating_sub(take)..])
+            ids(before[before.len().saturating_sub(take)..].to_vec())
         }
     }
 }
