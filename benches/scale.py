@@ -16,11 +16,12 @@ Against one new server it:
    a `userName eq`, end to end: the cold start of the server's Durable Object;
 4. the clean-up walk a migration rehearsal ends with: `GET /Users?filter=userType eq
    "Employee" and id gt "<last>"&sortBy=id&count=100&attributes=id`, then one Bulk of those
-   100 DELETEs, until no user is left (or CLEANUP_BUDGET seconds, 1,800, have passed),
-   the rate reported overall and for every 100,000;
+   100 DELETEs, until no user is left (or CLEANUP_BUDGET seconds, 600, have passed: then
+   what is left is reported), the rate reported overall and for every 100,000;
 5. prints each figure beside the issue's target, met or not, with the Durable Object's wasm
-   memory high-water mark (the largest `Scimlet-Wasm-Bytes` of every response) and the
-   resident memory of the worker's process group (largest sample, one per 100,000).
+   memory high-water mark (the largest `Scimlet-Wasm-Bytes` of every response, also by
+   phase) and the resident memory of the worker's process group (largest sample, one per
+   100,000).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ import random
 import statistics
 import sys
 import threading
-import time
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -48,7 +49,7 @@ EQ_REQUESTS = int(os.environ.get("EQ_REQUESTS", "1000"))
 PAGE_REQUESTS = int(os.environ.get("PAGE_REQUESTS", "200"))
 CO_REQUESTS = int(os.environ.get("CO_REQUESTS", "5"))
 BUDGET = float(os.environ.get("BUDGET", "60"))  # seconds at most for each kind of request
-CLEANUP_BUDGET = float(os.environ.get("CLEANUP_BUDGET", "1800"))
+CLEANUP_BUDGET = float(os.environ.get("CLEANUP_BUDGET", "600"))
 STEP = 100_000 if USERS >= 200_000 else max(USERS // 5, BATCH)  # the rate's reporting step
 SCIM = "application/scim+json"
 BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
@@ -65,6 +66,8 @@ class Worker:
         limits = httpx.Limits(max_connections=CONCURRENCY + 1, max_keepalive_connections=CONCURRENCY + 1)
         self.http = httpx.Client(timeout=600, limits=limits)
         self.wasm_peak = 0
+        self.phase = "groups"
+        self.peaks: dict[str, int] = {}  # the wasm high-water mark by phase
         self.retried = 0
         self.rss_peak: dict[str, int] = {}
         self.lock = threading.Lock()
@@ -82,8 +85,8 @@ class Worker:
         try:
             resp = self.http.request(method, url, content=body, headers=headers)
         except httpx.TransportError as e:
-            # Seen once at 1,000,000 users: a kept-alive connection reset after a 5 s
-            # request. Once more on a new connection (a Bulk DELETE that had arrived
+            # Seen at 1,000,000 users: a kept-alive connection reset right after a request
+            # of 5 s or more. Once more on a new connection (a Bulk DELETE that had arrived
             # answers 404 for what it had deleted: `bulk` accepts that on the retry).
             print(f"  {method} {url[:120]}: {e!r}; once more", flush=True)
             self.retried += 1
@@ -91,6 +94,7 @@ class Worker:
         wasm = int(resp.headers.get("scimlet-wasm-bytes", 0))
         with self.lock:
             self.wasm_peak = max(self.wasm_peak, wasm)
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0), wasm)
         if resp.status_code != expect:
             sys.exit(f"{method} {url} answered {resp.status_code}: {resp.text[:500]}")
         return resp
@@ -135,6 +139,7 @@ def ingest(w: Worker) -> dict:
     for start in range(0, GROUPS, BATCH):
         w.bulk(groups[start:start + BATCH], "201")
     print(f"  {GROUPS:,} groups made", flush=True)
+    w.phase = "ingest"
 
     batches = (USERS + BATCH - 1) // BATCH
     next_batch = iter(range(batches))
@@ -193,6 +198,7 @@ def timed(w: Worker, label: str, urls, expect_total=None, each: bool = False) ->
     """GETs each URL one at a time, or as many as fit in BUDGET seconds (at least 5);
     p50/p90 in ms (and every figure when `each`)."""
     latencies, engines = [], []
+    w.phase = label
     deadline = time.perf_counter() + BUDGET
     for url in urls:
         if len(latencies) >= 5 and time.perf_counter() > deadline:
@@ -236,6 +242,7 @@ def cold_start(w: Worker) -> dict | None:
     if not w.restart:
         print("  cold start: skipped (no SCIMLET_RESTART)", flush=True)
         return None
+    w.phase = "cold start"
     subprocess.run(w.restart, shell=True, check=True, stdout=subprocess.DEVNULL)
     name = user_name(random.Random(11).randrange(USERS))
     # A new connection: the restart closed the old ones.
@@ -256,6 +263,7 @@ def cold_start(w: Worker) -> dict | None:
 
 
 def cleanup(w: Worker) -> dict:
+    w.phase = "clean-up"
     left = w.total()
     last = ""
     deleted = 0
@@ -323,6 +331,8 @@ def report(w: Worker, ing: dict, q: dict, cold: dict | None, clean: dict) -> Non
             f"{clean['left']:,} left" if clean["left"] else f"{clean['slowest'] / 5000:.0%} of the target")
     verdict(f"Durable Object wasm memory high-water mark {w.wasm_peak / MB:.1f} MB (< 100 MB)",
             w.wasm_peak < 100 * MB, f"{w.wasm_peak / MB - 100:+.0f} MB")
+    print("  info   wasm high-water mark by phase: "
+          + ", ".join(f"{phase} {peak / MB:.1f} MB" for phase, peak in w.peaks.items()))
     if w.rss_peak:
         print(f"  info   worker process group's resident memory, largest sample: {show_memory(w.rss_peak)}")
     print("  rates per step:")
