@@ -3,7 +3,8 @@
 # them all; exits non-zero if any failed.
 #   1. cargo test                      the engine, its administration, the CLI's stand-in;
 #                                      then the engine's request tables again over the
-#                                      SQLite store (SCIMLET_TEST_STORE=sql)
+#                                      SQLite store (SCIMLET_TEST_STORE=sql) and over it
+#                                      mirrored in memory (=mirrored)
 #   2. the bare core for wasm32        no_std, no features
 #   3. the Worker bundle               make worker (scripts/build.mjs), and the unit tests
 #                                      of its entry glue (worker/shim.mjs)
@@ -38,6 +39,8 @@ fi
 step "cargo test" cargo test
 step "engine tables over the SQLite store" \
     env SCIMLET_TEST_STORE=sql cargo test --test engine --test cursor
+step "engine tables over SQLite mirrored in memory" \
+    env SCIMLET_TEST_STORE=mirrored cargo test --test engine --test cursor
 step "core builds for wasm32 with no features" \
     cargo build --target wasm32-unknown-unknown --no-default-features
 step "worker build" make --no-print-directory worker

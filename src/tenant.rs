@@ -231,6 +231,24 @@ impl Tenant {
         }
     }
 
+    /// [`Tenant::with_sql`], with the resources of a server of at most `limit` also held in
+    /// memory (read from there, written to both; dropped once the server outgrows it): a
+    /// small server answers as fast as an in-memory tenant, a big one never loads.
+    pub fn with_sql_mirrored(
+        settings: Settings,
+        sql: Box<dyn crate::store::Sql>,
+        limit: usize,
+    ) -> Result<Tenant> {
+        let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
+        let store = crate::store::Mirrored::open(Box::new(store), limit)?;
+        let mut tenant = Tenant::with_store(settings, Box::new(store))?;
+        tenant.version_seq = tenant.store.max_version();
+        match tenant.store.take_failure() {
+            Some(failure) => Err(failure),
+            None => Ok(tenant),
+        }
+    }
+
     fn with_store(settings: Settings, store: Box<dyn Store>) -> Result<Tenant> {
         settings.check()?;
         let types = resource_types_for(&settings)?;

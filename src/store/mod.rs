@@ -16,9 +16,16 @@
 //! while the resource lives, so text columns (`crate::column`) can keep one slot per row.
 
 mod memory;
+mod mirrored;
 mod sql;
 
+/// The tests' SQLite adapter (shared with the integration tests).
+#[cfg(test)]
+#[path = "../../tests/client/sqlite.rs"]
+mod lite;
+
 pub(crate) use memory::MemoryStore;
+pub(crate) use mirrored::Mirrored;
 pub use sql::{Sql, SqlError, SqlStore, SqlValue};
 pub(crate) use sql::read_error;
 

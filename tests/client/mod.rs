@@ -13,12 +13,17 @@ use serde_json::Value;
 pub const BASE: &str = "https://scim.example.com/v2";
 
 /// A tenant over the store the run asks for: in memory, or over SQLite when
-/// `SCIMLET_TEST_STORE=sql` (`make test` runs these tables both ways; both must agree).
+/// `SCIMLET_TEST_STORE=sql`, or over SQLite with a memory mirror when `=mirrored` (`make
+/// test` runs these tables every way; they must all agree).
 pub fn tenant(settings: Settings) -> Tenant {
     match std::env::var("SCIMLET_TEST_STORE").as_deref() {
         Ok("sql") => Tenant::with_sql(settings, Box::new(sqlite::Lite::in_memory())),
+        // A mirror small enough that the bigger tables outgrow it midway.
+        Ok("mirrored") => {
+            Tenant::with_sql_mirrored(settings, Box::new(sqlite::Lite::in_memory()), 8)
+        }
         Ok("memory") | Err(_) => Tenant::new(settings),
-        Ok(other) => panic!("SCIMLET_TEST_STORE={other}: expected memory or sql"),
+        Ok(other) => panic!("SCIMLET_TEST_STORE={other}: expected memory, sql or mirrored"),
     }
     .expect("a tenant")
 }

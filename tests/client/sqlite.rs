@@ -1,6 +1,6 @@
 //! The SQLite store's host side for tests: a `rusqlite` database lent to the engine through
 //! `scimlet::store::Sql`, as the Durable Object lends its SQL storage. Used by the engine
-//! tables (`tests/client`) and by the store's own tests (`src/store/sql/tests.rs`, which
+//! tables (`tests/client`) and by the store's own tests (`src/store/`, which
 //! include this file), so both run over the same adapter.
 
 use rusqlite::types::{Value as LiteValue, ValueRef};

@@ -3,8 +3,10 @@
 //! One object per server id (`id_from_name`), so one writer per tenant: uniqueness, ETags
 //! and Bulk stay exact under concurrent requests. The object keeps its server's record in
 //! memory and its tenant over the object's own SQLite (`crate::store::SqlStore`, through
-//! `sql.rs`): waking an evicted object reads the record, the per-type counts and the
-//! version high-water mark, never the resources, however many there are. The engine writes
+//! `sql.rs`), mirrored in memory while the server holds at most [`MIRROR_LIMIT`] resources
+//! (so a small server answers as one held in memory always did). Waking an evicted object
+//! of a bigger server reads the record, the per-type counts and the version high-water
+//! mark, never the resources. The engine writes
 //! resources through the store as it handles a request; between loading, handling and
 //! answering there is no `await`, so no other request can interleave, and the object's
 //! implicit transaction commits a request's writes together. Whole-tenant changes (a new
@@ -92,6 +94,14 @@ pub struct ScimServer {
     /// ([`ScimServer::seed_slice`]); the record's `seeding` shows its progress.
     seeder: RefCell<Option<Generator>>,
 }
+
+/// A server of at most this many resources is also held in memory (read from there,
+/// written to SQLite too). At ~4.2 KB of wasm memory per generated user that is ~50 MB,
+/// which with the SQLite store's column budget (32 MB) keeps the object under 100 MB of its
+/// 128 MB (wasm memory never shrinks: a server that grew past the limit keeps the pages
+/// its mirror used, and reuses them). Bigger servers are read from SQLite alone, so waking
+/// them reads no resource.
+const MIRROR_LIMIT: usize = 12_000;
 
 /// Resources made between two looks at the clock in a seed slice.
 const SEED_STEP: usize = 500;
@@ -496,9 +506,10 @@ impl ScimServer {
         if self.legacy_rows()? {
             return self.migrate(record);
         }
-        let mut tenant = Tenant::with_sql(
+        let mut tenant = Tenant::with_sql_mirrored(
             record.settings.clone(),
             Box::new(DoSql::new(self.state.storage().sql())),
+            MIRROR_LIMIT,
         )?;
         self.limit(&mut tenant, record);
         Ok(tenant)
@@ -564,7 +575,11 @@ impl ScimServer {
             let sql = storage.sql();
             SqlStore::wipe(&DoSql::new(storage.sql()))
                 .map_err(|e| internal("writing to storage", e.message))?;
-            let mut tenant = Tenant::with_sql(settings, Box::new(DoSql::new(storage.sql())))?;
+            let mut tenant = Tenant::with_sql_mirrored(
+                settings,
+                Box::new(DoSql::new(storage.sql())),
+                MIRROR_LIMIT,
+            )?;
             for resource in resources {
                 tenant.load(Arc::try_unwrap(resource).unwrap_or_else(|r| Value::clone(&r)))?;
             }

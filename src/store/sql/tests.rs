@@ -38,8 +38,7 @@ impl Probe {
     }
 }
 
-#[path = "../../../tests/client/sqlite.rs"]
-mod lite;
+use crate::store::lite;
 
 /// The host's side: the tests' rusqlite adapter, with a [`Probe`] in front.
 struct Probed {
