@@ -42,7 +42,9 @@
 //! - [`generate`]: deterministic fake users, groups, entitlements and roles;
 //! - [`admin`]: what hosts share to administer servers (ids, tokens, records);
 //! - [`csv`](mod@csv): identity domains' Users.csv, Groups.csv and AppRoleMembership.csv,
-//!   imported a budget of rows at a time and exported in pieces.
+//!   imported a budget of rows at a time and exported in pieces;
+//! - [`store`]: the SQLite database a host lends a tenant ([`store::Sql`]), for
+//!   [`Tenant::with_sql`] and [`Tenant::with_sql_mirrored`].
 //!
 //! Routing, the operations, Bulk, list queries, discovery documents, indexes and columns
 //! are the engine's own and reachable only through [`Tenant::handle`].
