@@ -2,16 +2,15 @@
 //!
 //! Architecture invariant: a tenant has exactly one writer (the host guarantees it: a
 //! Durable Object at the edge, the Service Worker in the browser). Every write goes
-//! through [`Tenant::put`] or [`Tenant::remove`], which keep the indexes exact and record
-//! what changed in a [`ChangeSet`] for the host to persist (`Tenant::store`, which `put`
-//! calls, is the unrecorded form for rebuilding from storage). Whether a write replaces
-//! a stored resource is read from the store, never passed in, so no caller can leave a
-//! stale index entry.
+//! through [`Tenant::put`] or [`Tenant::remove`], which write through the tenant's store
+//! (`crate::store`: it keeps every index exact) and record what changed in a
+//! [`ChangeSet`] for a host that persists it itself (`Tenant::load` is the unrecorded form,
+//! for rebuilding from storage). Whether a write replaces a stored resource is read from
+//! the store, never passed in, so no caller can leave a stale index entry.
 //!
-//! Indexes: resources by `id` (ordered: the stable default listing order, and `id gt
-//! "..."` walks as range scans); per type, a hashed index of each single-valued attribute
-//! the schema declares unique, and of `externalId` (`crate::index::KeyIndex`); group
-//! membership reversed (`crate::membership`); text columns built by queries.
+//! What the store indexes is the schema's to say: per type, each single-valued attribute
+//! the schema declares unique, and `externalId` (`crate::index::keyed`), declared by
+//! [`Tenant::configure`] and at creation.
 
 use crate::env::Env;
 use crate::error::{Result, ScimError};
@@ -223,12 +222,7 @@ impl Tenant {
     /// starts past every stored version.
     pub fn with_sql(settings: Settings, sql: Box<dyn crate::store::Sql>) -> Result<Tenant> {
         let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
-        let mut tenant = Tenant::with_store(settings, Box::new(store))?;
-        tenant.version_seq = tenant.store.max_version();
-        match tenant.store.take_failure() {
-            Some(failure) => Err(failure),
-            None => Ok(tenant),
-        }
+        Tenant::with_store(settings, Box::new(store))
     }
 
     /// [`Tenant::with_sql`], with the resources of a server of at most `limit` also held in
@@ -241,12 +235,7 @@ impl Tenant {
     ) -> Result<Tenant> {
         let store = crate::store::SqlStore::open(sql).map_err(crate::store::read_error)?;
         let store = crate::store::Mirrored::open(Box::new(store), limit)?;
-        let mut tenant = Tenant::with_store(settings, Box::new(store))?;
-        tenant.version_seq = tenant.store.max_version();
-        match tenant.store.take_failure() {
-            Some(failure) => Err(failure),
-            None => Ok(tenant),
-        }
+        Tenant::with_store(settings, Box::new(store))
     }
 
     fn with_store(settings: Settings, store: Box<dyn Store>) -> Result<Tenant> {
@@ -261,7 +250,12 @@ impl Tenant {
             persona: crate::persona::State::default(),
         };
         tenant.declare_keys()?;
-        Ok(tenant)
+        // A store opened over stored data: versions go on past every one it holds.
+        tenant.version_seq = tenant.store.max_version();
+        match tenant.store.take_failure() {
+            Some(failure) => Err(failure),
+            None => Ok(tenant),
+        }
     }
 
     /// Tells the store which attributes each type keys: every served type's, and none

@@ -537,14 +537,10 @@ impl Store for SqlStore {
     }
 
     fn scan(&self, resource_type: &str, from: Option<From<'_>>) -> Records<'_> {
+        let ty = Text::new(resource_type);
         Box::new(
-            Scan {
-                store: self,
-                ty: Text::new(resource_type),
-                keyset: Keyset::start(from),
-                buffer: Vec::new().into_iter(),
-            }
-            .map(Found::Read),
+            Batches::new(self, from, move |store, keyset| store.page(&ty, keyset, BATCH))
+                .map(Found::Read),
         )
     }
 
@@ -594,14 +590,11 @@ impl Store for SqlStore {
             let slot = self.column_slot(&mut columns, resource_type, path)?;
             columns.entries.get(slot)?.column.matching_rows(op, needle)
         };
+        let ty = Text::new(resource_type);
         Some(Box::new(
-            Matching {
-                store: self,
-                ty: Text::new(resource_type),
-                rows,
-                keyset: Keyset::start(None),
-                buffer: Vec::new().into_iter(),
-            }
+            Batches::new(self, None, move |store, keyset| {
+                matching_batch(store, &ty, &rows, keyset)
+            })
             .map(Found::Read),
         ))
     }
@@ -753,15 +746,34 @@ impl Keyset {
     }
 }
 
-/// A scan: one page of [`BATCH`] records at a time, read when the last is handed out.
-struct Scan<'s> {
+/// Records read a batch at a time by `fill`, the next batch only when the last record is
+/// handed out (a scan of a million rows holds one batch). A failed read ends it and is
+/// kept for [`Store::take_failure`].
+struct Batches<'s, F> {
     store: &'s SqlStore,
-    ty: Text,
     keyset: Keyset,
     buffer: vec::IntoIter<Record>,
+    fill: F,
 }
 
-impl Iterator for Scan<'_> {
+impl<'s, F> Batches<'s, F>
+where
+    F: FnMut(&'s SqlStore, &mut Keyset) -> Result<Vec<Record>>,
+{
+    fn new(store: &'s SqlStore, from: Option<From<'_>>, fill: F) -> Self {
+        Batches {
+            store,
+            keyset: Keyset::start(from),
+            buffer: Vec::new().into_iter(),
+            fill,
+        }
+    }
+}
+
+impl<'s, F> Iterator for Batches<'s, F>
+where
+    F: FnMut(&'s SqlStore, &mut Keyset) -> Result<Vec<Record>>,
+{
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
@@ -772,7 +784,7 @@ impl Iterator for Scan<'_> {
             if self.keyset.exhausted {
                 return None;
             }
-            match self.store.page(&self.ty, &mut self.keyset, BATCH) {
+            match (self.fill)(self.store, &mut self.keyset) {
                 Ok(records) => self.buffer = records.into_iter(),
                 Err(e) => {
                     self.store.fail(e);
@@ -783,76 +795,46 @@ impl Iterator for Scan<'_> {
     }
 }
 
-/// The records whose row is in a column's bitmap, in id order: `(row, id)` pairs walked
-/// from the id index, bodies fetched by row for the pairs kept, a batch at a time.
-struct Matching<'s> {
-    store: &'s SqlStore,
-    ty: Text,
-    rows: Bitmap,
-    keyset: Keyset,
-    buffer: vec::IntoIter<Record>,
-}
-
-impl Matching<'_> {
-    fn fill(&mut self) -> Result<Vec<Record>> {
-        let mut wanted: Vec<u32> = Vec::new();
-        while !self.keyset.exhausted && wanted.len() < BATCH {
-            let pairs = self.store.exec(
-                self.keyset.pick(WALK_FROM, WALK_AFTER),
-                &[text(&self.ty), text(&self.keyset.after), count(WALK_BATCH)],
-            )?;
-            for pair in &pairs {
-                let row = row_at(pair, 0)?;
-                if self.rows.contains(row) {
-                    wanted.push(row);
-                }
-                self.keyset.advance(text_at(pair, 1)?);
+/// The next records of a type whose row is in a column's bitmap, in id order: `(row, id)`
+/// pairs walked from the id index, bodies fetched by row for the pairs kept.
+fn matching_batch(
+    store: &SqlStore,
+    ty: &str,
+    rows: &Bitmap,
+    keyset: &mut Keyset,
+) -> Result<Vec<Record>> {
+    let mut wanted: Vec<u32> = Vec::new();
+    while !keyset.exhausted && wanted.len() < BATCH {
+        let pairs = store.exec(
+            keyset.pick(WALK_FROM, WALK_AFTER),
+            &[text(ty), text(&keyset.after), count(WALK_BATCH)],
+        )?;
+        for pair in &pairs {
+            let row = row_at(pair, 0)?;
+            if rows.contains(row) {
+                wanted.push(row);
             }
-            self.keyset.exhausted = pairs.len() < WALK_BATCH;
+            keyset.advance(text_at(pair, 1)?);
         }
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = json(&Value::Array(
-            wanted.iter().map(|&r| Value::from(u64::from(r))).collect(),
-        ))?;
-        let mut bodies = BTreeMap::new();
-        for row in self
-            .store
-            .exec(BODIES, &[SqlValue::Text(Text::from(list))])?
-        {
-            bodies.insert(row_at(&row, 0)?, row);
-        }
-        let mut records = Vec::with_capacity(wanted.len());
-        for row in wanted {
-            if let Some(found) = bodies.get(&row) {
-                records.push(record(&self.ty, row, text_at(found, 1)?)?);
-            }
-        }
-        Ok(records)
+        keyset.exhausted = pairs.len() < WALK_BATCH;
     }
-}
-
-impl Iterator for Matching<'_> {
-    type Item = Record;
-
-    fn next(&mut self) -> Option<Record> {
-        loop {
-            if let Some(record) = self.buffer.next() {
-                return Some(record);
-            }
-            if self.keyset.exhausted {
-                return None;
-            }
-            match self.fill() {
-                Ok(records) => self.buffer = records.into_iter(),
-                Err(e) => {
-                    self.store.fail(e);
-                    self.keyset.exhausted = true;
-                }
-            }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = json(&Value::Array(
+        wanted.iter().map(|&r| Value::from(u64::from(r))).collect(),
+    ))?;
+    let mut bodies = BTreeMap::new();
+    for row in store.exec(BODIES, &[SqlValue::Text(Text::from(list))])? {
+        bodies.insert(row_at(&row, 0)?, row);
+    }
+    let mut records = Vec::with_capacity(wanted.len());
+    for row in wanted {
+        if let Some(found) = bodies.get(&row) {
+            records.push(record(ty, row, text_at(found, 1)?)?);
         }
     }
+    Ok(records)
 }
 
 /// The text columns a store keeps, least recently used first out.

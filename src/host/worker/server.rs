@@ -255,10 +255,11 @@ impl ScimServer {
         })
     }
 
-    /// Runs the core on the loaded server with this request's time and ids, then writes
-    /// through what it changed and answers with its timings (engine, load, store). A failed
-    /// write unloads the server, so the next request reloads what storage holds instead of
-    /// a tenant ahead of it.
+    /// Runs the core on the loaded server with this request's time and ids and answers with
+    /// its timings (engine, which includes the store's SQLite writes, and load). The
+    /// tenant's store writes through SQLite as it goes, and the object's implicit
+    /// transaction commits a request's writes together; after a server error the server is
+    /// unloaded, so the next request reopens it from what storage holds.
     fn run(
         &self,
         slot: &mut Option<Server>,
@@ -277,17 +278,12 @@ impl ScimServer {
         let started = js_sys::Date::now();
         let outcome = handle(server, &mut env);
         let engine_ms = js_sys::Date::now() - started;
-        // The tenant's store wrote through SQLite as it went (the object's implicit
-        // transaction commits them together); a failed write answered an error and, in
-        // case the store's mirrors are ahead of a rolled-back statement, reopens.
-        let store_ms = None;
         if outcome.response.status >= 500 {
             *slot = None;
         }
         let mut resp = reply::from_core(outcome.response).map_err(|e| internal("response", e))?;
         let mut timing = alloc::vec![("engine", engine_ms)];
         timing.extend(load_ms.map(|ms| ("load", ms)));
-        timing.extend(store_ms.map(|ms| ("store", ms)));
         set_header(&mut resp, "Server-Timing", &reply::server_timing(&timing))?;
         Ok(resp)
     }
@@ -394,11 +390,7 @@ impl ScimServer {
             // its progress) while it fills.
             if let Some(mut generator) = created.generator.take() {
                 let budget = super::var(&self.env, "SEED_INLINE_MS", 3_000) as f64;
-                let started = js_sys::Date::now();
-                while !generator.is_finished() && js_sys::Date::now() - started < budget {
-                    env.now_ms = now_ms();
-                    drop(admin::seed(&mut created.server, &mut generator, SEED_STEP, &mut env)?);
-                }
+                seed_for(budget, &mut created.server, &mut generator, &mut env)?;
                 self.write_record(&created.server.record)?;
                 *self.seeder.borrow_mut() = Some(generator).filter(|g| !g.is_finished());
             }
@@ -429,15 +421,9 @@ impl ScimServer {
         };
         // How long one slice runs before the object answers requests again.
         let slice = super::var(&self.env, "SEED_SLICE_MS", 500) as f64;
-        let started = js_sys::Date::now();
-        while !generator.is_finished() && js_sys::Date::now() - started < slice {
-            env.now_ms = now_ms();
-            // Each resource is written by the tenant's store as it is made.
-            if let Err(err) = admin::seed(server, generator, SEED_STEP, &mut env) {
-                console_error!("the seed of '{}' failed: {}", server.record.id, err.detail);
-                server.record.seeding = None;
-                break;
-            }
+        if let Err(err) = seed_for(slice, server, generator, &mut env) {
+            console_error!("the seed of '{}' failed: {}", server.record.id, err.detail);
+            server.record.seeding = None;
         }
         let done = generator.is_finished() || server.record.seeding.is_none();
         if let Err(err) = self.write_record(&server.record) {
@@ -738,6 +724,22 @@ async fn publish(env: &Env, record: &ServerRecord) -> Result<()> {
         put = put.expiration(at);
     }
     put.execute().await?;
+    Ok(())
+}
+
+/// Makes a seed's next resources for up to `budget_ms`, a step of [`SEED_STEP`] between
+/// looks at the clock; each resource is written by the tenant's store as it is made.
+fn seed_for(
+    budget_ms: f64,
+    server: &mut Server,
+    generator: &mut Generator,
+    env: &mut CoreEnv<'_>,
+) -> Fallible<()> {
+    let started = js_sys::Date::now();
+    while !generator.is_finished() && js_sys::Date::now() - started < budget_ms {
+        env.now_ms = now_ms();
+        drop(admin::seed(server, generator, SEED_STEP, env)?);
+    }
     Ok(())
 }
 
