@@ -12,7 +12,6 @@ use crate::fold::{fold, fold_into};
 use crate::value::Value;
 use alloc::borrow::Cow;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 
 /// Where a column's text lives in a stored resource.
@@ -134,6 +133,12 @@ impl Column {
         self.arena.capacity() + self.spans.capacity() * core::mem::size_of::<(u32, u32)>()
     }
 
+    /// The bytes it needs, without what its buffers hold in reserve (a build checks
+    /// this against the budget, then [`Column::shrink`]s).
+    pub(crate) fn used_bytes(&self) -> usize {
+        self.arena.len() + self.spans.len() * core::mem::size_of::<(u32, u32)>()
+    }
+
     /// A row's folded text.
     pub(crate) fn get(&self, row: u32) -> Option<&str> {
         let &(start, len) = self.spans.get(row as usize)?;
@@ -143,9 +148,14 @@ impl Column {
         self.arena.get(start as usize..(start + len) as usize)
     }
 
-    /// Rows whose value may satisfy `op needle`, as a bitmap. Exact for the operators it
-    /// handles; the caller re-checks candidates with the full filter anyway.
+    /// Rows whose value satisfies `op needle`, as a bitmap: exactly the rows a filter
+    /// `path op "needle"` matches, because both compare folded text (`crate::fold`).
     pub(crate) fn matching_rows(&self, op: CompareOp, needle: &str) -> Bitmap {
+        self.matching_rows_from(op, needle, 0)
+    }
+
+    /// [`Column::matching_rows`] among the rows from `first` on (a walk's remainder).
+    pub(crate) fn matching_rows_from(&self, op: CompareOp, needle: &str, first: u32) -> Bitmap {
         let needle = if self.path.case_exact {
             Cow::Borrowed(needle)
         } else {
@@ -158,18 +168,25 @@ impl Column {
             CompareOp::Ew => |h, n| h.ends_with(n),
             _ => |h, n| contains(h.as_bytes(), n.as_bytes()),
         };
-        let mut bitmap = Bitmap::with_len(self.spans.len());
-        for (row, &(start, len)) in self.spans.iter().enumerate() {
+        let mut bitmap = Bitmap::default();
+        let spans = self.spans.get(first as usize..).unwrap_or_default();
+        for (row, &(start, len)) in (first..).zip(spans) {
             if len == ABSENT {
                 continue;
             }
             if let Some(text) = self.arena.get(start as usize..(start + len) as usize) {
                 if test(text, needle) {
-                    bitmap.insert(row as u32);
+                    bitmap.insert(row);
                 }
             }
         }
         bitmap
+    }
+
+    /// Gives back what building the column over-allocated (a cache counts capacity).
+    pub(crate) fn shrink(&mut self) {
+        self.arena.shrink_to_fit();
+        self.spans.shrink_to_fit();
     }
 }
 
@@ -189,24 +206,73 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|(i, &b)| b == first && haystack.get(i + 1..i + needle.len()) == Some(rest))
 }
 
-/// A set of row numbers.
-#[derive(Debug, Clone, Default)]
+/// A set of row numbers, one bit each.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Bitmap(Vec<u64>);
 
 impl Bitmap {
-    fn with_len(rows: usize) -> Bitmap {
-        Bitmap(vec![0; rows.div_ceil(64)])
-    }
-    fn insert(&mut self, row: u32) {
-        if let Some(word) = self.0.get_mut(row as usize / 64) {
-            *word |= 1 << (row % 64);
+    /// Adds a row (the set grows to hold it).
+    pub(crate) fn insert(&mut self, row: u32) {
+        let word = row as usize / 64;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        if let Some(w) = self.0.get_mut(word) {
+            *w |= 1 << (row % 64);
         }
     }
+
+    /// Takes a row out.
+    pub(crate) fn remove(&mut self, row: u32) {
+        if let Some(w) = self.0.get_mut(row as usize / 64) {
+            *w &= !(1 << (row % 64));
+        }
+    }
+
     /// Whether a row is in the set.
     pub(crate) fn contains(&self, row: u32) -> bool {
         self.0
             .get(row as usize / 64)
             .is_some_and(|w| w & (1 << (row % 64)) != 0)
+    }
+
+    /// How many rows from `first` on are in the set: a popcount, 16,000 words for a
+    /// million rows.
+    pub(crate) fn count_from(&self, first: u32) -> usize {
+        let word = first as usize / 64;
+        let Some(&head) = self.0.get(word) else {
+            return 0;
+        };
+        let head = (head & (u64::MAX << (first % 64))).count_ones() as usize;
+        let rest: usize = self
+            .0
+            .get(word + 1..)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum();
+        head + rest
+    }
+
+    /// The rows from `first` on, ascending.
+    pub(crate) fn rows_from(&self, first: u32) -> impl Iterator<Item = u32> + '_ {
+        let start = first as usize / 64;
+        let words = self.0.get(start..).unwrap_or_default();
+        (start..).zip(words).flat_map(move |(at, &word)| {
+            let mut bits = if at == start {
+                word & (u64::MAX << (first % 64))
+            } else {
+                word
+            };
+            core::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                u32::try_from(at * 64 + bit as usize).ok()
+            })
+        })
     }
 }
 
@@ -261,6 +327,32 @@ mod tests {
         }
         let exact = column(true, &values);
         assert_eq!(rows(&exact.matching_rows(CompareOp::Co, "ann"), 4), [3]);
+    }
+
+    /// (first row, rows from it, their count) over a set spanning word edges.
+    #[test]
+    fn bitmap_counts_and_walks_from_any_row() {
+        let mut bitmap = Bitmap::default();
+        for row in [0, 5, 63, 64, 65, 127, 128, 1000] {
+            bitmap.insert(row);
+        }
+        bitmap.remove(64);
+        bitmap.remove(5000); // past the end: nothing to remove
+        let table: [(u32, &[u32]); 7] = [
+            (0, &[0, 5, 63, 65, 127, 128, 1000]),
+            (1, &[5, 63, 65, 127, 128, 1000]),
+            (63, &[63, 65, 127, 128, 1000]),
+            (64, &[65, 127, 128, 1000]),
+            (128, &[128, 1000]),
+            (129, &[1000]),
+            (1001, &[]),
+        ];
+        for (first, rows) in table {
+            assert_eq!(bitmap.rows_from(first).collect::<Vec<_>>(), rows, "{first}");
+            assert_eq!(bitmap.count_from(first), rows.len(), "{first}");
+        }
+        assert_eq!(bitmap.count_from(u32::MAX), 0);
+        assert!(bitmap.contains(63) && !bitmap.contains(64) && !bitmap.contains(9999));
     }
 
     #[test]

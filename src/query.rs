@@ -296,8 +296,9 @@ enum Plan {
     Key(usize, String),
     /// `id gt`/`id ge`: a range of the id-ordered store.
     IdsAfter(String, bool),
-    /// A text comparison answered by scanning a text column.
-    Column(ColumnPath, CompareOp, String),
+    /// A text comparison answered by a text column, from an id (`id gt`/`id ge`) when the
+    /// filter also bounds the range.
+    Column(ColumnPath, CompareOp, String, Option<(String, bool)>),
     /// Everything.
     Scan,
 }
@@ -364,9 +365,6 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan
             _ => {}
         }
     }
-    if let Some(range) = range {
-        return range;
-    }
     for part in parts {
         if let Filter::Compare(
             path,
@@ -377,11 +375,15 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan
             if let Some(column) =
                 column_path(rs, path.urn.as_deref(), &path.name, path.sub.as_deref())
             {
-                return Plan::Column(column, *op, value.clone());
+                let from = match &range {
+                    Some(Plan::IdsAfter(id, inclusive)) => Some((id.clone(), *inclusive)),
+                    _ => None,
+                };
+                return Plan::Column(column, *op, value.clone(), from);
             }
         }
     }
-    Plan::Scan
+    range.unwrap_or(Plan::Scan)
 }
 
 fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {
@@ -390,9 +392,14 @@ fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {
     parts
 }
 
-/// The stored resources of a type a plan selects, in id order.
-fn candidates<'s>(store: &'s dyn Store, resource_type: &'s str, plan: &Plan) -> Records<'s> {
-    match plan {
+/// The stored resources of a type a plan selects, in id order, and how many there are
+/// when the store counted them without reading them.
+fn candidates<'s>(
+    store: &'s dyn Store,
+    resource_type: &'s str,
+    plan: &Plan,
+) -> (Records<'s>, Option<usize>) {
+    let records: Records<'s> = match plan {
         Plan::Id(id) => Box::new(store.get(resource_type, id).map(Found::Read).into_iter()),
         Plan::Key(slot, key) => Box::new(
             store
@@ -407,19 +414,38 @@ fn candidates<'s>(store: &'s dyn Store, resource_type: &'s str, plan: &Plan) -> 
                 inclusive: *inclusive,
             }),
         ),
-        Plan::Column(path, op, needle) => store
-            .matching(resource_type, path, *op, needle)
-            .unwrap_or_else(|| store.scan(resource_type, None)),
+        Plan::Column(path, op, needle, from) => {
+            let from = from.as_ref().map(|(id, inclusive)| From {
+                id,
+                inclusive: *inclusive,
+            });
+            match store.matching(resource_type, path, *op, needle, from) {
+                Some(matches) => return (matches.records, matches.count),
+                None => store.scan(resource_type, from),
+            }
+        }
         Plan::Scan => store.scan(resource_type, None),
-    }
+    };
+    (records, None)
 }
 
 /// Whether a plan's candidates are exactly the filter's matches, so evaluating the filter
 /// again is redundant (an OCI clean-up walk counts every remaining id on each page). An
-/// attribute index holds exactly the values its key equals (see `crate::index::KeySpec`).
+/// attribute index holds exactly the values its key equals (see `crate::index::KeySpec`);
+/// a text column compares folded text as filters do (`crate::fold`), so a column plan is
+/// exact when the filter is its comparison, with its `id` bound if it has one.
 fn plan_is_exact(plan: &Plan, filter: Option<&Filter>) -> bool {
-    matches!(plan, Plan::Id(_) | Plan::IdsAfter(..) | Plan::Key(..))
-        && matches!(filter, Some(Filter::Compare(..)))
+    match plan {
+        Plan::Id(_) | Plan::IdsAfter(..) | Plan::Key(..) => {
+            matches!(filter, Some(Filter::Compare(..)))
+        }
+        Plan::Column(.., from) => filter.is_some_and(|f| {
+            let parts = conjuncts_of(f);
+            parts.len() == 1 + usize::from(from.is_some())
+                && parts.iter().all(|p| matches!(p, Filter::Compare(..)))
+        }),
+        Plan::Scan => false,
+    }
 }
 
 /// The column for a path naming single-valued text (`displayName`, `name.familyName`,
@@ -522,6 +548,8 @@ struct Source<'t> {
     range: bool,
     needs_groups: bool,
     candidates: Records<'t>,
+    /// How many candidates there are, when the store counted them without reading them.
+    count: Option<usize>,
 }
 
 /// Compiles each type's filter and plans its candidates (a bad filter is an error even on
@@ -550,6 +578,7 @@ fn sources<'t>(
             .as_ref()
             .is_some_and(|f| membership::filter_needs_groups(rs, f));
         let plan = plan(params.filter.as_ref(), rs, store);
+        let (candidates, count) = candidates(store, &rs.name, &plan);
         sources.push(Source {
             type_index: ti,
             resource_type: &rs.name,
@@ -557,7 +586,8 @@ fn sources<'t>(
             exact: plan_is_exact(&plan, params.filter.as_ref()),
             range: matches!(plan, Plan::IdsAfter(..)),
             needs_groups,
-            candidates: candidates(store, &rs.name, &plan),
+            candidates,
+            count,
         });
     }
     Ok(sources)
@@ -573,11 +603,19 @@ fn walk<'k, 't: 'k>(
 ) {
     for source in sources {
         let counted = source.exact || source.compiled.is_none();
+        if let (true, true, Some(total)) = (counted, window.is_full(), source.count) {
+            window.count_more(total); // `count=0`, or a page already full: read nothing
+            continue;
+        }
         let mut candidates = source.candidates;
+        let mut taken = 0;
         while let Some(found) = candidates.next() {
+            taken += 1;
             if counted && window.is_full() {
                 // Every candidate left is a match after the page: count, do not visit.
-                let rest = if source.range {
+                let rest = if let Some(total) = source.count {
+                    total.saturating_sub(taken)
+                } else if source.range {
                     let from = From {
                         id: found.id(),
                         inclusive: false,
@@ -592,9 +630,11 @@ fn walk<'k, 't: 'k>(
             let matched = match &source.compiled {
                 None => true,
                 Some(_) if source.exact => true,
-                Some(c) if source.needs_groups => {
-                    c.matches(&membership::filter_view(tenant, &found.record().value, base_url))
-                }
+                Some(c) if source.needs_groups => c.matches(&membership::filter_view(
+                    tenant,
+                    &found.record().value,
+                    base_url,
+                )),
                 Some(c) => c.matches(&found.record().value),
             };
             if !matched {
@@ -819,20 +859,22 @@ pub(crate) fn list_page<'t>(
             Some((resource_type, path)) => {
                 let mut sources = Some(sources(tenant, type_indexes, params, strict)?);
                 let mut page = None;
-                tenant.store.with_column(resource_type, &path, &mut |column| {
-                    let Some(sources) = sources.take() else {
-                        return;
-                    };
-                    let mut window =
-                        Window::new(start.clone(), page_size, params.descending, ordered);
-                    let key_of = |hit: &Hit<'t>| {
-                        column
-                            .get(hit.found.record().row)
-                            .map_or(Key::Missing, Key::Text)
-                    };
-                    walk(tenant, sources, base_url, &mut window, &key_of);
-                    page = Some(window.finish());
-                });
+                tenant
+                    .store
+                    .with_column(resource_type, &path, &mut |column| {
+                        let Some(sources) = sources.take() else {
+                            return;
+                        };
+                        let mut window =
+                            Window::new(start.clone(), page_size, params.descending, ordered);
+                        let key_of = |hit: &Hit<'t>| {
+                            column
+                                .get(hit.found.record().row)
+                                .map_or(Key::Missing, Key::Text)
+                        };
+                        walk(tenant, sources, base_url, &mut window, &key_of);
+                        page = Some(window.finish());
+                    });
                 page
             }
             None => None,
@@ -842,9 +884,8 @@ pub(crate) fn list_page<'t>(
             None => {
                 let sources = sources(tenant, type_indexes, params, strict)?;
                 let mut window = Window::new(start, page_size, params.descending, ordered);
-                let key_of = |hit: &Hit<'t>| {
-                    typed_key(hit.type_index, &hit.found).unwrap_or(Key::Missing)
-                };
+                let key_of =
+                    |hit: &Hit<'t>| typed_key(hit.type_index, &hit.found).unwrap_or(Key::Missing);
                 walk(tenant, sources, base_url, &mut window, &key_of);
                 window.finish()
             }
@@ -971,9 +1012,20 @@ mod tests {
             (r#"id gt "a" and userName eq "X""#, "Key", false),
             (r#"id gt "a""#, "IdsAfter", true),
             (r#"id ge "a""#, "IdsAfter", true),
-            (r#"id gt "a" and displayName co "b""#, "IdsAfter", false),
-            (r#"displayName co "x""#, "Column", false),
-            (r#"name.familyName sw "x""#, "Column", false),
+            (r#"id gt "a" and displayName co "b""#, "Column", true),
+            (r#"userType eq "E" and id ge "a""#, "Column", true),
+            (
+                r#"id gt "a" and userType eq "E" and active eq true"#,
+                "Column",
+                false,
+            ),
+            (r#"displayName co "x""#, "Column", true),
+            (r#"name.familyName sw "x""#, "Column", true),
+            (
+                r#"displayName co "x" and displayName co "y""#,
+                "Column",
+                false,
+            ),
             (r#"emails co "x""#, "Scan", false),
             (r#"userName eq "a" or id gt "b""#, "Scan", false),
             (r#"not (id eq "x")"#, "Scan", false),

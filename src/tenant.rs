@@ -16,10 +16,10 @@ use crate::env::Env;
 use crate::error::{Result, ScimError};
 use crate::http::{Request, Response};
 use crate::index::{specs_for, KeySpec};
-use crate::store::{MemoryStore, Store};
 use crate::schema::builtin;
 use crate::schema::{find_attr_in, Extension, ResourceSchema, Uniqueness};
 use crate::settings::Settings;
+use crate::store::{MemoryStore, Store};
 use crate::time::format_millis;
 use crate::value::{Map, Text, Value};
 use alloc::boxed::Box;
@@ -401,22 +401,21 @@ impl Tenant {
     pub fn counts(&self) -> BTreeMap<String, usize> {
         self.types
             .iter()
-            .map(|rs| {
-(rs.name.clone(), self.store.count(&rs.name))
-            })
+            .map(|rs| (rs.name.clone(), self.store.count(&rs.name)))
             .collect()
     }
 
     /// All stored resources, type by type, in id order.
     pub fn resources(&self) -> impl Iterator<Item = Arc<Value>> + '_ {
-        self.store
-            .types()
-            .into_iter()
-            .flat_map(move |name| {
-                let records: alloc::boxed::Box<dyn Iterator<Item = Arc<Value>>> =
-                    alloc::boxed::Box::new(self.store.scan(&name, None).map(|found| found.record().value.clone()));
-                records
-            })
+        self.store.types().into_iter().flat_map(move |name| {
+            let records: alloc::boxed::Box<dyn Iterator<Item = Arc<Value>>> =
+                alloc::boxed::Box::new(
+                    self.store
+                        .scan(&name, None)
+                        .map(|found| found.record().value.clone()),
+                );
+            records
+        })
     }
 
     // ---- internal: lookups ----

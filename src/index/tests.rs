@@ -32,9 +32,15 @@ fn order_is_byte_order_of_the_whole_text() {
     assert_eq!(listed, keys);
     for (i, k) in keys.iter().enumerate() {
         assert!(index.get(k).is_some(), "{k:?}");
-        let after: Vec<&str> = index.entries_after(k, false).map(|(k, _)| k.as_str()).collect();
+        let after: Vec<&str> = index
+            .entries_after(k, false)
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(after, keys.get(i + 1..).unwrap_or_default(), "after {k:?}");
-        let from: Vec<&str> = index.entries_after(k, true).map(|(k, _)| k.as_str()).collect();
+        let from: Vec<&str> = index
+            .entries_after(k, true)
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(from, keys.get(i..).unwrap_or_default(), "from {k:?}");
     }
     assert!(index.get("abcdefghijklmnopz").is_none());

@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::json;
-use crate::store::{MemoryStore, Store};
 use crate::project::parse_attribute_list;
 use crate::schema::builtin::resource_type;
+use crate::store::{MemoryStore, Store};
 
 /// (step, type, resource, id, then: member -> groups listing it)
 type Step = (
@@ -21,7 +21,11 @@ fn the_reverse_index_follows_group_writes() {
     // The reverse index is the store's to keep (`crate::store`); this is the rule it keeps.
     let mut index = MemoryStore::default();
     let listed = |index: &MemoryStore, member: &str| -> Vec<String> {
-        index.groups_of(member).iter().map(|g| String::from(g.as_str())).collect()
+        index
+            .groups_of(member)
+            .iter()
+            .map(|g| String::from(g.as_str()))
+            .collect()
     };
     let steps: [Step; 5] = [
         (

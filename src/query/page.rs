@@ -11,8 +11,8 @@
 
 use super::cursor::{Direction, Position, SortValue};
 use crate::filter;
-use crate::schema::Attribute;
 use crate::index::head_of;
+use crate::schema::Attribute;
 use crate::store::Found;
 use crate::value::Value;
 use alloc::vec::Vec;
@@ -355,8 +355,9 @@ impl<'k, 't: 'k> Window<'k, 't> {
         self.cut(n, last);
         if !self.ordered {
             let descending = self.descending;
-            self.kept
-                .sort_unstable_by(|(ka, a), (kb, b)| order(At::of(ka, a), At::of(kb, b), descending));
+            self.kept.sort_unstable_by(|(ka, a), (kb, b)| {
+                order(At::of(ka, a), At::of(kb, b), descending)
+            });
         }
         let skip = match self.start {
             Start::Index(skip) if !self.ordered => skip,

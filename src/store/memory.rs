@@ -2,11 +2,11 @@
 //! (`crate::index`) and text columns built on first use (`crate::column`). What the
 //! browser sandbox, in-process hosts and the benches use; nothing here can fail.
 
-use super::{Found, From, Record, Records, Store};
+use super::{Found, From, Matches, Record, Records, Store};
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
-use crate::index::{IdLookup, IdSet, Index, KeyIndex, KeySpec};
+use crate::index::{IdLookup, IdSet, Index, IndexKey, KeyIndex, KeySpec};
 use crate::membership::{member_ids, GROUP};
 use crate::value::{Text, Value};
 use alloc::boxed::Box;
@@ -62,7 +62,10 @@ impl MemoryStore {
 }
 
 fn ids(set: Option<&IdSet>) -> Vec<Text> {
-    set.into_iter().flat_map(IdSet::iter).map(Text::new).collect()
+    set.into_iter()
+        .flat_map(IdSet::iter)
+        .map(Text::new)
+        .collect()
 }
 
 impl Store for MemoryStore {
@@ -159,20 +162,33 @@ impl Store for MemoryStore {
         path: &ColumnPath,
         op: CompareOp,
         needle: &str,
-    ) -> Option<Records<'_>> {
+        from: Option<From<'_>>,
+    ) -> Option<Matches<'_>> {
         let table = self.tables.get(resource_type)?;
         let rows = table.column(path, |c| c.matching_rows(op, needle))?;
-        Some(Box::new(
-            table
-                .by_id
-                .entries()
-                .filter(move |(_, r)| rows.contains(r.row))
-                .map(|(k, r)| Found::Held(k, r)),
-        ))
+        // Counting the rows after `from` would walk the id index once more: the engine
+        // counts the candidates it is handed instead, which costs the same in memory.
+        let count = from.is_none().then(|| rows.count_from(0));
+        let entries: Box<dyn Iterator<Item = (&IndexKey, &Record)>> = match from {
+            None => Box::new(table.by_id.entries()),
+            Some(from) => Box::new(table.by_id.entries_after(from.id, from.inclusive)),
+        };
+        Some(Matches {
+            records: Box::new(
+                entries
+                    .filter(move |(_, r)| rows.contains(r.row))
+                    .map(|(k, r)| Found::Held(k, r)),
+            ),
+            count,
+        })
     }
 
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {
-        let Some(id) = value.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) else {
+        let Some(id) = value
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+        else {
             return Err(ScimError::invalid_value("a stored resource needs an id"));
         };
         let table = match self.tables.get_mut(resource_type) {

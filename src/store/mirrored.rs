@@ -7,7 +7,7 @@
 //! so memory stays bounded however big the server grows; a server opened past the limit
 //! never loads one, so waking it reads no resource.
 
-use super::{From, MemoryStore, Records, Store};
+use super::{From, Matches, MemoryStore, Records, Store};
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
@@ -112,8 +112,9 @@ impl Store for Mirrored {
         path: &ColumnPath,
         op: CompareOp,
         needle: &str,
-    ) -> Option<Records<'_>> {
-        self.reads().matching(resource_type, path, op, needle)
+        from: Option<From<'_>>,
+    ) -> Option<Matches<'_>> {
+        self.reads().matching(resource_type, path, op, needle, from)
     }
 
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {

@@ -26,8 +26,8 @@ mod lite;
 
 pub(crate) use memory::MemoryStore;
 pub(crate) use mirrored::Mirrored;
-pub use sql::{Sql, SqlError, SqlStore, SqlValue};
 pub(crate) use sql::read_error;
+pub use sql::{Sql, SqlError, SqlStore, SqlValue};
 
 use crate::column::{Column, ColumnPath};
 use crate::error::{Result, ScimError};
@@ -95,6 +95,15 @@ impl Found<'_> {
 /// Resources in ascending id order.
 pub(crate) type Records<'s> = Box<dyn Iterator<Item = Found<'s>> + 's>;
 
+/// What [`Store::matching`] found.
+pub(crate) struct Matches<'s> {
+    /// The matches, in id order.
+    pub(crate) records: Records<'s>,
+    /// How many there are, when the store counted them without reading one (a popcount of
+    /// the column's rows): then a page of a million matches reads a page.
+    pub(crate) count: Option<usize>,
+}
+
 /// Where a scan starts: after (or at, if inclusive) an id.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct From<'a> {
@@ -151,16 +160,18 @@ pub(crate) trait Store: core::fmt::Debug + Send {
         f: &mut dyn FnMut(&Column),
     ) -> bool;
 
-    /// The resources of a type whose `path` text may satisfy `op needle` (a superset of
-    /// the matches: the engine evaluates the filter on each), ascending by id; `None` when
-    /// the store cannot narrow it (the engine then scans).
+    /// The resources of a type whose `path` text satisfies `op needle`, ascending by id,
+    /// from `from` when given; `None` when the store keeps no column for `path` now (the
+    /// engine then scans). The column compares as filters do (`Column::matching_rows`),
+    /// so these are exactly the matches of `path op "needle"`.
     fn matching(
         &self,
         resource_type: &str,
         path: &ColumnPath,
         op: CompareOp,
         needle: &str,
-    ) -> Option<Records<'_>>;
+        from: Option<From<'_>>,
+    ) -> Option<Matches<'_>>;
 
     /// Stores a resource (its `id` is the key), new or replacing the one with its id,
     /// keeping keys, membership and columns exact. Returns the replaced stored form.

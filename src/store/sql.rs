@@ -18,7 +18,7 @@
 
 #![allow(dead_code)] // until the tenant reads through the `Store` seam
 
-use super::{Found, From, Record, Records, Store};
+use super::{Found, From, Matches, Record, Records, Store};
 use crate::column::{Bitmap, Column, ColumnPath};
 use crate::error::{Result, ScimError};
 use crate::filter::CompareOp;
@@ -183,14 +183,21 @@ const WALK_FROM: &str = "SELECT row, id FROM res_resources \
      WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
 const WALK_AFTER: &str = "SELECT row, id FROM res_resources \
      WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+const FIRST_FROM: &str =
+    "SELECT row FROM res_resources WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT 1";
+const FIRST_AFTER: &str =
+    "SELECT row FROM res_resources WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT 1";
+const MAX_ID: &str = "SELECT max(id) FROM res_resources WHERE type = ?1";
+// Rows in id order after the id of row ?2 (none: from the first): integers only cross.
+const ROWS_AFTER: &str = "SELECT row FROM res_resources WHERE type = ?1 \
+     AND id > coalesce((SELECT id FROM res_resources WHERE row = ?2), '') ORDER BY id LIMIT ?3";
 const BODIES: &str =
     "SELECT row, body FROM res_resources WHERE row IN (SELECT value FROM json_each(?1))";
-const TEXT_FROM: &str = "SELECT row, id, CASE WHEN json_type(body, ?4) = 'text' \
-     THEN json_extract(body, ?4) END FROM res_resources \
-     WHERE type = ?1 AND id >= ?2 ORDER BY id LIMIT ?3";
-const TEXT_AFTER: &str = "SELECT row, id, CASE WHEN json_type(body, ?4) = 'text' \
-     THEN json_extract(body, ?4) END FROM res_resources \
-     WHERE type = ?1 AND id > ?2 ORDER BY id LIMIT ?3";
+// A column's text, in id order after the id of row ?2 (none: from the first), extracted
+// by SQLite: neither bodies nor ids cross.
+const TEXT_AFTER: &str = "SELECT row, CASE WHEN json_type(body, ?4) = 'text' \
+     THEN json_extract(body, ?4) END FROM res_resources WHERE type = ?1 \
+     AND id > coalesce((SELECT id FROM res_resources WHERE row = ?2), '') ORDER BY id LIMIT ?3";
 const BY_KEY_FROM: &str = "SELECT id FROM res_keys \
      WHERE type = ?1 AND slot = ?2 AND key = ?3 AND id >= ?4 ORDER BY id LIMIT ?5";
 const BY_KEY_AFTER: &str = "SELECT id FROM res_keys \
@@ -227,6 +234,8 @@ pub struct SqlStore {
     next_row: u64,
     columns: RefCell<Columns>,
     column_budget: usize,
+    /// How each type's rows stand to its ids, where known (see [`Order`]).
+    orders: RefCell<BTreeMap<Text, Order>>,
     /// The first read failure since [`Store::take_failure`] last took it.
     failure: Cell<Option<ScimError>>,
 }
@@ -279,6 +288,7 @@ impl SqlStore {
             next_row: max_row + 1,
             columns: RefCell::new(Columns::default()),
             column_budget: COLUMN_BUDGET_BYTES,
+            orders: RefCell::new(BTreeMap::new()),
             failure: Cell::new(None),
         })
     }
@@ -414,27 +424,31 @@ impl SqlStore {
         match json_path(path) {
             // The text is extracted by SQLite: no body crosses into wasm.
             Some(json_path) => {
-                while !keyset.exhausted {
+                let mut last = -1;
+                loop {
                     let rows = self.exec(
-                        keyset.pick(TEXT_FROM, TEXT_AFTER),
+                        TEXT_AFTER,
                         &[
                             text(ty),
-                            text(&keyset.after),
+                            SqlValue::Integer(last),
                             count(WALK_BATCH),
                             text(&json_path),
                         ],
                     )?;
                     for row in &rows {
-                        let value = match row.get(2) {
+                        let value = match row.get(1) {
                             Some(SqlValue::Text(t)) => Some(t.as_str()),
                             _ => None,
                         };
-                        column.set_text(row_at(row, 0)?, value);
-                        keyset.advance(text_at(row, 1)?);
+                        let at = row_at(row, 0)?;
+                        column.set_text(at, value);
+                        last = i64::from(at);
                     }
-                    keyset.exhausted = rows.len() < WALK_BATCH;
-                    if column.bytes() > self.column_budget {
+                    if column.used_bytes() > self.column_budget {
                         return Ok(None);
+                    }
+                    if rows.len() < WALK_BATCH {
+                        break;
                     }
                 }
             }
@@ -444,13 +458,105 @@ impl SqlStore {
                     for record in self.page(ty, &mut keyset, BATCH)? {
                         column.set(record.row, Some(&record.value));
                     }
-                    if column.bytes() > self.column_budget {
+                    if column.used_bytes() > self.column_budget {
                         return Ok(None);
                     }
                 }
             }
         }
+        column.shrink();
         Ok(Some(column))
+    }
+
+    /// Whether a type's rows are in id order ([`Order`]), learning it first when unknown: a
+    /// read of its row numbers in id order, 10,000 per statement (a type with nothing
+    /// stored is ordered at once). A failed read counts as not ordered and is reported.
+    fn ordered(&self, ty: &str) -> bool {
+        let Ok(mut orders) = self.orders.try_borrow_mut() else {
+            return false;
+        };
+        if let Some(order) = orders.get(ty) {
+            return order.rows().is_some();
+        }
+        match self.learn_order(ty) {
+            Ok(order) => {
+                let ordered = order.rows().is_some();
+                orders.insert(Text::new(ty), order);
+                ordered
+            }
+            Err(e) => {
+                self.fail(e);
+                false
+            }
+        }
+    }
+
+    fn learn_order(&self, ty: &str) -> Result<Order> {
+        let mut live = Bitmap::default();
+        if self.count(ty) == 0 {
+            return Ok(Order::Ordered {
+                live,
+                bound: Text::default(),
+            });
+        }
+        let mut last: Option<u32> = None;
+        loop {
+            let after = last.map_or(-1, i64::from);
+            let rows = self.exec(
+                ROWS_AFTER,
+                &[text(ty), SqlValue::Integer(after), count(ORDER_BATCH)],
+            )?;
+            for row in &rows {
+                let row = row_at(row, 0)?;
+                if last.is_some_and(|last| row <= last) {
+                    return Ok(Order::Unordered);
+                }
+                live.insert(row);
+                last = Some(row);
+            }
+            if rows.len() < ORDER_BATCH {
+                break;
+            }
+        }
+        let bound = match self
+            .exec(MAX_ID, &[text(ty)])?
+            .first()
+            .and_then(|r| r.first())
+        {
+            Some(SqlValue::Text(t)) => t.clone(),
+            _ => Text::default(),
+        };
+        Ok(Order::Ordered { live, bound })
+    }
+
+    /// The row of the first resource of a type at or after `from` in id order (an index
+    /// probe), `None` when there is none.
+    fn first_row(&self, ty: &str, from: From<'_>) -> Result<Option<u32>> {
+        let query = if from.inclusive {
+            FIRST_FROM
+        } else {
+            FIRST_AFTER
+        };
+        match self.exec(query, &[text(ty), text(from.id)])?.first() {
+            Some(row) => Ok(Some(row_at(row, 0)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether `id` is known to be above every stored id of the type (so not stored).
+    fn is_above(&self, ty: &str, id: &str) -> bool {
+        self.orders
+            .try_borrow()
+            .is_ok_and(|orders| orders.get(ty).is_some_and(|o| o.is_above(id)))
+    }
+
+    /// Runs `f` on an ordered type's live rows (`None` when it is not ordered).
+    fn with_live<R>(&self, ty: &str, f: impl FnOnce(&Bitmap) -> R) -> Option<R> {
+        if !self.ordered(ty) {
+            return None;
+        }
+        let orders = self.orders.try_borrow().ok()?;
+        orders.get(ty)?.rows().map(f)
     }
 
     /// The cache slot of a type's column for `path`, built if missing and it fits.
@@ -516,20 +622,41 @@ impl Store for SqlStore {
     }
 
     fn count_from(&self, resource_type: &str, from: From<'_>) -> usize {
-        let query = if from.inclusive { COUNT_FROM } else { COUNT_AFTER };
-        match self.exec(query, &[text(resource_type), text(from.id)]) {
-            Ok(rows) => match rows.first().and_then(|r| r.first()) {
-                Some(&SqlValue::Integer(n)) => usize::try_from(n).unwrap_or(0),
-                _ => 0,
-            },
-            Err(e) => {
-                self.fail(e);
-                0
+        // Ordered rows: a probe for where `from` stands, then a popcount.
+        let counted = self.with_live(resource_type, |_| ()).map(|()| {
+            let first = self.first_row(resource_type, from)?;
+            Ok(first.map_or(0, |row| {
+                self.with_live(resource_type, |live| live.count_from(row))
+                    .unwrap_or(0)
+            }))
+        });
+        let counted = counted.unwrap_or_else(|| {
+            let query = if from.inclusive {
+                COUNT_FROM
+            } else {
+                COUNT_AFTER
+            };
+            match self
+                .exec(query, &[text(resource_type), text(from.id)])?
+                .first()
+            {
+                Some(row) => match row.first() {
+                    Some(&SqlValue::Integer(n)) => Ok(usize::try_from(n).unwrap_or(0)),
+                    _ => Err(unexpected()),
+                },
+                None => Ok(0),
             }
-        }
+        });
+        counted.unwrap_or_else(|e| {
+            self.fail(e);
+            0
+        })
     }
 
     fn get(&self, resource_type: &str, id: &str) -> Option<Record> {
+        if self.is_above(resource_type, id) {
+            return None; // a fresh id's check for a clash reads nothing
+        }
         self.read_one(resource_type, id).unwrap_or_else(|e| {
             self.fail(e);
             None
@@ -539,8 +666,10 @@ impl Store for SqlStore {
     fn scan(&self, resource_type: &str, from: Option<From<'_>>) -> Records<'_> {
         let ty = Text::new(resource_type);
         Box::new(
-            Batches::new(self, from, move |store, keyset| store.page(&ty, keyset, BATCH))
-                .map(Found::Read),
+            Batches::new(self, from, move |store, keyset, size| {
+                store.page(&ty, keyset, size)
+            })
+            .map(Found::Read),
         )
     }
 
@@ -584,26 +713,77 @@ impl Store for SqlStore {
         path: &ColumnPath,
         op: CompareOp,
         needle: &str,
-    ) -> Option<Records<'_>> {
+        from: Option<From<'_>>,
+    ) -> Option<Matches<'_>> {
+        let ordered = self.ordered(resource_type);
+        let ty = Text::new(resource_type);
+        // Ordered rows: the matches are the column's rows from where `from` stands, read
+        // by number; else `(row, id)` pairs are walked from `from` and the rows kept.
+        let first = match from.filter(|_| ordered) {
+            None => 0,
+            Some(from) => match self.first_row(resource_type, from) {
+                Ok(Some(row)) => row,
+                Ok(None) => {
+                    return Some(Matches {
+                        records: Box::new(core::iter::empty()),
+                        count: Some(0),
+                    })
+                }
+                Err(e) => {
+                    self.fail(e);
+                    return None;
+                }
+            },
+        };
         let rows = {
             let mut columns = self.columns.try_borrow_mut().ok()?;
             let slot = self.column_slot(&mut columns, resource_type, path)?;
-            columns.entries.get(slot)?.column.matching_rows(op, needle)
+            columns
+                .entries
+                .get(slot)?
+                .column
+                .matching_rows_from(op, needle, first)
         };
-        let ty = Text::new(resource_type);
-        Some(Box::new(
-            Batches::new(self, None, move |store, keyset| {
-                matching_batch(store, &ty, &rows, keyset)
-            })
-            .map(Found::Read),
-        ))
+        if ordered {
+            let count = rows.count_from(first);
+            let mut next = first;
+            let records = Batches::new(self, None, move |store, keyset, size| {
+                let wanted: Vec<u32> = rows.rows_from(next).take(size).collect();
+                keyset.exhausted = wanted.len() < size;
+                next = wanted.last().map_or(next, |&row| row.saturating_add(1));
+                bodies(store, &ty, &wanted)
+            });
+            return Some(Matches {
+                records: Box::new(records.map(Found::Read)),
+                count: Some(count),
+            });
+        }
+        let count = from.is_none().then(|| rows.count_from(0));
+        let records = Batches::new(self, from, move |store, keyset, size| {
+            matching_batch(store, &ty, &rows, keyset, size)
+        });
+        Some(Matches {
+            records: Box::new(records.map(Found::Read)),
+            count,
+        })
     }
 
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>> {
-        let Some(id) = value.get("id").and_then(Value::as_str) else {
+        let Some(id) = value
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+        else {
             return Err(ScimError::new(500, None, "a stored resource needs an id"));
         };
-        let old = self.read_one(resource_type, id)?;
+        if self.count(resource_type) <= ORDER_ON_WRITE {
+            self.ordered(resource_type);
+        }
+        // A create (an id above every stored one) has no old version to read.
+        let old = match self.is_above(resource_type, id) {
+            true => None,
+            false => self.read_one(resource_type, id)?,
+        };
         let (row, replaced) = match &old {
             Some(old) => (old.row, true),
             None => (self.fresh_row()?, false),
@@ -622,7 +802,10 @@ impl Store for SqlStore {
             let list = |ids: alloc::collections::btree_set::Difference<'_, &str>| {
                 json(&Value::Array(ids.map(|id| Value::from(*id)).collect()))
             };
-            (list(now.difference(&before))?, list(before.difference(&now))?)
+            (
+                list(now.difference(&before))?,
+                list(before.difference(&now))?,
+            )
         } else {
             (String::from("[]"), String::from("[]"))
         };
@@ -660,6 +843,9 @@ impl Store for SqlStore {
         if !replaced {
             *self.counts.entry(Text::new(resource_type)).or_insert(0) += 1;
             self.next_row = u64::from(row) + 1;
+            if let Some(order) = self.orders.get_mut().get_mut(resource_type) {
+                order.added(row, id);
+            }
         }
         let budget = self.column_budget;
         self.columns
@@ -673,6 +859,9 @@ impl Store for SqlStore {
             return Ok(None);
         };
         self.write(REMOVE, &[SqlValue::Integer(i64::from(old.row))])?;
+        if let Some(Order::Ordered { live, .. }) = self.orders.get_mut().get_mut(resource_type) {
+            live.remove(old.row);
+        }
         if let Some(n) = self.counts.get_mut(resource_type) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -703,6 +892,59 @@ impl Store for SqlStore {
         self.failure.take()
     }
 }
+
+/// How a type's row numbers stand to its ids.
+///
+/// Row numbers are handed out in increasing order, and the engine's ids are time-ordered
+/// (`env::UuidIds`), so a type's rows are usually in id order too. While that holds, the
+/// store keeps the type's live rows as a bitmap: then "how many come after this id" is a
+/// popcount and "the matches after this id" are a column's rows read by number, so a walk
+/// of a million resources costs a page per page, not what is left of a million. It stops
+/// holding when a resource is stored below the largest id (an import, ids chosen by
+/// hand); the type is then `Unordered` until the store is opened again, and answers by
+/// the id index as before.
+#[derive(Debug)]
+enum Order {
+    /// Rows ascend with ids: `live` holds the type's rows, and no stored id is above `bound`.
+    Ordered { live: Bitmap, bound: Text },
+    /// Some row is out of id order.
+    Unordered,
+}
+
+impl Order {
+    /// The type's rows in id order, when they are.
+    fn rows(&self) -> Option<&Bitmap> {
+        match self {
+            Order::Ordered { live, .. } => Some(live),
+            Order::Unordered => None,
+        }
+    }
+
+    /// Whether `id` is above every stored id (so it is not stored).
+    fn is_above(&self, id: &str) -> bool {
+        matches!(self, Order::Ordered { bound, .. } if id > bound.as_str())
+    }
+
+    /// Keeps the order after a new resource `id` got `row` (the largest row yet).
+    fn added(&mut self, row: u32, id: &str) {
+        if let Order::Ordered { live, bound } = self {
+            if id > bound.as_str() {
+                live.insert(row);
+                *bound = Text::new(id);
+            } else {
+                *self = Order::Unordered;
+            }
+        }
+    }
+}
+
+/// Types up to this size learn their row order on their first write (a read of their row
+/// numbers, milliseconds), so creates skip the read that looks for an old version; a
+/// larger type learns it on its first ordered walk.
+const ORDER_ON_WRITE: usize = 20_000;
+
+/// Row numbers read per statement while learning a type's order.
+const ORDER_BATCH: usize = 10_000;
 
 /// Where a keyset walk in id order stands.
 #[derive(Debug)]
@@ -747,24 +989,30 @@ impl Keyset {
 }
 
 /// Records read a batch at a time by `fill`, the next batch only when the last record is
-/// handed out (a scan of a million rows holds one batch). A failed read ends it and is
-/// kept for [`Store::take_failure`].
+/// handed out (a scan of a million rows holds one batch). Batches start at [`FIRST_BATCH`]
+/// records, enough for a page of 100 and the one that says more follow, and double up to
+/// [`BATCH`]. A failed read ends it and is kept for [`Store::take_failure`].
 struct Batches<'s, F> {
     store: &'s SqlStore,
     keyset: Keyset,
     buffer: vec::IntoIter<Record>,
+    size: usize,
     fill: F,
 }
 
+/// The first batch a scan reads.
+const FIRST_BATCH: usize = 128;
+
 impl<'s, F> Batches<'s, F>
 where
-    F: FnMut(&'s SqlStore, &mut Keyset) -> Result<Vec<Record>>,
+    F: FnMut(&'s SqlStore, &mut Keyset, usize) -> Result<Vec<Record>>,
 {
     fn new(store: &'s SqlStore, from: Option<From<'_>>, fill: F) -> Self {
         Batches {
             store,
             keyset: Keyset::start(from),
             buffer: Vec::new().into_iter(),
+            size: FIRST_BATCH,
             fill,
         }
     }
@@ -772,7 +1020,7 @@ where
 
 impl<'s, F> Iterator for Batches<'s, F>
 where
-    F: FnMut(&'s SqlStore, &mut Keyset) -> Result<Vec<Record>>,
+    F: FnMut(&'s SqlStore, &mut Keyset, usize) -> Result<Vec<Record>>,
 {
     type Item = Record;
 
@@ -784,13 +1032,14 @@ where
             if self.keyset.exhausted {
                 return None;
             }
-            match (self.fill)(self.store, &mut self.keyset) {
+            match (self.fill)(self.store, &mut self.keyset, self.size) {
                 Ok(records) => self.buffer = records.into_iter(),
                 Err(e) => {
                     self.store.fail(e);
                     self.keyset.exhausted = true;
                 }
             }
+            self.size = (self.size * 2).min(BATCH);
         }
     }
 }
@@ -802,9 +1051,10 @@ fn matching_batch(
     ty: &str,
     rows: &Bitmap,
     keyset: &mut Keyset,
+    size: usize,
 ) -> Result<Vec<Record>> {
     let mut wanted: Vec<u32> = Vec::new();
-    while !keyset.exhausted && wanted.len() < BATCH {
+    while !keyset.exhausted && wanted.len() < size {
         let pairs = store.exec(
             keyset.pick(WALK_FROM, WALK_AFTER),
             &[text(ty), text(&keyset.after), count(WALK_BATCH)],
@@ -818,6 +1068,11 @@ fn matching_batch(
         }
         keyset.exhausted = pairs.len() < WALK_BATCH;
     }
+    bodies(store, ty, &wanted)
+}
+
+/// The records of these rows, in the order given (a row gone meanwhile is skipped).
+fn bodies(store: &SqlStore, ty: &str, wanted: &[u32]) -> Result<Vec<Record>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
@@ -829,7 +1084,7 @@ fn matching_batch(
         bodies.insert(row_at(&row, 0)?, row);
     }
     let mut records = Vec::with_capacity(wanted.len());
-    for row in wanted {
+    for &row in wanted {
         if let Some(found) = bodies.get(&row) {
             records.push(record(ty, row, text_at(found, 1)?)?);
         }

@@ -34,13 +34,12 @@ use crate::admin::{
     TenantChange, EDGE,
 };
 use crate::env::{Env as CoreEnv, UuidIds};
-use crate::generate::Generator;
 use crate::error::ScimError;
+use crate::generate::Generator;
 use crate::http::Request as CoreRequest;
 use crate::json;
 use crate::store::SqlStore;
 use crate::tenant::Tenant;
-use sql::DoSql;
 use crate::value::Value;
 use alloc::boxed::Box;
 use alloc::format;
@@ -49,6 +48,7 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
+use sql::DoSql;
 use worker::wasm_bindgen::closure::Closure;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{
@@ -105,7 +105,6 @@ const MIRROR_LIMIT: usize = 12_000;
 
 /// Resources made between two looks at the clock in a seed slice.
 const SEED_STEP: usize = 500;
-
 
 impl DurableObject for ScimServer {
     fn new(state: State, env: Env) -> Self {
@@ -457,7 +456,11 @@ impl ScimServer {
         if record.seeding.is_some() && self.seeder.borrow().is_none() {
             // The object was evicted while a seed was filling it: its generator went with
             // it. What was made stays; the seed stops here, and says so in the log.
-            console_error!("the seed of '{}' stopped at {:?}", record.id, record.seeding);
+            console_error!(
+                "the seed of '{}' stopped at {:?}",
+                record.id,
+                record.seeding
+            );
             record.seeding = None;
             self.write_record(&record)?;
         }

@@ -108,7 +108,14 @@ fn indexes_follow_the_schema() {
         let specs = specs_for(&rs);
         let got: Vec<Row> = specs
             .iter()
-            .map(|spec| (spec.ext.as_deref(), spec.name.as_str(), spec.kind, spec.unique))
+            .map(|spec| {
+                (
+                    spec.ext.as_deref(),
+                    spec.name.as_str(),
+                    spec.kind,
+                    spec.unique,
+                )
+            })
             .collect();
         assert_eq!(got, expected, "{type_name} with {json}");
     }

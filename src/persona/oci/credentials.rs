@@ -18,9 +18,9 @@ use crate::persona::{Caller, Identity};
 use crate::schema::{Mutability, ResourceSchema};
 use crate::tenant::Tenant;
 use crate::value::{Map, Text, Value};
-use alloc::sync::Arc;
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// Top-level read-only attributes a write never sets from client input, kept on PUT.

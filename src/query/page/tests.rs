@@ -1,6 +1,6 @@
 use super::*;
-use crate::store::Record;
 use crate::env::Rng;
+use crate::store::Record;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec;
@@ -52,10 +52,7 @@ fn push<'a>(
     key: Key<'a>,
     (_, ti, _, record): &'a (Option<String>, usize, String, Record),
 ) {
-    window.push(
-        key,
-        Hit::new(*ti, Found::Read(record.clone())),
-    );
+    window.push(key, Hit::new(*ti, Found::Read(record.clone())));
 }
 
 /// The page by a full sort, the way a reader would compute it.
@@ -70,12 +67,11 @@ fn reference(
     match start {
         Start::Index(skip) => ids(all.iter().skip(*skip).take(take).collect()),
         Start::First => ids(all.iter().take(take).collect()),
-        Start::After(at) => ids(
-            all.iter()
-                .filter(|p| order(p.at(), at.at(), descending) == Ordering::Greater)
-                .take(take)
-                .collect(),
-        ),
+        Start::After(at) => ids(all
+            .iter()
+            .filter(|p| order(p.at(), at.at(), descending) == Ordering::Greater)
+            .take(take)
+            .collect()),
         Start::Before(at) => {
             let before: Vec<&Place<'_>> = all
                 .iter()
@@ -211,7 +207,10 @@ fn next_and_previous_say_whether_there_is_more() {
             "{start:?}"
         );
         if let (Some(p), Some(first)) = (&page.previous, page.hits.first()) {
-            assert_eq!((p.direction, p.id.as_str()), (Direction::Before, first.id()));
+            assert_eq!(
+                (p.direction, p.id.as_str()),
+                (Direction::Before, first.id())
+            );
         }
         if let (Some(n), Some(last)) = (&page.next, page.hits.last()) {
             assert_eq!((n.direction, n.id.as_str()), (Direction::After, last.id()));

@@ -6,9 +6,9 @@ use crate::index::specs_for;
 use crate::json;
 use crate::settings::Settings;
 use crate::tenant::resource_types_for;
+use alloc::string::ToString;
 use alloc::sync::Arc;
 use std::sync::Mutex;
-use alloc::string::ToString;
 
 /// What a test sees of the statements a store runs, and how it makes one fail.
 #[derive(Default)]
@@ -551,13 +551,44 @@ fn brute(store: &SqlStore, path: &ColumnPath, op: CompareOp, needle: &str) -> Ve
         .collect()
 }
 
+/// The matches of `path op needle` after `from` (all of them without), as `matching`
+/// answers them and counts them (when it does), against a brute-force scan.
+fn check_matching(
+    store: &SqlStore,
+    (path, op, needle): (&ColumnPath, CompareOp, &str),
+    all: &[String],
+    from: Option<From<'_>>,
+    what: &str,
+) {
+    let mut expected = all.to_vec();
+    if let Some(from) = from {
+        expected.retain(|id| id.as_str() > from.id || (from.inclusive && id == from.id));
+    }
+    let matches = store
+        .matching("User", path, op, needle, from)
+        .expect("column");
+    let counted = matches.count;
+    assert_eq!(ids(matches.records), expected, "{what}");
+    if let Some(n) = counted {
+        assert_eq!(n, expected.len(), "{what}: count");
+    }
+}
+
 #[test]
 fn matching_and_columns_stay_exact_through_writes() {
+    // Ids stored shuffled (rows out of id order), then in order: rows in id order until
+    // a removed id is stored again below the largest (then out of order).
+    for stride in [11, 1] {
+        matching_and_columns_stay_exact(stride);
+    }
+}
+
+fn matching_and_columns_stay_exact(stride: usize) {
     let db = Db::new();
     let mut store = db.open();
     let names = ["Ann Smith", "anna", "Bob", "Åsa", "Hannah", "Joanne"];
     for i in 0..2600 {
-        let id = format!("u{:05}", (i * 11) % 2600);
+        let id = format!("u{:05}", (i * stride) % 2600);
         let name = format!("{} {i}", names[i % names.len()]);
         store.put("User", user(&id, &id, &id, &name)).expect("put");
     }
@@ -600,13 +631,30 @@ fn matching_and_columns_stay_exact_through_writes() {
             }
         }
         for path in [display_path(), department_path()] {
+            let every = ids(store.scan("User", None));
             for (op, needle) in queries {
-                let got = ids(store.matching("User", &path, op, needle).expect("column"));
-                assert_eq!(
-                    got,
-                    brute(&store, &path, op, needle),
-                    "step {i}: {op:?} {needle}"
-                );
+                let all = brute(&store, &path, op, needle);
+                for (from, inclusive) in [
+                    ("", true),
+                    ("u00000", true),
+                    ("u00003", false),
+                    ("u01234", false),
+                    ("u01234x", true),
+                    ("u02599", true),
+                    ("zz", false),
+                ] {
+                    let what = format!("stride {stride}, step {i}: {op:?} {needle} from {from}");
+                    let from = (!from.is_empty()).then_some(From {
+                        id: from,
+                        inclusive,
+                    });
+                    check_matching(&store, (&path, op, needle), &all, from, &what);
+                    if let Some(from) = from {
+                        let mut left = every.clone();
+                        left.retain(|id| id.as_str() > from.id || (inclusive && id == from.id));
+                        assert_eq!(store.count_from("User", from), left.len(), "{what}");
+                    }
+                }
             }
             // The column holds each row's folded text, as the stored form has it now.
             let mut seen = 0;
@@ -630,7 +678,7 @@ fn matching_and_columns_stay_exact_through_writes() {
         }
     }
     assert!(store.take_failure().is_none());
-    assert!(*db.probe.most_rows.lock().unwrap() <= 2 * WALK_BATCH);
+    assert!(*db.probe.most_rows.lock().unwrap() <= ORDER_BATCH);
 }
 
 /// A user's row and stored form, read from the database directly (not through the store,
@@ -645,6 +693,55 @@ fn store_get(db: &Db, id: &str) -> Option<(u32, Value)> {
         )
         .ok()
         .map(|(row, body)| (row, crate::value::from_str(&body).expect("json")))
+}
+
+#[test]
+fn rows_in_id_order_are_learned_on_open_and_counted_by_popcount() {
+    // (ids in the order stored, whether rows stay in id order)
+    type IdOf = fn(usize) -> String;
+    let table: [(IdOf, bool); 2] = [
+        (|i| format!("u{i:04}"), true),
+        (|i| format!("u{:04}", (i * 7) % 1500), false),
+    ];
+    for (id_of, ordered) in table {
+        let db = Db::new();
+        let mut store = db.open();
+        for i in 0..1500 {
+            let id = id_of(i);
+            store.put("User", user(&id, &id, &id, "Ann")).expect("put");
+        }
+        store.remove("User", "u0700").expect("remove");
+        // Opened again: the order is learned from the row numbers, then used.
+        let store = db.open();
+        db.probe.take_log();
+        for (from, inclusive, left) in [
+            ("u0000", true, 1499),
+            ("u0699", false, 799),
+            ("u0700", true, 799),
+            ("u1499", false, 0),
+            ("a", false, 1499),
+            ("v", true, 0),
+        ] {
+            let from = From {
+                id: from,
+                inclusive,
+            };
+            assert_eq!(store.count_from("User", from), left, "{ordered} {from:?}");
+            let matches = store
+                .matching("User", &display_path(), CompareOp::Eq, "ann", Some(from))
+                .expect("column");
+            assert_eq!(matches.count, ordered.then_some(left), "{from:?}");
+            assert_eq!(matches.records.count(), left, "{ordered} {from:?}");
+        }
+        let log = db.probe.take_log();
+        let learned = log.iter().filter(|s| *s == ROWS_AFTER).count();
+        let counted = log.iter().filter(|s| s.contains("count(*)")).count();
+        // Learned once (1499 rows: one statement) and the column built once; an index
+        // count only when the rows are out of order.
+        assert_eq!(learned, 1, "{ordered}");
+        assert_eq!(counted > 0, !ordered, "{ordered}");
+        assert!(store.take_failure().is_none());
+    }
 }
 
 #[test]
@@ -672,19 +769,23 @@ fn columns_live_within_the_budget() {
     };
     db.probe.take_log();
     assert!(store
-        .matching("User", &display_path(), CompareOp::Co, "1")
+        .matching("User", &display_path(), CompareOp::Co, "1", None)
+        .map(|m| m.records)
         .is_some());
     assert_eq!(builds(db.probe.take_log()), 1);
     assert!(store
-        .matching("User", &display_path(), CompareOp::Co, "2")
+        .matching("User", &display_path(), CompareOp::Co, "2", None)
+        .map(|m| m.records)
         .is_some());
     assert_eq!(builds(db.probe.take_log()), 0, "cached");
     assert!(store
-        .matching("User", &department_path(), CompareOp::Co, "2")
+        .matching("User", &department_path(), CompareOp::Co, "2", None)
+        .map(|m| m.records)
         .is_some());
     assert_eq!(builds(db.probe.take_log()), 1);
     assert!(store
-        .matching("User", &display_path(), CompareOp::Co, "2")
+        .matching("User", &display_path(), CompareOp::Co, "2", None)
+        .map(|m| m.records)
         .is_some());
     assert_eq!(builds(db.probe.take_log()), 1, "evicted, rebuilt");
     // Writes keep the cached column exact.
@@ -692,13 +793,15 @@ fn columns_live_within_the_budget() {
         .put("User", user("u0001", "u0001", "e", "Zed"))
         .expect("put");
     let got = ids(store
-        .matching("User", &display_path(), CompareOp::Eq, "zed")
+        .matching("User", &display_path(), CompareOp::Eq, "zed", None)
+        .map(|m| m.records)
         .expect("column"));
     assert_eq!(got, ["u0001"]);
     // A budget no column fits: no column, the engine scans.
     let store = db.open().with_column_budget(16);
     assert!(store
-        .matching("User", &display_path(), CompareOp::Co, "1")
+        .matching("User", &display_path(), CompareOp::Co, "1", None)
+        .map(|m| m.records)
         .is_none());
     assert!(!store.with_column("User", &display_path(), &mut |_| panic!("no column")));
     assert!(store.take_failure().is_none());
@@ -723,7 +826,8 @@ fn fails_cleanly(
             texts(store.by_key("Group", 1, "team")),
             texts(store.groups_of("u1")),
             ids(store
-                .matching("User", &display_path(), CompareOp::Co, "a")
+                .matching("User", &display_path(), CompareOp::Co, "a", None)
+                .map(|m| m.records)
                 .expect("column")),
         )
     };
@@ -760,8 +864,15 @@ fn a_failed_write_changes_nothing() {
     type Write = Box<dyn Fn(&mut SqlStore) -> Result<()>>;
     let table: Vec<(&str, Write, usize)> = vec![
         (
+            // Above every stored id: nothing to read first, the write alone.
             "new user",
             Box::new(|s| s.put("User", user("u2", "Bob", "e2", "Abe")).map(drop)),
+            1,
+        ),
+        (
+            // Below the largest id: read what it might replace, then write.
+            "new user below",
+            Box::new(|s| s.put("User", user("u0", "Bo", "e0", "Abe")).map(drop)),
             2,
         ),
         (
@@ -811,7 +922,8 @@ fn a_failed_write_changes_nothing() {
             store.put("Group", group(&id, &id, &["u1"])).expect("put");
         }
         assert!(store
-            .matching("User", &display_path(), CompareOp::Co, "a")
+            .matching("User", &display_path(), CompareOp::Co, "a", None)
+            .map(|m| m.records)
             .is_some());
         let ran = fails_cleanly(what, &db, &mut store, write.as_ref());
         assert!(ran >= statements, "{what}: {ran} statements");
@@ -885,7 +997,7 @@ fn too_big_is_413_and_read_failures_are_remembered() {
     db.probe.disarm();
     // A scan whose second batch fails ends early; the failure is reported once.
     db.probe.arm(1, "disk I/O error");
-    assert_eq!(store.scan("User", None).count(), BATCH);
+    assert_eq!(store.scan("User", None).count(), FIRST_BATCH);
     let failure = store.take_failure().expect("remembered");
     assert_eq!(failure.status, 500);
     assert!(failure.detail.contains("disk I/O error"));
@@ -902,14 +1014,16 @@ fn too_big_is_413_and_read_failures_are_remembered() {
     assert!(store.take_failure().is_some());
     db.probe.arm(2, "gone");
     let got = store
-        .matching("User", &display_path(), CompareOp::Co, "u")
+        .matching("User", &display_path(), CompareOp::Co, "u", None)
+        .map(|m| m.records)
         .map(|records| records.count());
     assert!(got.is_none_or(|n| n < 1200));
     assert!(store.take_failure().is_some());
     db.probe.disarm();
     assert_eq!(
         store
-            .matching("User", &display_path(), CompareOp::Co, "u")
+            .matching("User", &display_path(), CompareOp::Co, "u", None)
+            .map(|m| m.records)
             .map(|r| r.count()),
         Some(1200)
     );
@@ -1012,14 +1126,22 @@ fn the_largest_version_survives_a_reopen() {
 fn a_resource_over_the_row_limit_is_413_and_nothing_is_written() {
     let db = Db::new();
     let mut store = db.open();
-    store.put("User", user("u1", "small", "e1", "Small")).expect("put");
-    let small = json(&user("u1", "small", "e1", "Small")).expect("json").len();
+    store
+        .put("User", user("u1", "small", "e1", "Small"))
+        .expect("put");
+    let small = json(&user("u1", "small", "e1", "Small"))
+        .expect("json")
+        .len();
     *db.probe.max_row.lock().unwrap() = Some(small + 10);
     db.probe.take_log();
     let big = user("u2", "big", "e2", &"x".repeat(small));
     let error = store.put("User", big).expect_err("over the limit");
     assert_eq!((error.status, error.scim_type), (413, None));
-    assert!(error.detail.contains("too large to store"), "{}", error.detail);
+    assert!(
+        error.detail.contains("too large to store"),
+        "{}",
+        error.detail
+    );
     assert!(db.probe.take_log().iter().all(|s| !s.starts_with("INSERT")));
     assert_eq!(store.count("User"), 1);
     assert!(store.get("User", "u2").is_none());
