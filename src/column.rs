@@ -53,7 +53,23 @@ pub(crate) struct Column {
     spans: Vec<(u32, u32)>,
     /// Bytes of `arena` no span points to any more.
     garbage: usize,
+    /// The last few [`Column::matching_rows`] answers, kept exact by every write: a
+    /// clean-up walk asks the same question once per page while it deletes what it
+    /// found, and a page then costs a popcount, not a pass over every row left.
+    answers: Vec<Answer>,
 }
+
+/// A remembered `matching_rows` answer.
+#[derive(Debug, Clone)]
+struct Answer {
+    op: CompareOp,
+    /// Folded unless the column is `case_exact`.
+    needle: String,
+    rows: Bitmap,
+}
+
+/// How many answers a column remembers (each a bit per row: 125 KB at a million).
+const ANSWERS: usize = 4;
 
 impl Column {
     /// An empty column for `path`.
@@ -63,6 +79,7 @@ impl Column {
             arena: String::new(),
             spans: Vec::new(),
             garbage: 0,
+            answers: Vec::new(),
         }
     }
 
@@ -105,6 +122,18 @@ impl Column {
         if let Some(slot) = self.spans.get_mut(row) {
             *slot = span;
         }
+        if !self.answers.is_empty() {
+            let text = match span {
+                (_, ABSENT) => None,
+                (start, len) => self.arena.get(start as usize..(start + len) as usize),
+            };
+            for answer in &mut self.answers {
+                match text.is_some_and(|t| test(answer.op)(t, &answer.needle)) {
+                    true => answer.rows.insert(row as u32),
+                    false => answer.rows.remove(row as u32),
+                }
+            }
+        }
         if self.garbage > 1 << 16 && self.garbage > self.arena.len() / 2 {
             self.compact();
         }
@@ -128,9 +157,11 @@ impl Column {
         self.garbage = 0;
     }
 
-    /// The heap bytes the column holds (its arena and spans), for a cache's budget.
+    /// The heap bytes the column holds (its arena, spans and answers), for a cache's
+    /// budget.
     pub(crate) fn bytes(&self) -> usize {
-        self.arena.capacity() + self.spans.capacity() * core::mem::size_of::<(u32, u32)>()
+        let answers: usize = self.answers.iter().map(|a| a.rows.bytes()).sum();
+        self.arena.capacity() + self.spans.capacity() * core::mem::size_of::<(u32, u32)>() + answers
     }
 
     /// The bytes it needs, without what its buffers hold in reserve (a build checks
@@ -150,43 +181,62 @@ impl Column {
 
     /// Rows whose value satisfies `op needle`, as a bitmap: exactly the rows a filter
     /// `path op "needle"` matches, because both compare folded text (`crate::fold`).
-    pub(crate) fn matching_rows(&self, op: CompareOp, needle: &str) -> Bitmap {
-        self.matching_rows_from(op, needle, 0)
-    }
-
-    /// [`Column::matching_rows`] among the rows from `first` on (a walk's remainder).
-    pub(crate) fn matching_rows_from(&self, op: CompareOp, needle: &str, first: u32) -> Bitmap {
+    /// Remembered (see `answers`), so asking again costs a copy of the bitmap.
+    pub(crate) fn matching_rows(&mut self, op: CompareOp, needle: &str) -> Bitmap {
         let needle = if self.path.case_exact {
             Cow::Borrowed(needle)
         } else {
             fold(needle)
         };
         let needle = needle.as_ref();
-        let test: fn(&str, &str) -> bool = match op {
-            CompareOp::Eq => |h, n| h == n,
-            CompareOp::Sw => |h, n| h.starts_with(n),
-            CompareOp::Ew => |h, n| h.ends_with(n),
-            _ => |h, n| contains(h.as_bytes(), n.as_bytes()),
-        };
-        let mut bitmap = Bitmap::default();
-        let spans = self.spans.get(first as usize..).unwrap_or_default();
-        for (row, &(start, len)) in (first..).zip(spans) {
+        if let Some(at) = self
+            .answers
+            .iter()
+            .position(|a| a.op == op && a.needle == needle)
+        {
+            // Most recent last: the first is the one to forget.
+            let answer = self.answers.remove(at);
+            let rows = answer.rows.clone();
+            self.answers.push(answer);
+            return rows;
+        }
+        let test = test(op);
+        let mut rows = Bitmap::default();
+        for (row, &(start, len)) in (0..).zip(&self.spans) {
             if len == ABSENT {
                 continue;
             }
             if let Some(text) = self.arena.get(start as usize..(start + len) as usize) {
                 if test(text, needle) {
-                    bitmap.insert(row);
+                    rows.insert(row);
                 }
             }
         }
-        bitmap
+        if self.answers.len() == ANSWERS {
+            self.answers.remove(0);
+        }
+        self.answers.push(Answer {
+            op,
+            needle: String::from(needle),
+            rows: rows.clone(),
+        });
+        rows
     }
 
     /// Gives back what building the column over-allocated (a cache counts capacity).
     pub(crate) fn shrink(&mut self) {
         self.arena.shrink_to_fit();
         self.spans.shrink_to_fit();
+    }
+}
+
+/// The test of `op` on a column's (folded) text and a (folded) needle.
+fn test(op: CompareOp) -> fn(&str, &str) -> bool {
+    match op {
+        CompareOp::Eq => |h, n| h == n,
+        CompareOp::Sw => |h, n| h.starts_with(n),
+        CompareOp::Ew => |h, n| h.ends_with(n),
+        _ => |h, n| contains(h.as_bytes(), n.as_bytes()),
     }
 }
 
@@ -254,6 +304,11 @@ impl Bitmap {
         head + rest
     }
 
+    /// The heap bytes it holds.
+    fn bytes(&self) -> usize {
+        self.0.capacity() * 8
+    }
+
     /// The rows from `first` on, ascending.
     pub(crate) fn rows_from(&self, first: u32) -> impl Iterator<Item = u32> + '_ {
         let start = first as usize / 64;
@@ -307,7 +362,7 @@ mod tests {
             json!({"nope": 1}),
             json!({"displayName": "anna"}),
         ];
-        let c = column(false, &values);
+        let mut c = column(false, &values);
         // (op, needle, rows)
         let table: [(CompareOp, &str, &[u32]); 7] = [
             (CompareOp::Co, "ANN", &[0, 3]),
@@ -325,7 +380,7 @@ mod tests {
                 "{op:?} {needle}"
             );
         }
-        let exact = column(true, &values);
+        let mut exact = column(true, &values);
         assert_eq!(rows(&exact.matching_rows(CompareOp::Co, "ann"), 4), [3]);
     }
 
@@ -353,6 +408,42 @@ mod tests {
         }
         assert_eq!(bitmap.count_from(u32::MAX), 0);
         assert!(bitmap.contains(63) && !bitmap.contains(64) && !bitmap.contains(9999));
+    }
+
+    /// Remembered answers follow every write: (write, rows of `co "ann"`, of `eq "bob"`).
+    #[test]
+    fn remembered_answers_stay_exact_through_writes() {
+        let mut c = column(
+            false,
+            &[json!({"displayName": "Ann"}), json!({"displayName": "Bob"})],
+        );
+        let steps: [(u32, Option<&str>, &[u32], &[u32]); 5] = [
+            (2, Some("JOANNE"), &[0, 2], &[1]),
+            (1, Some("bob ann"), &[0, 1, 2], &[]),
+            (0, None, &[1, 2], &[]),
+            (70, Some("BOB"), &[1, 2], &[70]),
+            (2, Some("Åsa"), &[1], &[70]),
+        ];
+        assert_eq!(rows(&c.matching_rows(CompareOp::Co, "ANN"), 100), [0]);
+        assert_eq!(rows(&c.matching_rows(CompareOp::Eq, "bob"), 100), [1]);
+        for (row, text, ann, bob) in steps {
+            c.set_text(row, text);
+            assert_eq!(
+                rows(&c.matching_rows(CompareOp::Co, "ann"), 100),
+                ann,
+                "{text:?}"
+            );
+            assert_eq!(
+                rows(&c.matching_rows(CompareOp::Eq, "BOB"), 100),
+                bob,
+                "{text:?}"
+            );
+            assert_eq!(c.answers.len(), 2, "asked again, not added");
+        }
+        for needle in ["a", "b", "c", "d", "e"] {
+            c.matching_rows(CompareOp::Sw, needle);
+        }
+        assert_eq!(c.answers.len(), ANSWERS, "the oldest forgotten");
     }
 
     #[test]

@@ -30,7 +30,7 @@ struct Table {
 }
 
 impl Table {
-    fn column<R>(&self, path: &ColumnPath, f: impl FnOnce(&Column) -> R) -> Option<R> {
+    fn column<R>(&self, path: &ColumnPath, f: impl FnOnce(&mut Column) -> R) -> Option<R> {
         let mut columns = self.columns.try_borrow_mut().ok()?;
         let index = match columns.iter().position(|c| c.path == *path) {
             Some(i) => i,
@@ -43,7 +43,7 @@ impl Table {
                 columns.len() - 1
             }
         };
-        columns.get(index).map(f)
+        columns.get_mut(index).map(f)
     }
 }
 

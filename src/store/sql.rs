@@ -198,6 +198,18 @@ const BODIES: &str =
 const TEXT_AFTER: &str = "SELECT row, CASE WHEN json_type(body, ?4) = 'text' \
      THEN json_extract(body, ?4) END FROM res_resources WHERE type = ?1 \
      AND id > coalesce((SELECT id FROM res_resources WHERE row = ?2), '') ORDER BY id LIMIT ?3";
+// The same for a type that is most of the table: the table itself in row order, each
+// batch packed into one JSON array of `[row, value]` (one value crosses, not a row each),
+// with the batch's last row and size. `->` hands the attribute over as JSON, a string as a
+// string: one pass over the body, and the store keeps only strings.
+const TEXT_PACKED: &str = "SELECT json_group_array(json_array(row, body -> ?4)), max(row), \
+     count(*) FROM (SELECT row, body FROM res_resources WHERE row > ?2 AND +type = ?1 \
+     ORDER BY row LIMIT ?3)";
+/// Rows a packed column batch holds (fewer in tests, so their tables span batches).
+#[cfg(not(test))]
+const PACKED_BATCH: usize = 5000;
+#[cfg(test)]
+const PACKED_BATCH: usize = 700;
 const BY_KEY_FROM: &str = "SELECT id FROM res_keys \
      WHERE type = ?1 AND slot = ?2 AND key = ?3 AND id >= ?4 ORDER BY id LIMIT ?5";
 const BY_KEY_AFTER: &str = "SELECT id FROM res_keys \
@@ -422,6 +434,47 @@ impl SqlStore {
         let mut column = Column::new(path.clone());
         let mut keyset = Keyset::start(None);
         match json_path(path) {
+            // Most of the table: read in row order, packed.
+            Some(json_path) if 2 * self.count(ty) >= self.total() => {
+                let mut last = -1;
+                loop {
+                    let rows = self.exec(
+                        TEXT_PACKED,
+                        &[
+                            text(ty),
+                            SqlValue::Integer(last),
+                            count(PACKED_BATCH),
+                            text(&json_path),
+                        ],
+                    )?;
+                    let row = rows.first().ok_or_else(unexpected)?;
+                    let (packed, n) = match (row.first(), row.get(1), row.get(2)) {
+                        (
+                            Some(SqlValue::Text(p)),
+                            Some(&SqlValue::Integer(max)),
+                            Some(&SqlValue::Integer(n)),
+                        ) => {
+                            last = max;
+                            (p, n)
+                        }
+                        _ => break, // an empty batch: no max
+                    };
+                    let packed = crate::value::from_str(packed).map_err(|_| unexpected())?;
+                    for pair in packed.as_array().map_or(&[][..], Vec::as_slice) {
+                        let at = pair.get(0usize).and_then(Value::as_u64);
+                        let at = at
+                            .and_then(|r| u32::try_from(r).ok())
+                            .ok_or_else(unexpected)?;
+                        column.set_text(at, pair.get(1usize).and_then(Value::as_str));
+                    }
+                    if column.used_bytes() > self.column_budget {
+                        return Ok(None);
+                    }
+                    if usize::try_from(n).unwrap_or(0) < PACKED_BATCH {
+                        break;
+                    }
+                }
+            }
             // The text is extracted by SQLite: no body crosses into wasm.
             Some(json_path) => {
                 let mut last = -1;
@@ -738,11 +791,13 @@ impl Store for SqlStore {
         let rows = {
             let mut columns = self.columns.try_borrow_mut().ok()?;
             let slot = self.column_slot(&mut columns, resource_type, path)?;
-            columns
+            let rows = columns
                 .entries
-                .get(slot)?
+                .get_mut(slot)?
                 .column
-                .matching_rows_from(op, needle, first)
+                .matching_rows(op, needle);
+            columns.refresh(self.column_budget);
+            rows
         };
         if ordered {
             let count = rows.count_from(first);
@@ -1154,6 +1209,18 @@ impl Columns {
         let evicted = self.entries.swap_remove(slot);
         self.bytes = self.bytes.saturating_sub(evicted.bytes);
         true
+    }
+
+    /// Recounts what the entries hold (a column remembered an answer), evicting the least
+    /// recently used while over `budget`.
+    fn refresh(&mut self, budget: usize) {
+        let mut total = 0;
+        for cached in &mut self.entries {
+            cached.bytes = cached.column.bytes();
+            total += cached.bytes;
+        }
+        self.bytes = total;
+        while self.bytes > budget && self.evict() {}
     }
 
     /// Keeps a type's cached columns exact after a write to `row`.
