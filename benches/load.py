@@ -193,7 +193,7 @@ def timed(http: httpx.Client, target: Target, store: Store, urls, limit: int,
             engines.append(e)
     if samples:
         memory.append(group_memory(target.pgid))
-    deciles = statistics.quantiles(latencies, n=10)
+    deciles = statistics.quantiles(latencies, n=10, method="inclusive")
     return {
         "n": len(latencies),
         "p50": statistics.median(latencies),

@@ -211,7 +211,7 @@ def timed(w: Worker, label: str, urls, expect_total=None, each: bool = False) ->
         if (e := engine_ms(resp)) is not None:
             engines.append(e)
     r = {"n": len(latencies), "p50": statistics.median(latencies),
-         "p90": statistics.quantiles(latencies, n=10)[8] if len(latencies) > 1 else latencies[0],
+         "p90": statistics.quantiles(latencies, n=10, method="inclusive")[8] if len(latencies) > 1 else latencies[0],
          "engine": statistics.fmean(engines) if engines else None, "all": latencies}
     engine = f", slowest {max(latencies):.1f} ms" + (f", engine mean {r['engine']:.2f} ms" if engines else "")
     listed = " (" + ", ".join(f"{x:.0f}" for x in latencies) + " ms)" if each else ""
