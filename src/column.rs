@@ -417,7 +417,8 @@ mod tests {
             false,
             &[json!({"displayName": "Ann"}), json!({"displayName": "Bob"})],
         );
-        let steps: [(u32, Option<&str>, &[u32], &[u32]); 5] = [
+        type Step<'a> = (u32, Option<&'a str>, &'a [u32], &'a [u32]);
+        let steps: [Step; 5] = [
             (2, Some("JOANNE"), &[0, 2], &[1]),
             (1, Some("bob ann"), &[0, 1, 2], &[]),
             (0, None, &[1, 2], &[]),
