@@ -124,3 +124,32 @@ def test_a_cursor_walk_while_deleting_sees_every_user_once_and_empties_the_serve
     assert set(seen) == set(big.created["ids"]), "a user missed"
     assert total(big) == 0
     assert big.admin("GET").json()["total"] == 0
+
+
+def test_a_clean_up_walk_after_a_restart_counts_exactly_and_deletes_everyone(big):
+    """The migration rehearsal's last step, as people write it: filter on an attribute and
+    `id gt` the last id seen, `sortBy=id`, 100 a page, each page deleted in one Bulk. After
+    a restart, so the store learns its row order from SQLite; every page's `totalResults`
+    must be exactly what is left (none of them is read to count it)."""
+    others = fill(big, 30, prefix="contractor")  # not Employees: the filter keeps them out
+    for i in others:
+        patched = big.patch(f"/Users/{i}", {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                            "Operations": [{"op": "replace", "path": "userType", "value": "Contractor"}]})
+        assert patched.status_code == 200, patched.text
+    restart_worker()
+    last, left, seen = "", USERS, []
+    while True:
+        resp = big.get("/Users", params={"filter": f'userType eq "Employee" and id gt "{last}"',
+                                         "sortBy": "id", "count": BATCH, "attributes": "id"})
+        assert resp.status_code == 200, resp.text
+        page = resp.json()
+        assert page["totalResults"] == left, (page["totalResults"], left, last)
+        ids = [r["id"] for r in page["Resources"]]
+        if not ids:
+            break
+        assert ids == sorted(ids) and all(i > last for i in ids), "a page out of id order"
+        bulk(big, [{"method": "DELETE", "path": f"/Users/{i}"} for i in ids], "204")
+        seen += ids
+        last, left = ids[-1], left - len(ids)
+    assert sorted(seen) == sorted(big.created["ids"]), "an Employee missed or seen twice"
+    assert total(big) == len(others), "the Contractors are all that is left"

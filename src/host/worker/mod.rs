@@ -21,7 +21,8 @@
 //! `ADMIN_TOKEN` (secret; unset disables the admin token), `SERVER_TTL_SECONDS` (0: servers
 //! never expire), `CREATE_LIMIT_PER_MINUTE` (0: unlimited), `MAX_RESOURCES_PER_SERVER`,
 //! `IMPORT_MAX_BYTES`, `SEED_INLINE_MS` (how long a creation seeds before alarm slices take
-//! over the rest; 3,000), `SEED_SLICE_MS` (how long each of those slices runs; 500).
+//! over the rest; 3,000), `SEED_SLICE_MS` (how long each of those slices runs; 500),
+//! `MIRROR_RESOURCES` (servers up to this size are also held in memory; 12,000, the most).
 //!
 //! No SCIM rule and no administration rule lives here: the host adapts HTTP, storage, time
 //! and randomness.

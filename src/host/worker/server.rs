@@ -100,7 +100,9 @@ pub struct ScimServer {
 /// which with the SQLite store's column budget (32 MB) keeps the object under 100 MB of its
 /// 128 MB (wasm memory never shrinks: a server that grew past the limit keeps the pages
 /// its mirror used, and reuses them). Bigger servers are read from SQLite alone, so waking
-/// them reads no resource.
+/// them reads no resource. The variable `MIRROR_RESOURCES` lowers it (tests set 2,000, so
+/// a 10,000-user server runs over SQLite alone as a million-user one does); it is never
+/// raised past this.
 const MIRROR_LIMIT: usize = 12_000;
 
 /// Resources made between two looks at the clock in a seed slice.
@@ -489,6 +491,12 @@ impl ScimServer {
             .map_err(|e| internal("reading the record", e))
     }
 
+    /// How many resources a server may hold and still be mirrored in memory.
+    fn mirror_limit(&self) -> usize {
+        let limit = super::var(&self.env, "MIRROR_RESOURCES", MIRROR_LIMIT as u64);
+        usize::try_from(limit).map_or(MIRROR_LIMIT, |n| n.min(MIRROR_LIMIT))
+    }
+
     /// The server's tenant over this object's SQLite: nothing is read but counts and the
     /// version high-water mark, however many resources it holds.
     fn read_tenant(&self, record: &ServerRecord) -> Fallible<Tenant> {
@@ -498,7 +506,7 @@ impl ScimServer {
         let mut tenant = Tenant::with_sql_mirrored(
             record.settings.clone(),
             Box::new(DoSql::new(self.state.storage().sql())),
-            MIRROR_LIMIT,
+            self.mirror_limit(),
         )?;
         self.limit(&mut tenant, record);
         Ok(tenant)
@@ -560,6 +568,7 @@ impl ScimServer {
             .transpose()
             .map_err(|e| internal("encoding", e))?;
         let storage = self.state.storage();
+        let mirror_limit = self.mirror_limit();
         let mut tenant = self.atomically(move || {
             let sql = storage.sql();
             SqlStore::wipe(&DoSql::new(storage.sql()))
@@ -567,7 +576,7 @@ impl ScimServer {
             let mut tenant = Tenant::with_sql_mirrored(
                 settings,
                 Box::new(DoSql::new(storage.sql())),
-                MIRROR_LIMIT,
+                mirror_limit,
             )?;
             for resource in resources {
                 tenant.load(Arc::try_unwrap(resource).unwrap_or_else(|r| Value::clone(&r)))?;
