@@ -475,9 +475,9 @@ impl Tenant {
         resource_type: &str,
         id: &str,
         changes: &mut ChangeSet,
-    ) -> Result<Option<Arc<Value>>> {
+    ) -> Result<bool> {
         let gone = self.store.remove(resource_type, id)?;
-        if gone.is_some() {
+        if gone {
             changes.record_delete(ResourceKey {
                 resource_type: Text::new(resource_type),
                 id: Text::new(id),

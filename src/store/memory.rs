@@ -231,12 +231,12 @@ impl Store for MemoryStore {
         Ok(old)
     }
 
-    fn remove(&mut self, resource_type: &str, id: &str) -> Result<Option<Arc<Value>>> {
+    fn remove(&mut self, resource_type: &str, id: &str) -> Result<bool> {
         let Some(table) = self.tables.get_mut(resource_type) else {
-            return Ok(None);
+            return Ok(false);
         };
         let Some(gone) = table.by_id.remove(id) else {
-            return Ok(None);
+            return Ok(false);
         };
         for column in table.columns.get_mut() {
             column.set(gone.row, None);
@@ -249,7 +249,7 @@ impl Store for MemoryStore {
                 self.member_of.discard(member, id);
             }
         }
-        Ok(Some(gone.value))
+        Ok(true)
     }
 
     fn take_failure(&self) -> Option<ScimError> {

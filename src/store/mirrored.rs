@@ -128,7 +128,7 @@ impl Store for Mirrored {
         Ok(old)
     }
 
-    fn remove(&mut self, resource_type: &str, id: &str) -> Result<Option<Arc<Value>>> {
+    fn remove(&mut self, resource_type: &str, id: &str) -> Result<bool> {
         let gone = self.sql.remove(resource_type, id)?;
         if let Some(memory) = &mut self.mirror {
             memory.remove(resource_type, id)?;

@@ -177,8 +177,9 @@ pub(crate) trait Store: core::fmt::Debug + Send {
     /// keeping keys, membership and columns exact. Returns the replaced stored form.
     fn put(&mut self, resource_type: &str, value: Arc<Value>) -> Result<Option<Arc<Value>>>;
 
-    /// Deletes a resource, keeping keys, membership and columns exact. Returns it.
-    fn remove(&mut self, resource_type: &str, id: &str) -> Result<Option<Arc<Value>>>;
+    /// Deletes a resource, keeping keys, membership and columns exact. Whether it was
+    /// stored.
+    fn remove(&mut self, resource_type: &str, id: &str) -> Result<bool>;
 
     /// The first read failure since the last call, if any.
     fn take_failure(&self) -> Option<ScimError>;

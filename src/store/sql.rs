@@ -221,7 +221,7 @@ const GROUPS_AFTER: &str = "SELECT group_id FROM res_members \
 const PUT: &str = "INSERT INTO res_put (type, id, row, body, keys, members, members_gone, \
      replaced, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 const MAX_VERSION: &str = "SELECT n FROM res_versions WHERE one = 1";
-const REMOVE: &str = "DELETE FROM res_resources WHERE row = ?1";
+const REMOVE: &str = "DELETE FROM res_resources WHERE type = ?1 AND id = ?2 RETURNING row";
 const FINGERPRINT: &str = "SELECT fingerprint FROM res_specs WHERE type = ?1";
 const UNSTAGE: &str = "DELETE FROM res_staged_keys WHERE type = ?1";
 const STAGE: &str = "INSERT INTO res_staged_keys (type, slot, key, id) \
@@ -909,13 +909,18 @@ impl Store for SqlStore {
         Ok(old.map(|old| old.value))
     }
 
-    fn remove(&mut self, resource_type: &str, id: &str) -> Result<Option<Arc<Value>>> {
-        let Some(old) = self.read_one(resource_type, id)? else {
-            return Ok(None);
+    fn remove(&mut self, resource_type: &str, id: &str) -> Result<bool> {
+        // One statement: the row goes, and says which it was (no body is read).
+        let rows = self
+            .sql
+            .exec(REMOVE, &[text(resource_type), text(id)])
+            .map_err(write_error)?;
+        let Some(row) = rows.first() else {
+            return Ok(false);
         };
-        self.write(REMOVE, &[SqlValue::Integer(i64::from(old.row))])?;
+        let row = row_at(row, 0)?;
         if let Some(Order::Ordered { live, .. }) = self.orders.get_mut().get_mut(resource_type) {
-            live.remove(old.row);
+            live.remove(row);
         }
         if let Some(n) = self.counts.get_mut(resource_type) {
             *n = n.saturating_sub(1);
@@ -926,8 +931,8 @@ impl Store for SqlStore {
         let budget = self.column_budget;
         self.columns
             .get_mut()
-            .update(resource_type, old.row, None, budget);
-        Ok(Some(old.value))
+            .update(resource_type, row, None, budget);
+        Ok(true)
     }
 
     fn max_version(&self) -> u64 {
