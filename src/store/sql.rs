@@ -525,23 +525,24 @@ impl SqlStore {
     /// read of its row numbers in id order, 10,000 per statement (a type with nothing
     /// stored is ordered at once). A failed read counts as not ordered and is reported.
     fn ordered(&self, ty: &str) -> bool {
+        self.learn(ty).unwrap_or_else(|e| {
+            self.fail(e);
+            false
+        })
+    }
+
+    /// [`SqlStore::ordered`], its failure returned rather than remembered (a write's).
+    fn learn(&self, ty: &str) -> Result<bool> {
         let Ok(mut orders) = self.orders.try_borrow_mut() else {
-            return false;
+            return Ok(false);
         };
         if let Some(order) = orders.get(ty) {
-            return order.rows().is_some();
+            return Ok(order.rows().is_some());
         }
-        match self.learn_order(ty) {
-            Ok(order) => {
-                let ordered = order.rows().is_some();
-                orders.insert(Text::new(ty), order);
-                ordered
-            }
-            Err(e) => {
-                self.fail(e);
-                false
-            }
-        }
+        let order = self.learn_order(ty)?;
+        let ordered = order.rows().is_some();
+        orders.insert(Text::new(ty), order);
+        Ok(ordered)
     }
 
     fn learn_order(&self, ty: &str) -> Result<Order> {
@@ -832,7 +833,7 @@ impl Store for SqlStore {
             return Err(ScimError::new(500, None, "a stored resource needs an id"));
         };
         if self.count(resource_type) <= ORDER_ON_WRITE {
-            self.ordered(resource_type);
+            self.learn(resource_type)?;
         }
         // A create (an id above every stored one) has no old version to read.
         let old = match self.is_above(resource_type, id) {
