@@ -25,6 +25,16 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+// V8 flags for workerd, which Miniflare passes from this variable (space-separated; set it
+// empty for V8's defaults). By default V8 sizes its heaps for speed: the request objects a
+// Worker drops survive every scavenge and go only at a full GC, which it puts off while the
+// old generation grows, so workerd grew by 120 MB over `make bench-load`'s 10,000 requests
+// while its heaps held a few MB of live objects. --optimize-for-size (small semi-spaces,
+// minimal heap growing) brings a full GC every few MB and --single-threaded-gc drops the
+// background GC threads (README, "Local serving", for the figures).
+process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--optimize-for-size --single-threaded-gc";
+
 /** The entrypoint the socket serves when it bypasses the assets router. */
 const STRAIGHT = "straight";
 const { values: args } = parseArgs({
