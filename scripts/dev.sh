@@ -22,6 +22,8 @@ ADMIN_TOKEN="${ADMIN_TOKEN:-scimlet-dev-admin-token}"
 BASE="http://127.0.0.1:$PORT"
 STATE=.wrangler/state
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false
+# wrangler and Miniflare need Node >= 22 (the build does not).
+NODE22="$(scripts/tools.sh node22)"
 
 mkdir -p .wrangler
 if command -v flock >/dev/null; then
@@ -96,7 +98,7 @@ MSG
 announce_demo $$ 9>&- &
 vars=(--var SERVER_TTL_SECONDS:0 --var "ADMIN_TOKEN:$ADMIN_TOKEN")
 case "$MODE" in
-    miniflare) exec node scripts/serve.mjs --watch --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
-    wrangler) exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
+    miniflare) exec "$NODE22" scripts/serve.mjs --watch --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
+    wrangler) exec "$NODE22" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" "${vars[@]}" ;;
     *) echo "usage: $0 [miniflare|wrangler]" >&2; exit 2 ;;
 esac

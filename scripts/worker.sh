@@ -41,16 +41,18 @@ wait_ready() {
     done
 }
 
-# The command serving the Worker, by $SERVE, into the array `cmd`.
+# The command serving the Worker, by $SERVE, into the array `cmd`. Both run on Node >= 22
+# (scripts/tools.sh node22).
 server_command() {
-    local var
+    local var node
+    node="$(scripts/tools.sh node22)" || return 1
     case "$SERVE" in
         miniflare)
-            cmd=(node scripts/serve.mjs --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_DIR")
+            cmd=("$node" scripts/serve.mjs --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_DIR")
             for var in ${WORKER_VARS:-}; do cmd+=(--var "$var"); done
             ;;
         wrangler)
-            cmd=(node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_DIR")
+            cmd=("$node" node_modules/wrangler/bin/wrangler.js dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST_DIR")
             for var in ${WORKER_VARS:-}; do cmd+=(--var "$var"); done
             ;;
         *) echo "SERVE must be miniflare or wrangler, not '$SERVE'" >&2; return 2 ;;
