@@ -434,73 +434,31 @@ impl SqlStore {
         let mut column = Column::new(path.clone());
         let mut keyset = Keyset::start(None);
         match json_path(path) {
-            // Most of the table: read in row order, packed.
-            Some(json_path) if 2 * self.count(ty) >= self.total() => {
-                let mut last = -1;
-                loop {
-                    let rows = self.exec(
-                        TEXT_PACKED,
-                        &[
-                            text(ty),
-                            SqlValue::Integer(last),
-                            count(PACKED_BATCH),
-                            text(&json_path),
-                        ],
-                    )?;
-                    let row = rows.first().ok_or_else(unexpected)?;
-                    let (packed, n) = match (row.first(), row.get(1), row.get(2)) {
-                        (
-                            Some(SqlValue::Text(p)),
-                            Some(&SqlValue::Integer(max)),
-                            Some(&SqlValue::Integer(n)),
-                        ) => {
-                            last = max;
-                            (p, n)
-                        }
-                        _ => break, // an empty batch: no max
-                    };
-                    let packed = crate::value::from_str(packed).map_err(|_| unexpected())?;
-                    for pair in packed.as_array().map_or(&[][..], Vec::as_slice) {
-                        let at = pair.get(0usize).and_then(Value::as_u64);
-                        let at = at
-                            .and_then(|r| u32::try_from(r).ok())
-                            .ok_or_else(unexpected)?;
-                        column.set_text(at, pair.get(1usize).and_then(Value::as_str));
-                    }
-                    if column.used_bytes() > self.column_budget {
-                        return Ok(None);
-                    }
-                    if usize::try_from(n).unwrap_or(0) < PACKED_BATCH {
-                        break;
-                    }
-                }
-            }
-            // The text is extracted by SQLite: no body crosses into wasm.
+            // The text is extracted by SQLite: no body crosses into wasm. A type that is
+            // most of the table is read in row order, packed.
             Some(json_path) => {
+                let packed = 2 * self.count(ty) >= self.total();
+                let (statement, batch) = match packed {
+                    true => (TEXT_PACKED, PACKED_BATCH),
+                    false => (TEXT_AFTER, WALK_BATCH),
+                };
                 let mut last = -1;
                 loop {
-                    let rows = self.exec(
-                        TEXT_AFTER,
-                        &[
-                            text(ty),
-                            SqlValue::Integer(last),
-                            count(WALK_BATCH),
-                            text(&json_path),
-                        ],
-                    )?;
-                    for row in &rows {
-                        let value = match row.get(1) {
-                            Some(SqlValue::Text(t)) => Some(t.as_str()),
-                            _ => None,
-                        };
-                        let at = row_at(row, 0)?;
-                        column.set_text(at, value);
-                        last = i64::from(at);
-                    }
+                    let params = [
+                        text(ty),
+                        SqlValue::Integer(last),
+                        count(batch),
+                        text(&json_path),
+                    ];
+                    let rows = self.exec(statement, &params)?;
+                    let read = match packed {
+                        true => unpack_texts(&rows, &mut column, &mut last)?,
+                        false => set_texts(&rows, &mut column, &mut last)?,
+                    };
                     if column.used_bytes() > self.column_budget {
                         return Ok(None);
                     }
-                    if rows.len() < WALK_BATCH {
+                    if read < batch {
                         break;
                     }
                 }
@@ -1151,6 +1109,42 @@ fn bodies(store: &SqlStore, ty: &str, wanted: &[u32]) -> Result<Vec<Record>> {
         }
     }
     Ok(records)
+}
+
+/// Sets a column's texts from `(row, text)` rows ([`TEXT_AFTER`]); how many were read,
+/// `last` the last row.
+fn set_texts(rows: &[Vec<SqlValue>], column: &mut Column, last: &mut i64) -> Result<usize> {
+    for row in rows {
+        let value = match row.get(1) {
+            Some(SqlValue::Text(t)) => Some(t.as_str()),
+            _ => None,
+        };
+        let at = row_at(row, 0)?;
+        column.set_text(at, value);
+        *last = i64::from(at);
+    }
+    Ok(rows.len())
+}
+
+/// Sets a column's texts from one packed batch ([`TEXT_PACKED`]: a JSON array of
+/// `[row, value]`, the largest row, the count); how many were read, `last` the largest row.
+fn unpack_texts(rows: &[Vec<SqlValue>], column: &mut Column, last: &mut i64) -> Result<usize> {
+    let row = rows.first().ok_or_else(unexpected)?;
+    let (Some(SqlValue::Text(packed)), Some(&SqlValue::Integer(max)), Some(&SqlValue::Integer(n))) =
+        (row.first(), row.get(1), row.get(2))
+    else {
+        return Ok(0); // an empty batch (no largest row)
+    };
+    *last = max;
+    let packed = crate::value::from_str(packed).map_err(|_| unexpected())?;
+    for pair in packed.as_array().map_or(&[][..], Vec::as_slice) {
+        let at = pair.get(0usize).and_then(Value::as_u64);
+        let at = at
+            .and_then(|r| u32::try_from(r).ok())
+            .ok_or_else(unexpected)?;
+        column.set_text(at, pair.get(1usize).and_then(Value::as_str));
+    }
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The text columns a store keeps, least recently used first out.
