@@ -30,13 +30,14 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangle
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 // V8 flags for workerd, which Miniflare passes from this variable (space-separated; set it
-// empty for V8's defaults). By default V8 sizes its heaps for speed: the request objects a
-// Worker drops survive every scavenge and go only at a full GC, which it puts off while the
-// old generation grows, so workerd grew by 120 MB over `make bench-load`'s 10,000 requests
-// while its heaps held a few MB of live objects. --optimize-for-size (small semi-spaces,
-// minimal heap growing) brings a full GC every few MB and --single-threaded-gc drops the
-// background GC threads (README, "Local serving", for the figures).
-process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--optimize-for-size --single-threaded-gc";
+// empty for V8's defaults). By default V8 sizes its heaps for speed and puts off full
+// collections, while the objects workerd hands the Worker hold native memory it does not
+// count: workerd grew to 616 MB over 40,000 small requests and was still growing.
+// --optimize-for-size (small semi-spaces, minimal heap growing) and --single-threaded-gc
+// (no background GC threads) keep that flat, but alone they let a Bulk ingest grow workerd
+// by half a KB per user; --expose-gc lets worker/shim.mjs make a full collection every
+// 1,000 calls, which holds both near 200 MB (README, "Local serving", for the figures).
+process.env.MINIFLARE_WORKERD_V8_FLAGS ??= "--optimize-for-size --single-threaded-gc --expose-gc";
 
 /** The entrypoint the socket serves when it bypasses the assets router. */
 const STRAIGHT = "straight";

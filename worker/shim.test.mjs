@@ -166,3 +166,21 @@ test("request lines show the path and the decoded query", () => {
     assert.equal(requestLine({ method: "GET", url }, 200, 3), expected);
   }
 });
+
+test("with V8's gc exposed, a full collection every 1,000 calls into wasm; without, none", async () => {
+  const entry = worker({
+    __worker_init_state: () => ({ criticalError: false, instanceId: 1 }),
+    fetch: async () => ({ status: 200 }),
+  });
+  const request = { method: "GET", url: "http://127.0.0.1:8787/healthz" };
+  for (let i = 0; i < 500; i++) await entry.fetch(request, {}, {}); // before gc exists
+  let collections = 0;
+  globalThis.gc = () => collections++;
+  try {
+    for (let i = 0; i < 2500; i++) await entry.fetch(request, {}, {});
+  } finally {
+    delete globalThis.gc;
+  }
+  // Counted only while gc exists: calls 1,000 and 2,000 of those 2,500.
+  assert.equal(collections, 2);
+});
