@@ -229,7 +229,7 @@ def measure(target: Target) -> None:
             (store.floor[0], lambda: iter(lambda: store.floor[1], None), REPEAT, BUDGET, None, 0),
             *[(label, (lambda u=url: iter(lambda: u, None)), REPEAT, BUDGET, None, 0)
               for label, url in store.extra],
-            *[("warm-up: userName eq", eq_urls, WARMUP, None, 1, 2) for _ in range(min(WARMUP, 1))],
+            *([("warm-up: userName eq", eq_urls, WARMUP, None, 1, 2)] if WARMUP else []),
             ("userName eq", eq_urls, EQ_REQUESTS, None, 1, 4),
             ('displayName co "ar"', lambda: iter(lambda: f'{store.scim}/Users?filter=displayName co "ar"&count=100', None),
              REPEAT, BUDGET, None, 0),

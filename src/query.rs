@@ -344,7 +344,8 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan
         return Plan::Scan;
     };
     let parts = conjuncts_of(filter);
-    let mut range = None;
+    // The first `id gt`/`id ge` bound: (id, inclusive).
+    let mut range: Option<(String, bool)> = None;
     for part in &parts {
         let Filter::Compare(path, op, literal) = part else {
             continue;
@@ -357,10 +358,10 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan
                 }
             }
             (CompareOp::Gt, Literal::String(value), true) => {
-                range = range.or(Some(Plan::IdsAfter(value.clone(), false)))
+                range = range.or(Some((value.clone(), false)))
             }
             (CompareOp::Ge, Literal::String(value), true) => {
-                range = range.or(Some(Plan::IdsAfter(value.clone(), true)))
+                range = range.or(Some((value.clone(), true)))
             }
             _ => {}
         }
@@ -375,15 +376,11 @@ fn plan(filter: Option<&Filter>, rs: &ResourceSchema, store: &dyn Store) -> Plan
             if let Some(column) =
                 column_path(rs, path.urn.as_deref(), &path.name, path.sub.as_deref())
             {
-                let from = match &range {
-                    Some(Plan::IdsAfter(id, inclusive)) => Some((id.clone(), *inclusive)),
-                    _ => None,
-                };
-                return Plan::Column(column, *op, value.clone(), from);
+                return Plan::Column(column, *op, value.clone(), range);
             }
         }
     }
-    range.unwrap_or(Plan::Scan)
+    range.map_or(Plan::Scan, |(id, inclusive)| Plan::IdsAfter(id, inclusive))
 }
 
 fn conjuncts_of(filter: &Filter) -> Vec<&Filter> {

@@ -562,13 +562,29 @@ impl SqlStore {
             .is_ok_and(|orders| orders.get(ty).is_some_and(|o| o.is_above(id)))
     }
 
-    /// Runs `f` on an ordered type's live rows (`None` when it is not ordered).
-    fn with_live<R>(&self, ty: &str, f: impl FnOnce(&Bitmap) -> R) -> Option<R> {
-        if !self.ordered(ty) {
-            return None;
+    /// How many of an ordered type's live rows are at `row` or after it.
+    fn live_from(&self, ty: &str, row: u32) -> usize {
+        let orders = self.orders.try_borrow();
+        orders
+            .ok()
+            .and_then(|orders| Some(orders.get(ty)?.rows()?.count_from(row)))
+            .unwrap_or(0)
+    }
+
+    /// How many resources of a type come after `from`, counted by the id index.
+    fn index_count(&self, ty: &str, from: From<'_>) -> Result<usize> {
+        let query = if from.inclusive {
+            COUNT_FROM
+        } else {
+            COUNT_AFTER
+        };
+        match self.exec(query, &[text(ty), text(from.id)])?.first() {
+            Some(row) => match row.first() {
+                Some(&SqlValue::Integer(n)) => Ok(usize::try_from(n).unwrap_or(0)),
+                _ => Err(unexpected()),
+            },
+            None => Ok(0),
         }
-        let orders = self.orders.try_borrow().ok()?;
-        orders.get(ty)?.rows().map(f)
     }
 
     /// The cache slot of a type's column for `path`, built if missing and it fits.
@@ -634,31 +650,13 @@ impl Store for SqlStore {
     }
 
     fn count_from(&self, resource_type: &str, from: From<'_>) -> usize {
-        // Ordered rows: a probe for where `from` stands, then a popcount.
-        let counted = self.with_live(resource_type, |_| ()).map(|()| {
-            let first = self.first_row(resource_type, from)?;
-            Ok(first.map_or(0, |row| {
-                self.with_live(resource_type, |live| live.count_from(row))
-                    .unwrap_or(0)
-            }))
-        });
-        let counted = counted.unwrap_or_else(|| {
-            let query = if from.inclusive {
-                COUNT_FROM
-            } else {
-                COUNT_AFTER
-            };
-            match self
-                .exec(query, &[text(resource_type), text(from.id)])?
-                .first()
-            {
-                Some(row) => match row.first() {
-                    Some(&SqlValue::Integer(n)) => Ok(usize::try_from(n).unwrap_or(0)),
-                    _ => Err(unexpected()),
-                },
-                None => Ok(0),
-            }
-        });
+        let counted = if self.ordered(resource_type) {
+            // Ordered rows: a probe for where `from` stands, then a popcount.
+            self.first_row(resource_type, from)
+                .map(|first| first.map_or(0, |row| self.live_from(resource_type, row)))
+        } else {
+            self.index_count(resource_type, from)
+        };
         counted.unwrap_or_else(|e| {
             self.fail(e);
             0
